@@ -1,0 +1,68 @@
+"""Third-party browser assets, served from the npm packages installed at set-up.
+
+htmx and the fonts come from the npm registry (pinned in package-lock.json)
+and are served from node_modules, never from a CDN and never copied into the
+repository. Only the packages and file types listed here can be reached.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint, abort, current_app, send_from_directory
+
+vendor = Blueprint("vendor", __name__, url_prefix="/vendor")
+
+# npm package -> the font stylesheets the pages link (each uses unicode-range,
+# so a page downloads only the font files for the characters it shows).
+PACKAGES = (
+    "htmx.org",
+    "@fontsource/atkinson-hyperlegible",
+    "@fontsource/noto-sans-arabic",
+)
+SUFFIXES = {".js", ".css", ".woff2", ".woff"}
+HTMX_SCRIPT = "htmx.org/dist/htmx.min.js"
+FONT_STYLESHEETS = (
+    "@fontsource/atkinson-hyperlegible/400.css",
+    "@fontsource/atkinson-hyperlegible/700.css",
+    "@fontsource/noto-sans-arabic/400.css",
+    "@fontsource/noto-sans-arabic/700.css",
+)
+
+
+def node_modules() -> Path:
+    return Path(current_app.config["NODE_MODULES"])
+
+
+@vendor.get("/<path:filename>")
+def asset(filename: str):
+    """A file from an allowed npm package, cached for a day."""
+    if not filename.startswith(tuple(p + "/" for p in PACKAGES)):
+        abort(404)
+    if Path(filename).suffix not in SUFFIXES:
+        abort(404)
+    # send_from_directory refuses paths that escape node_modules.
+    return send_from_directory(node_modules(), filename, max_age=86400)
+
+
+def check_installed(app) -> None:
+    """Fail at start-up, with the fix, if `npm ci` has not been run."""
+    missing = [
+        name
+        for name in (HTMX_SCRIPT, *FONT_STYLESHEETS)
+        if not (Path(app.config["NODE_MODULES"]) / name).is_file()
+    ]
+    if missing:
+        raise RuntimeError(
+            "Browser assets are missing (" + ", ".join(missing) + "). "
+            "Run `npm ci` in the repository root, or use the README's set-up command."
+        )
+
+
+def init_app(app) -> None:
+    check_installed(app)
+    app.register_blueprint(vendor)
+
+    @app.context_processor
+    def asset_urls():
+        return {"htmx_script": HTMX_SCRIPT, "font_stylesheets": FONT_STYLESHEETS}

@@ -1,0 +1,44 @@
+"""The catalog chores, run through Babel's own command line so that the
+kiosk CLI, the set-up script and the tests all do exactly the same thing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from babel.messages.frontend import CommandLineInterface
+
+ROOT = Path(__file__).resolve().parent.parent
+TRANSLATIONS = ROOT / "translations"
+POT = TRANSLATIONS / "messages.pot"
+
+
+def extract_args(output: Path = POT) -> list[str]:
+    # --omit-header drops the creation date, so the committed POT changes only
+    # when a message does and a staleness test can compare it byte for byte.
+    return [
+        "extract", "-F", str(ROOT / "babel.cfg"), "--omit-header",
+        "--no-wrap", "--sort-by-file", "-o", str(output), ".",
+    ]
+
+
+def update_args() -> list[str]:
+    # Changed English texts become fuzzy; compile leaves fuzzy entries out, so
+    # the page shows those messages in English, marked as English.
+    return ["update", "-i", str(POT), "-d", str(TRANSLATIONS), "--no-wrap",
+            "--ignore-pot-creation-date"]
+
+
+def compile_args() -> list[str]:
+    return ["compile", "-d", str(TRANSLATIONS)]
+
+
+def run(args: list[str]) -> None:
+    """Run one pybabel command from the repository root (paths in the POT stay relative)."""
+    import os
+
+    here = os.getcwd()
+    os.chdir(ROOT)
+    try:
+        CommandLineInterface().run(["pybabel", "--quiet", *args])
+    finally:
+        os.chdir(here)

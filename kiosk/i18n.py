@@ -1,0 +1,117 @@
+"""Languages: the shipped locales, the locale of a request, and translation
+of content one paragraph at a time with an honest fallback to English."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from babel import Locale
+from flask import Flask, abort, g, request, url_for
+from flask_babel import Babel, get_locale, get_translations
+
+# The one list of shipped languages, in the order the chooser shows them.
+# Keys are the BCP 47 tags used in URLs and `lang` attributes; a test checks
+# that this equals the catalogs in translations/.
+KNOWN_LOCALES: dict[str, Locale] = {
+    "en": Locale("en"),  # English (the source language)
+    "es": Locale("es"),  # Spanish
+    "ar": Locale("ar"),  # Arabic
+}
+SOURCE_LOCALE = "en"
+
+
+def tag_of(locale: Locale) -> str:
+    """The BCP 47 tag of a Babel locale: zh_Hans -> zh-Hans."""
+    return str(locale).replace("_", "-")
+
+
+@dataclass(frozen=True)
+class Text:
+    """A text to show and speak, with the language it is really in."""
+
+    text: str
+    lang: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def localize(message: str) -> Text:
+    """Translate one content message for the current request.
+
+    A message missing from the compiled catalog (untranslated, or fuzzy
+    because its English source changed) falls back to English, and says so:
+    the template marks it lang="en" so screen readers and the speech layer
+    switch language with it, and the page tells the patient.
+    """
+    lang = tag_of(get_locale())
+    if lang == SOURCE_LOCALE:
+        return Text(message, lang)
+    # `_catalog` is the only way to tell "translated" from "fell back":
+    # gettext() returns the msgid for both. pybabel compile leaves fuzzy and
+    # empty entries out of the .mo, so membership means a current translation.
+    translated = getattr(get_translations(), "_catalog", {}).get(message)
+    if translated:
+        return Text(translated, lang)
+    return Text(message, SOURCE_LOCALE)
+
+
+def native_name(locale: Locale) -> str:
+    """The language's name in itself, capitalised as a label: "Español"."""
+    name = locale.display_name or tag_of(locale)
+    return name[:1].upper() + name[1:]
+
+
+def direction_of(tag: str) -> str:
+    """"rtl" or "ltr" for a shipped language tag."""
+    return KNOWN_LOCALES[tag].text_direction
+
+
+def url_in_language(tag: str) -> str:
+    """This page in another language, so a switch keeps the patient's place."""
+    if request.blueprint == "pages" and request.endpoint and request.view_args is not None:
+        return url_for(request.endpoint, **{**request.view_args, "lang": tag})
+    return url_for("pages.leaflet_list", lang=tag)
+
+
+def current_tag() -> str:
+    """The BCP 47 tag of the current request's language."""
+    return tag_of(get_locale())
+
+
+def _select_locale() -> str:
+    return str(g.get("locale") or KNOWN_LOCALES[SOURCE_LOCALE])
+
+
+def init_app(app: Flask) -> None:
+    """Set up Flask-Babel with the locale taken from the URL prefix."""
+    Babel(app, locale_selector=_select_locale)
+
+    @app.context_processor
+    def language_context():
+        chosen = g.get("locale") is not None
+        return {
+            "known_locales": KNOWN_LOCALES,
+            "current_lang": current_tag(),
+            "current_locale_chosen": chosen,
+            "text_direction": get_locale().text_direction,
+            "direction_of": direction_of,
+            "native_name": native_name,
+            "localize": localize,
+            "url_in_language": url_in_language,
+            "home_url": url_for("pages.leaflet_list") if chosen else url_for("start.choose_language"),
+        }
+
+
+def pull_locale(endpoint, values) -> None:
+    """URL value preprocessor for locale-prefixed blueprints: /<lang>/…"""
+    tag = (values or {}).pop("lang", None)
+    if tag not in KNOWN_LOCALES:
+        abort(404)
+    g.locale = KNOWN_LOCALES[tag]
+
+
+def push_locale(endpoint, values) -> None:
+    """URL defaults: links on a page stay in the page's language."""
+    if "lang" not in values and g.get("locale") is not None:
+        values["lang"] = tag_of(g.locale)
