@@ -1,0 +1,99 @@
+"""Checks of a language's catalog: complete, valid, consistent, honest.
+
+Used by the test suite, which lists every problem per language when one
+fails, so a translator sees all that is left in one run.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.pofile import read_po
+
+PLACEHOLDER = re.compile(r"%\([a-z_]+\)s|\{[a-z_]+\}")
+
+
+def load_catalog(po_path: Path) -> Catalog:
+    with open(po_path, "rb") as f:
+        return read_po(f)
+
+
+def messages(catalog: Catalog):
+    """The real messages (not the header), as (msgid, msgstr, fuzzy)."""
+    for message in catalog:
+        if message.id:
+            yield message.id, message.string, message.fuzzy
+
+
+def incomplete(catalog: Catalog) -> list[str]:
+    """Every message that is untranslated or fuzzy, described."""
+    problems = []
+    for msgid, msgstr, fuzzy in messages(catalog):
+        if not msgstr:
+            problems.append(f"untranslated: {msgid!r}")
+        elif fuzzy:
+            problems.append(f"fuzzy (English changed, re-translate): {msgid!r}")
+    return problems
+
+
+def babel_errors(catalog: Catalog) -> list[str]:
+    """Babel's own checks (placeholders, plural forms …)."""
+    return [f"{m.id!r}: {e}" for m, errors in catalog.check() for e in errors]
+
+
+def placeholder_errors(catalog: Catalog) -> list[str]:
+    """Placeholders must be kept exactly, including the {number}-style ones
+    that kiosk.js fills in (Babel's check only knows %-placeholders)."""
+    problems = []
+    for msgid, msgstr, _ in messages(catalog):
+        if msgstr and sorted(PLACEHOLDER.findall(msgid)) != sorted(PLACEHOLDER.findall(msgstr)):
+            problems.append(f"placeholders differ: {msgid!r} -> {msgstr!r}")
+    return problems
+
+
+@dataclass(frozen=True)
+class Glossary:
+    """One language's agreed terms, from translations/<locale>/glossary.toml."""
+
+    terms: tuple[tuple[str, tuple[str, ...]], ...]  # (English term, accepted forms)
+    same_as_english: frozenset[str]  # msgids whose right translation is the English text
+
+    @classmethod
+    def load(cls, path: Path) -> "Glossary":
+        with open(path, "rb") as f:
+            data = tomllib.load(f)
+        terms = tuple((t["en"], tuple(t["forms"])) for t in data.get("term", []))
+        return cls(terms, frozenset(data.get("same_as_english", [])))
+
+    def english(self) -> set[str]:
+        return {en for en, _ in self.terms}
+
+
+def english_term(term: str) -> re.Pattern:
+    """`term` as a whole word or phrase, singular or plural, any case."""
+    return re.compile(r"\b" + re.escape(term) + r"(?:s|es)?\b", re.IGNORECASE)
+
+
+def glossary_errors(catalog: Catalog, glossary: Glossary) -> list[str]:
+    """Every translation of a message with a glossary term must use that term."""
+    problems = []
+    for en, forms in glossary.terms:
+        pattern = english_term(en)
+        for msgid, msgstr, _ in messages(catalog):
+            if msgstr and pattern.search(msgid):
+                if not any(form.casefold() in msgstr.casefold() for form in forms):
+                    problems.append(f"{en!r} not rendered as {forms[0]!r} in: {msgstr!r}")
+    return problems
+
+
+def english_left(catalog: Catalog, glossary: Glossary) -> list[str]:
+    """Messages left in English, apart from those the glossary says are right so."""
+    return [
+        f"still English: {msgid!r}"
+        for msgid, msgstr, _ in messages(catalog)
+        if msgstr and msgstr.strip() == msgid.strip() and msgid not in glossary.same_as_english
+    ]
