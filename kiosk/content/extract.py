@@ -18,7 +18,7 @@ def _line_finder(source: str):
 
     tomllib gives no positions, so look the text up in the file; searching on
     from the previous hit keeps repeated texts at their own lines. A message
-    re-wrapped over several lines is found by its first words.
+    re-wrapped over several lines is found by its first four words.
     """
     # Comment lines are blanked so a text quoted in a comment is not its home.
     lines = ["" if line.lstrip().startswith("#") else line for line in source.splitlines()]
@@ -26,7 +26,7 @@ def _line_finder(source: str):
 
     def find(message: str) -> int:
         nonlocal position
-        probe = message[:40]
+        probe = " ".join(message.split()[:4])
         for start in (position, 0):
             for index in range(start, len(lines)):
                 if probe in " ".join(lines[index].split()):

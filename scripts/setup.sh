@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Set up everything the kiosk needs in this checkout. Safe to run again.
+#   scripts/setup.sh          the kiosk: Python venv, npm assets, compiled catalogs
+#   scripts/setup.sh --test   also the test tools: pytest extras and Debian's Chromium
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n==> %s\n' "$*"; }
+
+python=${PYTHON:-}
+if [ -z "$python" ]; then
+  for candidate in python3.11 python3; do
+    if command -v "$candidate" >/dev/null && "$candidate" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))'; then
+      python=$candidate; break
+    fi
+  done
+fi
+if [ -z "$python" ]; then
+  echo "Python 3.11 is needed (set PYTHON=/path/to/python3.11)." >&2
+  exit 1
+fi
+
+extras=""
+if [ "${1:-}" = "--test" ]; then extras="[test]"; fi
+
+step "Python packages (.venv)"
+[ -x .venv/bin/python ] || "$python" -m venv .venv
+.venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".${extras}"
+
+step "Browser assets: htmx and fonts from the npm registry (node_modules)"
+command -v npm >/dev/null || { echo "Node.js with npm is needed: apt-get install nodejs npm" >&2; exit 1; }
+npm ci --no-audit --no-fund --loglevel=error
+
+step "Translations: compiling the catalogs"
+.venv/bin/kiosk catalog compile
+
+if [ -n "$extras" ]; then
+  step "Test browser: Debian's Chromium (Playwright drives it; it downloads no browser)"
+  if [ ! -x /usr/bin/chromium ]; then
+    if [ "$(id -u)" -ne 0 ]; then
+      echo "Chromium is missing: run 'sudo apt-get install chromium fonts-dejavu-core' once." >&2
+      exit 1
+    fi
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core >/dev/null
+  fi
+fi

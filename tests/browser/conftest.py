@@ -1,0 +1,91 @@
+"""A live kiosk on loopback and Debian's Chromium driven by Playwright.
+
+Playwright's own browser download does not work here (and must never be
+needed), so the tests launch /usr/bin/chromium. The background-networking
+flags stop Chromium from calling out to the internet at start.
+"""
+
+import socket
+import threading
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import sync_playwright
+from waitress.server import create_server
+
+from kiosk import create_app
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--autoplay-policy=no-user-gesture-required",
+]
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@pytest.fixture(scope="session")
+def browser_app(tmp_path_factory):
+    return create_app(
+        {"TESTING": True, "SPEECH_ENABLED": False},
+        instance_path=str(tmp_path_factory.mktemp("instance")),
+    )
+
+
+@pytest.fixture(scope="session")
+def live_server(browser_app):
+    """The kiosk served by waitress on a free loopback port for the session."""
+    server = create_server(browser_app, host="127.0.0.1", port=0, threads=4)
+    port = server.socket.getsockname()[1]
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{port}"
+    server.close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def context(browser):
+    context = browser.new_context(viewport={"width": 1080, "height": 1920}, locale="en-GB")
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(context, live_server):
+    """A page that records every request, so tests can prove nothing leaves loopback."""
+    page = context.new_page()
+    page.requested_hosts = set()
+    page.on("request", lambda request: page.requested_hosts.add(urlsplit(request.url).hostname))
+    page.console_errors = []
+    page.on("pageerror", lambda e: page.console_errors.append(str(e)))
+    page.on("response", lambda r: r.status >= 400 and page.console_errors.append(f"{r.status} {r.url}"))
+    yield page
+    page.close()
+
+
+def run_axe(page, rules=None):
+    """axe-core (from npm) on the current page; returns its violations."""
+    page.add_script_tag(path=str(AXE))
+    options = {
+        # WCAG 2.2 A and AA, plus AAA's 7:1 text contrast (color-contrast-enhanced).
+        "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "wcag2aaa"]},
+    }
+    result = page.evaluate("options => axe.run(document, options)", options)
+    return [
+        {"id": v["id"], "nodes": [n["target"] for n in v["nodes"]][:5], "help": v["help"]}
+        for v in result["violations"]
+    ]

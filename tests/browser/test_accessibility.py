@@ -1,0 +1,94 @@
+"""Accessible and touch-first, measured in a real browser."""
+
+import pytest
+
+from helpers import LEAFLET, SECTIONS
+
+from conftest import run_axe
+
+PAGES = [
+    "/",
+    "/en/",
+    f"/en/{LEAFLET}/",
+    *(f"/en/{LEAFLET}/{s}" for s in SECTIONS),
+    f"/ar/{LEAFLET}/{SECTIONS[2]}",
+    f"/es/{LEAFLET}/{SECTIONS[0]}",
+    "/en/no-such-page/",
+]
+
+# Every control a patient can tap, as the browser lays it out.
+TARGET_BOXES = """
+() => [...document.querySelectorAll('a, button, summary, input, select, textarea, [tabindex]:not([tabindex="-1"])')]
+  .map(el => el.closest('label') || el)
+  .filter((el, i, all) => all.indexOf(el) === i)
+  // checkVisibility() also hides the content of a closed <details>.
+  .filter(el => el.checkVisibility({visibilityProperty: true, opacityProperty: true}))
+  .map(el => { const r = el.getBoundingClientRect();
+               return {name: (el.textContent || el.value || el.tagName).trim().slice(0, 40),
+                       x: r.x, y: r.y, w: r.width, h: r.height}; })
+  .filter(b => b.x + b.w > 0 && b.y + b.h > 0)
+"""
+
+
+def open_page(page, url, with_menu):
+    page.goto(url)
+    if with_menu:
+        page.locator("#language-menu summary").click()
+    return page
+
+
+def gap(a, b):
+    """The distance between two boxes (0 when they touch or overlap)."""
+    dx = max(b["x"] - (a["x"] + a["w"]), a["x"] - (b["x"] + b["w"]), 0)
+    dy = max(b["y"] - (a["y"] + a["h"]), a["y"] - (b["y"] + b["h"]), 0)
+    return max(dx, dy)
+
+
+@pytest.mark.parametrize("url", PAGES)
+@pytest.mark.parametrize("with_menu", [False, True], ids=["menu-closed", "menu-open"])
+def test_axe_finds_no_wcag_violations(page, live_server, url, with_menu):
+    open_page(page, live_server + url, with_menu)
+    assert run_axe(page) == []
+
+
+@pytest.mark.parametrize("url", PAGES)
+@pytest.mark.parametrize("with_menu", [False, True], ids=["menu-closed", "menu-open"])
+def test_every_target_is_at_least_64px_and_8px_apart(page, live_server, url, with_menu):
+    open_page(page, live_server + url, with_menu)
+    boxes = page.evaluate(TARGET_BOXES)
+    assert len(boxes) >= 2
+    small = [b for b in boxes if b["w"] < 64 or b["h"] < 64]
+    assert small == []
+    crowded = [
+        (a["name"], b["name"], gap(a, b))
+        for i, a in enumerate(boxes)
+        for b in boxes[i + 1:]
+        if gap(a, b) < 8
+    ]
+    assert crowded == []
+
+
+@pytest.mark.parametrize("url", [f"/en/{LEAFLET}/{SECTIONS[0]}", f"/ar/{LEAFLET}/{SECTIONS[0]}"])
+def test_body_text_is_at_least_24px(page, live_server, url):
+    page.goto(live_server + url)
+    sizes = page.evaluate(
+        "() => [...document.querySelectorAll('main p, main li')]"
+        ".map(el => parseFloat(getComputedStyle(el).fontSize))"
+    )
+    assert sizes and min(sizes) >= 24
+
+
+def test_keyboard_reaches_the_language_menu_and_next(page, live_server):
+    page.goto(live_server + f"/en/{LEAFLET}/{SECTIONS[0]}")
+    reached = []
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        reached.append(page.evaluate("document.activeElement.textContent.trim().split(/\\s+/)[0]"))
+    assert "Language" in reached
+    assert "Next" in reached
+    # Enter on the focused Next link moves on, as a tap would.
+    while page.evaluate("document.activeElement.textContent.trim()") != "Next ›":
+        page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.activeElement && document.activeElement.id === 'page-heading'")
+    assert page.locator("main h1").inner_text() == "What is a Trigger Point Injection?"

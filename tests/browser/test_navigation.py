@@ -1,0 +1,71 @@
+"""Moving through a leaflet in a real browser: htmx swaps, focus, Back, no JS."""
+
+import re
+
+from helpers import LEAFLET, SECTIONS
+
+BASE_SECTION = f"/en/{LEAFLET}/{SECTIONS[0]}"
+
+
+def heading(page):
+    return page.locator("main h1").inner_text()
+
+
+def test_next_swaps_main_pushes_url_and_moves_focus(page, live_server):
+    page.goto(live_server + BASE_SECTION)
+    page.evaluate("window.kioskMarker = 'still here'")
+    page.get_by_role("link", name=re.compile("Next")).click()
+    page.wait_for_url(re.compile(SECTIONS[1] + "$"))
+    assert heading(page) == "What is a Trigger Point Injection?"
+    # Same document: the swap did not reload the page.
+    assert page.evaluate("window.kioskMarker") == "still here"
+    # Focus moves once htmx has settled the swap.
+    page.wait_for_function("document.activeElement && document.activeElement.id === 'page-heading'")
+    assert page.evaluate("document.activeElement.textContent") == "What is a Trigger Point Injection?"
+    assert page.title().startswith("What is a Trigger Point Injection?")
+    # The language menu now points at the new section.
+    href = page.locator("#language-menu a[hreflang=en]").get_attribute("href")
+    assert href == f"/en/{LEAFLET}/{SECTIONS[1]}"
+    assert page.console_errors == []
+
+
+def test_back_returns_to_the_previous_section(page, live_server):
+    page.goto(live_server + BASE_SECTION)
+    page.get_by_role("link", name=re.compile("Next")).click()
+    page.wait_for_url(re.compile(SECTIONS[1] + "$"))
+    page.go_back()
+    page.wait_for_url(re.compile(SECTIONS[0] + "$"))
+    page.wait_for_function("document.querySelector('main h1').textContent.includes('What Are Trigger Points?')")
+    assert heading(page) == "What Are Trigger Points?"
+
+
+def test_every_page_works_with_javascript_off(browser, live_server):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(live_server + "/")
+    page.get_by_role("link", name=re.compile("English")).first.click()
+    page.get_by_role("link", name="Trigger Point Injections").click()
+    page.get_by_role("link", name=re.compile("What Are Trigger Points")).click()
+    for section in SECTIONS[1:]:
+        page.get_by_role("link", name=re.compile("Next")).click()
+        page.wait_for_url(re.compile(section + "$"))
+    assert heading(page) == "What Should You Expect from Trigger Point Injections?"
+    context.close()
+
+
+def test_language_switch_keeps_the_section_and_mirrors(page, live_server):
+    page.goto(live_server + f"/en/{LEAFLET}/{SECTIONS[1]}")
+    page.locator("#language-menu summary").click()
+    page.locator("#language-menu a[hreflang=ar]").click()
+    page.wait_for_url(re.compile(f"/ar/{LEAFLET}/{SECTIONS[1]}$"))
+    assert page.evaluate("[document.documentElement.lang, document.documentElement.dir]") == ["ar", "rtl"]
+    # Reading order is right to left: Previous sits to the right of Next.
+    previous = page.locator("a[rel=prev]").bounding_box()
+    following = page.locator("a[rel=next]").bounding_box()
+    assert previous["x"] > following["x"]
+
+
+def test_nothing_is_fetched_from_outside_the_kiosk(page, live_server):
+    page.goto(live_server + f"/ar/{LEAFLET}/{SECTIONS[0]}")
+    page.wait_for_load_state("networkidle")
+    assert page.requested_hosts == {"127.0.0.1"}

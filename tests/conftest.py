@@ -1,0 +1,28 @@
+"""Shared fixtures: the app, a test client and a CLI runner (as in flaskr)."""
+
+import pytest
+
+from kiosk import create_app
+
+
+@pytest.fixture
+def app(tmp_path):
+    return create_app({"TESTING": True, "SPEECH_ENABLED": False}, instance_path=str(tmp_path))
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def compiled_catalogs():
+    """Compile the .po files so pages show exactly what the catalogs say now."""
+    from kiosk import catalogs
+
+    catalogs.run(catalogs.compile_args())

@@ -1,0 +1,36 @@
+"""Small helpers for reading pages and catalogs in tests."""
+
+from functools import cache
+from pathlib import Path
+
+from bs4 import BeautifulSoup
+
+from kiosk.catalog_checks import load_catalog
+from kiosk.catalogs import TRANSLATIONS
+from kiosk.i18n import KNOWN_LOCALES
+
+FIXTURES = Path(__file__).parent / "fixtures"
+LEAFLET = "trigger-point-injections"
+SECTIONS = ("what-are-trigger-points", "what-is-a-trigger-point-injection", "what-to-expect")
+LOCALES = tuple(KNOWN_LOCALES)
+TRANSLATED = tuple(tag for tag in LOCALES if tag != "en")
+
+
+def soup(response):
+    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
+
+
+@cache
+def catalog(tag: str):
+    return load_catalog(TRANSLATIONS / tag.replace("-", "_") / "LC_MESSAGES" / "messages.po")
+
+
+def expected(tag: str, msgid: str) -> str:
+    """What a page in `tag` should show for `msgid`: its current translation."""
+    if tag == "en":
+        return msgid
+    message = catalog(tag).get(msgid)
+    assert message is not None and message.string and not message.fuzzy, (
+        f"{tag}: no current translation of {msgid!r}"
+    )
+    return message.string

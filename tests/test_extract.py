@@ -1,0 +1,60 @@
+"""Extraction: the content extractor, and a committed POT that is never stale."""
+
+import io
+
+from babel.messages.extract import extract
+from babel.messages.pofile import read_po
+
+from kiosk import ROOT, catalogs
+from kiosk.content.extract import extract_leaflet
+
+from helpers import FIXTURES
+
+
+def extracted(path):
+    with open(path, "rb") as f:
+        return list(extract(extract_leaflet, f))
+
+
+def test_extractor_yields_each_text_once_with_its_line():
+    path = FIXTURES / "leaflets" / "hand-washing.toml"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    results = extracted(path)
+    assert [message for _, message, _, _ in results] == [
+        "Washing Your Hands",
+        "When to Wash",
+        "Wash your hands:",
+        "Before eating",
+        "After using the toilet",
+        "How to Wash",
+        "Use soap and warm water. Rub for twenty seconds.",
+    ]
+    for lineno, message, _, _ in results:
+        assert message.split()[0] in lines[lineno - 1]
+
+
+def test_extractor_notes_where_a_text_is_used():
+    results = extracted(FIXTURES / "leaflets" / "hand-washing.toml")
+    assert results[0][2] == ["Leaflet title (hand-washing)"]
+    assert results[3][2] == ["List (hand-washing / when)"]
+
+
+def test_pybabel_uses_the_registered_extractor(tmp_path):
+    output = tmp_path / "messages.pot"
+    catalogs.run(catalogs.extract_args(output))
+    with open(output, "rb") as f:
+        catalog = read_po(f)
+    source = (ROOT / "leaflets" / "trigger-point-injections.toml").read_text(encoding="utf-8")
+    line = source.splitlines().index('    "Buttocks",') + 1
+    assert catalog["Buttocks"].locations == [("leaflets/trigger-point-injections.toml", line)]
+    assert "Play" in catalog  # templates too
+    assert "Page not found" in catalog  # and Python
+
+
+def test_committed_pot_is_not_stale(tmp_path):
+    fresh = tmp_path / "messages.pot"
+    catalogs.run(catalogs.extract_args(fresh))
+    assert fresh.read_text(encoding="utf-8") == catalogs.POT.read_text(encoding="utf-8"), (
+        "translations/messages.pot is stale: run `kiosk catalog extract` "
+        "(then `kiosk catalog update`) and commit the result"
+    )

@@ -1,0 +1,64 @@
+"""Languages: the allow-list, names, and honest fallback to English."""
+
+import shutil
+
+import pytest
+from babel import Locale
+
+from kiosk import catalogs, create_app
+from kiosk.catalog_checks import load_catalog
+from kiosk.i18n import KNOWN_LOCALES, SOURCE_LOCALE, native_name, tag_of
+
+from helpers import LEAFLET, SECTIONS, expected, soup
+
+
+def test_known_locales_equal_the_catalogs_on_disk():
+    on_disk = {p.parent.parent.name for p in catalogs.TRANSLATIONS.glob("*/LC_MESSAGES/messages.po")}
+    assert {str(locale) for tag, locale in KNOWN_LOCALES.items() if tag != SOURCE_LOCALE} == on_disk
+
+
+@pytest.mark.parametrize("tag", KNOWN_LOCALES)
+def test_each_catalog_is_for_its_language(tag):
+    if tag == SOURCE_LOCALE:
+        return
+    catalog = load_catalog(catalogs.TRANSLATIONS / str(KNOWN_LOCALES[tag]) / "LC_MESSAGES" / "messages.po")
+    assert tag_of(catalog.locale) == tag
+
+
+def test_native_names_come_from_babel():
+    assert native_name(Locale("es")) == "Español"
+    assert native_name(Locale("ar")) == "العربية"
+    assert native_name(Locale.parse("pt_BR")) == "Português (Brasil)"
+
+
+@pytest.fixture
+def es_with_one_fuzzy(tmp_path):
+    """A copy of the Spanish catalog in which one paragraph went fuzzy, as
+    `pybabel update` leaves it when its English source changes."""
+    target = tmp_path / "translations"
+    shutil.copytree(catalogs.TRANSLATIONS / "es", target / "es")
+    po = target / "es" / "LC_MESSAGES" / "messages.po"
+    text = po.read_text(encoding="utf-8")
+    marker = 'msgid "Trigger points commonly occur in:"'
+    assert marker in text
+    po.write_text(text.replace(marker, "#, fuzzy\n" + marker), encoding="utf-8")
+    catalogs.run(["compile", "-d", str(target)])
+    return target
+
+
+def test_fuzzy_message_falls_back_to_english_marked_as_english(tmp_path, es_with_one_fuzzy):
+    app = create_app(
+        {"TESTING": True, "SPEECH_ENABLED": False, "BABEL_TRANSLATION_DIRECTORIES": str(es_with_one_fuzzy)},
+        instance_path=str(tmp_path / "instance"),
+    )
+    page = soup(app.test_client().get(f"/es/{LEAFLET}/{SECTIONS[0]}"))
+    lead = page.find("p", string="Trigger points commonly occur in:")
+    assert lead is not None and lead["lang"] == "en" and lead["dir"] == "ltr"
+    # Everything else stays Spanish, unmarked, and the page says it is not whole.
+    assert page.html["lang"] == "es"
+    assert [el.get_text() for el in page.select("article [lang]")] == ["Trigger points commonly occur in:"]
+    assert page.find("li", string=expected("es", "Buttocks")) is not None
+    notice = page.select_one(".notice")
+    assert notice.get_text(strip=True) == expected(
+        "es", "Some parts of this page are not translated yet. They are shown in English."
+    )

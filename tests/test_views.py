@@ -1,0 +1,169 @@
+"""Every page in every language: content, language, direction, navigation."""
+
+import pytest
+
+from kiosk.content import load_leaflet
+from kiosk import ROOT
+
+from helpers import LEAFLET, LOCALES, SECTIONS, TRANSLATED, expected, soup
+
+CONTENT = load_leaflet(ROOT / "leaflets" / f"{LEAFLET}.toml")
+RTL = {"ar", "ur"}
+
+
+def page_urls(tag):
+    yield f"/{tag}/"
+    yield f"/{tag}/{LEAFLET}/"
+    for section in SECTIONS:
+        yield f"/{tag}/{LEAFLET}/{section}"
+
+
+ALL_PAGES = [(tag, url) for tag in LOCALES for url in page_urls(tag)]
+
+
+@pytest.mark.parametrize(("tag", "url"), ALL_PAGES)
+def test_page_has_language_and_direction(client, tag, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    html = soup(response).html
+    assert html["lang"] == tag
+    assert html["dir"] == ("rtl" if tag in RTL else "ltr")
+
+
+def test_start_screen_offers_every_language_by_its_own_name(client):
+    page = soup(client.get("/"))
+    links = page.select(".language-grid a")
+    assert [a["href"] for a in links] == [f"/{tag}/" for tag in LOCALES]
+    names = {a["lang"]: a.select_one(".native").get_text(strip=True) for a in links}
+    assert names["en"] == "English"
+    assert names.get("es", "Español") == "Español"
+    assert names.get("ar", "العربية") == "العربية"
+
+
+@pytest.mark.parametrize("tag", LOCALES)
+@pytest.mark.parametrize("section", CONTENT.sections, ids=lambda s: s.slug)
+def test_section_shows_every_text_in_the_language(client, tag, section):
+    page = soup(client.get(f"/{tag}/{LEAFLET}/{section.slug}"))
+    article = page.select_one("article.section")
+    shown = [el.get_text(" ", strip=True) for el in article.select("h1, h2, p, li")]
+    for msgid in section.messages():
+        assert expected(tag, msgid) in shown
+    # A complete translation marks nothing as being in another language.
+    assert article.select("[lang]") == []
+    assert page.select(".notice") == []
+
+
+@pytest.mark.parametrize("tag", TRANSLATED)
+def test_translated_section_is_not_english(client, tag):
+    page = soup(client.get(f"/{tag}/{LEAFLET}/{SECTIONS[0]}"))
+    heading = page.select_one("h1").get_text(strip=True)
+    assert heading != "What Are Trigger Points?"
+    assert heading == expected(tag, "What Are Trigger Points?")
+
+
+@pytest.mark.parametrize("tag", LOCALES)
+def test_overview_has_one_button_per_section(client, tag):
+    page = soup(client.get(f"/{tag}/{LEAFLET}/"))
+    links = page.select("main nav a.button")
+    assert [a["href"] for a in links] == [f"/{tag}/{LEAFLET}/{s}" for s in SECTIONS]
+    assert [a.get_text(" ", strip=True) for a in links] == [
+        f"{n} {expected(tag, s.heading)}" for n, s in enumerate(CONTENT.sections, 1)
+    ]
+
+
+def test_previous_and_next_link_the_neighbouring_sections(client):
+    first, middle, last = (soup(client.get(f"/es/{LEAFLET}/{s}")) for s in SECTIONS)
+    assert first.select_one("a[rel=prev]") is None
+    assert first.select_one("a[rel=next]")["href"] == f"/es/{LEAFLET}/{SECTIONS[1]}"
+    assert middle.select_one("a[rel=prev]")["href"] == f"/es/{LEAFLET}/{SECTIONS[0]}"
+    assert middle.select_one("a[rel=next]")["href"] == f"/es/{LEAFLET}/{SECTIONS[2]}"
+    assert last.select_one("a[rel=next]") is None
+    # htmx swaps only <main>; the href alone works without JavaScript.
+    link = first.select_one("a[rel=next]")
+    assert link["hx-get"] == link["href"] and link["hx-target"] == "#main"
+
+
+@pytest.mark.parametrize("section", SECTIONS)
+def test_language_switch_keeps_the_section(client, section):
+    page = soup(client.get(f"/ar/{LEAFLET}/{section}"))
+    links = {a["hreflang"]: a for a in page.select("#language-menu a")}
+    assert set(links) == set(LOCALES)
+    for tag, link in links.items():
+        assert link["href"] == f"/{tag}/{LEAFLET}/{section}"
+        # lang and dir change, so the switch must be a full page load.
+        assert link["hx-boost"] == "false"
+    assert links["ar"]["aria-current"] == "true"
+
+
+def test_htmx_request_for_main_gets_a_fragment(client):
+    url = f"/es/{LEAFLET}/{SECTIONS[1]}"
+    response = client.get(url, headers={"HX-Request": "true", "HX-Target": "main"})
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "<html" not in body and "<header" not in body
+    page = soup(response)
+    assert page.select_one("h1").get_text(strip=True) == expected("es", "What is a Trigger Point Injection?")
+    assert page.title.get_text().startswith(expected("es", "What is a Trigger Point Injection?"))
+    menu = page.select_one("#language-menu")
+    assert menu["hx-swap-oob"] == "true"
+    assert menu.select_one("a[hreflang=en]")["href"] == f"/en/{LEAFLET}/{SECTIONS[1]}"
+    assert {"HX-Target", "HX-History-Restore-Request"} <= set(response.vary)
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},
+        {"HX-Request": "true", "HX-Boosted": "true"},
+        {"HX-Request": "true", "HX-Target": "main", "HX-History-Restore-Request": "true"},
+    ],
+    ids=["plain", "boosted", "history-restore"],
+)
+def test_other_requests_get_the_full_page(client, headers):
+    response = client.get(f"/es/{LEAFLET}/{SECTIONS[1]}", headers=headers)
+    page = soup(response)
+    assert page.html["lang"] == "es"
+    assert page.select_one("header #language-menu") is not None
+    assert page.select_one("main h1") is not None
+    assert "HX-Target" in response.vary
+
+
+@pytest.mark.parametrize(
+    ("url", "lang"),
+    [
+        ("/xx/", "en"),
+        ("/zz-Latn/trigger-point-injections/", "en"),
+        ("/es/no-such-leaflet/", "es"),
+        ("/ar/trigger-point-injections/no-such-section", "ar"),
+        ("/en/trigger-point-injections/what-to-expect/extra", "en"),
+    ],
+)
+def test_unknown_pages_answer_404_in_the_current_language(client, url, lang):
+    response = client.get(url)
+    assert response.status_code == 404
+    page = soup(response)
+    assert page.html["lang"] == lang
+    assert page.select_one("h1").get_text(strip=True) == expected(lang, "Page not found")
+    home = page.select_one("main a.button")
+    assert home["href"] == (f"/{lang}/" if url.startswith(f"/{lang}/") else "/")
+
+
+def test_wrong_method_is_a_clear_405(client):
+    response = client.post(f"/en/{LEAFLET}/")
+    assert response.status_code == 405
+    assert soup(response).select_one("h1").get_text(strip=True) == "Not allowed"
+
+
+def test_unexpected_error_is_a_kind_page_not_a_traceback(app, client, monkeypatch):
+    import kiosk.views
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(kiosk.views, "find_leaflet", broken)
+    app.testing = False  # let the error handler answer, as in production
+    response = client.get(f"/en/{LEAFLET}/")
+    assert response.status_code == 500
+    body = response.get_data(as_text=True)
+    assert "boom" not in body and "Traceback" not in body
+    assert soup(response).select_one("h1").get_text(strip=True) == "Something went wrong"
