@@ -66,6 +66,11 @@ class Glossary:
     def load(cls, path: Path) -> "Glossary":
         with open(path, "rb") as f:
             data = tomllib.load(f)
+        # A key written after a [[term]] table belongs to that term, so a
+        # misplaced same_as_english would be silently ignored: refuse it.
+        for term in data.get("term", []):
+            if set(term) != {"en", "forms"} or not term["forms"]:
+                raise ValueError(f"{path}: each [[term]] has exactly `en` and non-empty `forms`: {term}")
         terms = tuple((t["en"], tuple(t["forms"])) for t in data.get("term", []))
         return cls(terms, frozenset(data.get("same_as_english", [])))
 

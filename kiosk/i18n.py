@@ -9,13 +9,26 @@ from babel import Locale
 from flask import Flask, abort, g, request, url_for
 from flask_babel import Babel, get_locale, get_translations
 
-# The one list of shipped languages, in the order the chooser shows them.
-# Keys are the BCP 47 tags used in URLs and `lang` attributes; a test checks
-# that this equals the catalogs in translations/.
+# The one list of shipped languages, in the order the chooser shows them:
+# English first, then the languages most often needed by patients with
+# limited English in US clinics (the order of the CMS top-15 list, roughly by
+# number of speakers). Keys are the BCP 47 tags used in URLs and `lang`
+# attributes; a test checks that this equals the catalogs in translations/.
 KNOWN_LOCALES: dict[str, Locale] = {
     "en": Locale("en"),  # English (the source language)
-    "es": Locale("es"),  # Spanish
+    "es": Locale("es"),  # Spanish (Latin American)
+    "zh-Hans": Locale.parse("zh_Hans"),  # Chinese, Simplified (Mandarin)
     "ar": Locale("ar"),  # Arabic
+    "vi": Locale("vi"),  # Vietnamese
+    "fil": Locale("fil"),  # Filipino (Tagalog)
+    "ko": Locale("ko"),  # Korean
+    "ru": Locale("ru"),  # Russian
+    "ht": Locale("ht"),  # Haitian Creole
+    "pt-BR": Locale.parse("pt_BR"),  # Portuguese (Brazil)
+    "fr": Locale("fr"),  # French
+    "pl": Locale("pl"),  # Polish
+    "hi": Locale("hi"),  # Hindi
+    "ur": Locale("ur"),  # Urdu
 }
 SOURCE_LOCALE = "en"
 
@@ -79,8 +92,22 @@ def current_tag() -> str:
     return tag_of(get_locale())
 
 
+def request_locale() -> Locale | None:
+    """The language the patient chose for this request, if any.
+
+    Normally set from the URL prefix by `pull_locale`. A URL that matches no
+    route (/ar/no/such/page) never reaches it, so look at its first segment
+    too: the 404 page should still be in the patient's language.
+    """
+    if g.get("locale") is None:
+        first = request.path.strip("/").split("/", 1)[0]
+        if first in KNOWN_LOCALES:
+            g.locale = KNOWN_LOCALES[first]
+    return g.get("locale")
+
+
 def _select_locale() -> str:
-    return str(g.get("locale") or KNOWN_LOCALES[SOURCE_LOCALE])
+    return str(request_locale() or KNOWN_LOCALES[SOURCE_LOCALE])
 
 
 def init_app(app: Flask) -> None:
@@ -89,7 +116,7 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def language_context():
-        chosen = g.get("locale") is not None
+        chosen = request_locale() is not None
         return {
             "known_locales": KNOWN_LOCALES,
             "current_lang": current_tag(),
@@ -113,5 +140,5 @@ def pull_locale(endpoint, values) -> None:
 
 def push_locale(endpoint, values) -> None:
     """URL defaults: links on a page stay in the page's language."""
-    if "lang" not in values and g.get("locale") is not None:
+    if "lang" not in values and request_locale() is not None:
         values["lang"] = tag_of(g.locale)

@@ -136,6 +136,8 @@ def test_other_requests_get_the_full_page(client, headers):
         ("/es/no-such-leaflet/", "es"),
         ("/ar/trigger-point-injections/no-such-section", "ar"),
         ("/en/trigger-point-injections/what-to-expect/extra", "en"),
+        ("/ur/trigger-point-injections/what-to-expect/extra/", "ur"),
+        ("/zh-Hans/trigger-point-injections/nope", "zh-Hans"),
     ],
 )
 def test_unknown_pages_answer_404_in_the_current_language(client, url, lang):
