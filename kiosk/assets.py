@@ -13,21 +13,28 @@ from flask import Blueprint, abort, current_app, send_from_directory
 
 vendor = Blueprint("vendor", __name__, url_prefix="/vendor")
 
-# npm package -> the font stylesheets the pages link (each uses unicode-range,
-# so a page downloads only the font files for the characters it shows).
-PACKAGES = (
-    "htmx.org",
+# One self-hosted face per script (static/kiosk.css picks them by :lang()):
+#   Atkinson Hyperlegible  Latin (made for low-vision readers)
+#   Noto Sans              Cyrillic and Vietnamese, which Atkinson lacks
+#   Noto Sans SC / KR      Simplified Chinese, Korean
+#   Noto Sans Devanagari   Hindi
+#   Noto Sans Arabic       Arabic (Naskh)
+#   Noto Nastaliq Urdu     Urdu, in the Nastaliq style Urdu readers expect
+# Every stylesheet splits its face into unicode-range subsets, so a page
+# downloads only the font files for the characters it shows.
+FONT_PACKAGES = (
     "@fontsource/atkinson-hyperlegible",
+    "@fontsource/noto-sans",
+    "@fontsource/noto-sans-sc",
+    "@fontsource/noto-sans-kr",
+    "@fontsource/noto-sans-devanagari",
     "@fontsource/noto-sans-arabic",
+    "@fontsource/noto-nastaliq-urdu",
 )
+PACKAGES = ("htmx.org", *FONT_PACKAGES)
 SUFFIXES = {".js", ".css", ".woff2", ".woff"}
 HTMX_SCRIPT = "htmx.org/dist/htmx.min.js"
-FONT_STYLESHEETS = (
-    "@fontsource/atkinson-hyperlegible/400.css",
-    "@fontsource/atkinson-hyperlegible/700.css",
-    "@fontsource/noto-sans-arabic/400.css",
-    "@fontsource/noto-sans-arabic/700.css",
-)
+FONT_STYLESHEETS = tuple(f"{package}/{weight}.css" for package in FONT_PACKAGES for weight in (400, 700))
 
 
 def node_modules() -> Path:

@@ -41,7 +41,7 @@ def browser_app(tmp_path_factory):
 @pytest.fixture(scope="session")
 def live_server(browser_app):
     """The kiosk served by waitress on a free loopback port for the session."""
-    server = create_server(browser_app, host="127.0.0.1", port=0, threads=4)
+    server = create_server(browser_app, host="127.0.0.1", port=0, threads=8)
     port = server.socket.getsockname()[1]
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

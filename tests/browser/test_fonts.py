@@ -1,0 +1,62 @@
+"""Every script renders in its self-hosted face, and pages fetch only the
+font files their text needs."""
+
+import pytest
+
+from helpers import LEAFLET, SECTIONS
+
+# Language -> the face its text must be drawn with, and font packages whose
+# files a page in that language has no reason to fetch.
+FACES = {
+    "en": "Atkinson Hyperlegible",
+    "es": "Atkinson Hyperlegible",
+    "ru": "Noto Sans",
+    "vi": "Noto Sans",
+    "zh-Hans": "Noto Sans SC",
+    "ko": "Noto Sans KR",
+    "hi": "Noto Sans Devanagari",
+    "ar": "Noto Sans Arabic",
+    "ur": "Noto Nastaliq Urdu",
+}
+# Urdu falls back to the Arabic face for symbols Nastaliq lacks (the pager arrows).
+FALLBACK = {"ur": {"Noto Sans Arabic"}}
+WEIGHT_NAMES = {"", "Thin", "Regular", "Bold"}
+PACKAGES = {
+    "Noto Sans SC": "noto-sans-sc",
+    "Noto Sans KR": "noto-sans-kr",
+    "Noto Sans Devanagari": "noto-sans-devanagari",
+    "Noto Sans Arabic": "noto-sans-arabic",
+    "Noto Nastaliq Urdu": "noto-nastaliq-urdu",
+}
+
+
+def fonts_used_for(page, selector):
+    """The fonts Chromium really drew the element's text with (via CDP)."""
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("DOM.enable")
+    cdp.send("CSS.enable")
+    root = cdp.send("DOM.getDocument")["root"]["nodeId"]
+    node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
+    return {font["familyName"]: font["glyphCount"] for font in cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]}
+
+
+@pytest.mark.parametrize("tag", FACES)
+def test_text_is_drawn_with_the_self_hosted_face(page, live_server, tag):
+    fetched = []
+    page.on("request", lambda r: r.url.endswith((".woff2", ".woff")) and fetched.append(r.url))
+    page.goto(live_server + f"/{tag}/{LEAFLET}/{SECTIONS[0]}")
+    page.evaluate("document.fonts.ready.then(() => true)")
+    face = FACES[tag]
+    loaded = page.evaluate(
+        "face => [...document.fonts].some(f => f.family.replace(/\"/g, '') === face && f.status === 'loaded')",
+        face,
+    )
+    assert loaded
+    used = fonts_used_for(page, "article.section > p:not(.context)")
+    # Variable CJK fonts report their default instance: "Noto Sans SC Thin".
+    main_font = max(used, key=used.get)
+    assert main_font.startswith(face) and main_font[len(face):].strip() in WEIGHT_NAMES, used
+    # Only the faces this page's text needs were downloaded.
+    unneeded = [pkg for name, pkg in PACKAGES.items() if name != face and name not in FALLBACK.get(tag, ())]
+    assert [url for url in fetched if any(f"/{pkg}/" in url for pkg in unneeded)] == []
+    assert fetched and all(url.endswith(".woff2") for url in fetched)
