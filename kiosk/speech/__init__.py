@@ -1,0 +1,37 @@
+"""Spoken leaflets: eSpeak NG (through pyttsx3) in a worker process, clips cached as WAV files."""
+
+from __future__ import annotations
+
+import os
+
+from . import views
+from .clips import Speech, SpeechUnavailable, UnknownClip, clip_key
+from .worker import EngineError, ProcessExecutor, ThreadExecutor
+
+__all__ = [
+    "EngineError",
+    "ProcessExecutor",
+    "Speech",
+    "SpeechUnavailable",
+    "ThreadExecutor",
+    "UnknownClip",
+    "clip_key",
+    "init_app",
+]
+
+
+def init_app(app, *, executor=None) -> None:
+    """Set up speech from app.config and register /audio; nothing is spawned until audio is needed.
+
+    `executor` replaces the worker process (tests pass a ThreadExecutor with a fake engine).
+    """
+    config = app.config
+    speech = Speech(
+        config.get("SPEECH_CACHE_DIR") or os.path.join(app.instance_path, "audio"),
+        rate=config.get("SPEECH_RATE", 150),
+        voices=config.get("SPEECH_VOICES", {}),
+        enabled=config.get("SPEECH_ENABLED", True),
+        executor=executor,
+    )
+    app.extensions["speech"] = speech
+    app.register_blueprint(views.bp)

@@ -1,0 +1,80 @@
+"""Check a rendered WAV before anyone hears it, and move it into the cache atomically."""
+
+from __future__ import annotations
+
+import os
+import re
+import wave
+from dataclasses import dataclass
+from pathlib import Path
+
+# Characters spoken about one syllable each and written without spaces between words
+# (CJK ideographs, kana, Hangul): counted one by one, not as one long "word".
+_SYLLABIC = re.compile(r"[\u1100-\u11ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+_WORD = re.compile(r"\w+")
+
+# How far a real rendering strays from words / rate: numbers and abbreviations are read out
+# longer, pauses are added at punctuation. Wide on purpose: this catches empty, cut-off and
+# wildly wrong files, while waiting for each utterance's own end is what keeps texts apart.
+MIN_RATIO = 0.25
+MAX_RATIO = 5.0
+MAX_SLACK = 5.0  # seconds
+
+
+class InvalidAudio(ValueError):
+    """The file is not a complete, plausible rendering of the text."""
+
+
+@dataclass(frozen=True)
+class WavInfo:
+    frames: int
+    framerate: int
+
+    @property
+    def seconds(self) -> float:
+        return self.frames / self.framerate
+
+
+def speech_units(text: str) -> int:
+    """Roughly how many words a voice will say for `text`."""
+    units = 0
+    for word in _WORD.findall(text):
+        syllabic = len(_SYLLABIC.findall(word))
+        units += syllabic + (1 if syllabic < len(word) else 0)
+    return units
+
+
+def check(path: str | os.PathLike, text: str, rate: int) -> WavInfo:
+    """Parse `path` as 16-bit mono PCM and check it is whole and about as long as `text` at `rate` wpm."""
+    try:
+        with wave.open(os.fspath(path), "rb") as w:
+            channels, width, framerate, frames = w.getnchannels(), w.getsampwidth(), w.getframerate(), w.getnframes()
+    except (wave.Error, EOFError, OSError) as exc:
+        raise InvalidAudio(f"not a readable WAV file: {exc}") from exc
+    if (channels, width) != (1, 2) or not 8000 <= framerate <= 48000:
+        raise InvalidAudio(f"unexpected format: {channels} channel(s), {8 * width}-bit, {framerate} Hz")
+    if frames == 0:
+        raise InvalidAudio("no audio frames")
+    # The header's frame count comes from the data chunk's size field; a file cut short
+    # (writer killed, disk full) still parses, so compare with what is really on disk.
+    if os.path.getsize(path) < 44 + frames * width:
+        raise InvalidAudio("file is shorter than its header says")
+    info = WavInfo(frames, framerate)
+    expected = speech_units(text) * 60.0 / rate
+    low, high = MIN_RATIO * expected, MAX_RATIO * expected + MAX_SLACK
+    if not low <= info.seconds <= high:
+        raise InvalidAudio(f"{info.seconds:.2f} s of audio for {len(text)} characters; expected {low:.1f}-{high:.1f} s")
+    return info
+
+
+def commit(tmp: Path, dest: Path) -> None:
+    """Make `tmp` durable, then rename it to `dest`, so readers see the whole file or none."""
+    # A kiosk loses power: without the fsync a rename can survive a crash that the data does not.
+    with open(tmp, "rb") as f:
+        os.fsync(f.fileno())
+    os.replace(tmp, dest)
+    fd = os.open(dest.parent, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -1,0 +1,116 @@
+"""Fake engines: they write WAVs whose samples spell the text, so a test can read back what a file says."""
+
+from __future__ import annotations
+
+import os
+import threading
+import wave
+from dataclasses import dataclass
+from pathlib import Path
+
+from kiosk.speech.wav import speech_units
+from kiosk.speech.worker import EngineInfo, VoiceInfo
+
+VOICES = (
+    VoiceInfo("fake/en", "English (America)", ("en-us",)),
+    VoiceInfo("fake/es", "Spanish (Latin America)", ("es-419",)),
+    VoiceInfo("fake/ar", "Arabic", ("ar",)),
+)
+FRAMERATE = 22050
+
+
+def write_wav(path: str, text: str, rate: int) -> None:
+    """A WAV exactly as long as wav.check expects, whose first bytes are the text itself."""
+    frames = int(max(1, speech_units(text)) * 60 / rate * FRAMERATE)
+    payload = text.encode("utf-8")[: frames * 2]
+    with wave.open(path, "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(FRAMERATE)
+        w.writeframes(payload + b"\0" * (frames * 2 - len(payload)))
+
+
+def spoken_text(path: str | os.PathLike) -> str:
+    """The text a fake engine wrote into `path`."""
+    with wave.open(os.fspath(path), "rb") as w:
+        data = w.readframes(w.getnframes())
+    return data.rstrip(b"\0").decode("utf-8")
+
+
+class FakeEngine:
+    """Counts calls; `mode` makes it misbehave: fail, block until `gate` opens, or write garbage once."""
+
+    def __init__(self, mode: str = "ok", gate: threading.Event | None = None, version: str = "fake 1") -> None:
+        self.mode = mode
+        self.gate = gate
+        self.version = version
+        self.calls: list[str] = []
+        self._lock = threading.Lock()
+
+    def info(self) -> EngineInfo:
+        return EngineInfo(engine=self.version, library="(fake)", voices=VOICES)
+
+    def synthesize(self, text: str, voice: str, rate: int, path: str):
+        with self._lock:
+            self.calls.append(text)
+            first = len(self.calls) == 1
+        if self.gate is not None:
+            self.gate.wait()
+        if self.mode == "fail":
+            raise RuntimeError("the fake engine always fails")
+        if self.mode == "garbage-once" and first:
+            Path(path).write_bytes(b"not a wav file")
+            return ()
+        write_wav(path, text, rate)
+        return ((1, len(text)),)
+
+
+@dataclass(frozen=True)
+class ProcessFake:
+    """Picklable factory for a worker process; every start and job is logged in the folder `state`.
+
+    `mode`: "die-once"/"hang-once" misbehave on the very first job across all workers (a marker
+    file remembers), "fail" fails every job, "fail-start" fails to start.
+    """
+
+    state: str
+    mode: str = "ok"
+    version_per_start: bool = False
+
+    def __call__(self) -> _ProcessFakeEngine:
+        state = Path(self.state)
+        if self.mode == "fail-start":
+            raise RuntimeError("the fake engine cannot start")
+        with open(state / "starts", "a") as f:
+            f.write("start\n")
+        version = f"fake start {len(starts(state))}" if self.version_per_start else "fake 1"
+        return _ProcessFakeEngine(state, self.mode, version)
+
+
+class _ProcessFakeEngine(FakeEngine):
+    def __init__(self, state: Path, mode: str, version: str) -> None:
+        super().__init__(mode="fail" if mode == "fail" else "ok", version=version)
+        self.state = state
+        self.process_mode = mode
+
+    def synthesize(self, text: str, voice: str, rate: int, path: str):
+        with open(self.state / "jobs", "a") as f:
+            f.write(f"{os.getpid()}\n")
+        marker = self.state / "misbehaved"
+        if self.process_mode in ("die-once", "hang-once") and not marker.exists():
+            marker.touch()
+            if self.process_mode == "die-once":
+                os._exit(3)
+            threading.Event().wait()  # hang until killed
+        return super().synthesize(text, voice, rate, path)
+
+
+def starts(state: Path) -> list[str]:
+    path = Path(state) / "starts"
+    return path.read_text().splitlines() if path.exists() else []
+
+
+def jobs(state: Path) -> list[str]:
+    """The pid of the worker that ran each job, in order."""
+    path = Path(state) / "jobs"
+    return path.read_text().splitlines() if path.exists() else []

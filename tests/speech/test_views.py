@@ -1,0 +1,144 @@
+"""GET /audio/<key>.wav: Range, ETag, immutable caching, 404 for anything not a registered key, 503 on failure."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+
+from .fakes import FakeEngine
+
+TEXT = "Please take a seat; the nurse will call your name soon."
+
+
+def get(app, path, **headers):
+    """GET with the body read and the file closed (send_file's open file would otherwise be left
+    for the garbage collector, which filterwarnings=error turns into a failure)."""
+    return app.test_client().get(path, headers=headers, buffered=True)
+
+
+@pytest.fixture
+def app(make_app):
+    return make_app(FakeEngine())
+
+
+@pytest.fixture
+def key(app):
+    return app.extensions["speech"].register(TEXT, "en")
+
+
+def test_serves_the_clip(app, key):
+    response = get(app, f"/audio/{key}.wav")
+    assert response.status_code == 200
+    assert response.mimetype == "audio/wav"
+    assert response.data == app.extensions["speech"].clip_path(key).read_bytes()
+    assert response.data.startswith(b"RIFF") and TEXT.encode() in response.data
+
+
+def test_url_for_builds_the_route(app, key):
+    with app.test_request_context():
+        from flask import url_for
+
+        assert url_for("audio.clip", key=key) == f"/audio/{key}.wav"
+
+
+def test_immutable_for_a_year(app, key):
+    response = get(app, f"/audio/{key}.wav")
+    cache = response.cache_control
+    assert cache.public and cache.immutable and cache.max_age == 31536000
+    assert not cache.no_cache
+
+
+@pytest.mark.parametrize(
+    ("header", "start", "end"),
+    [("bytes=0-99", 0, 99), ("bytes=44-1043", 44, 1043), ("bytes=-10", None, None)],
+)
+def test_range_requests_get_206_with_the_right_bytes(app, key, header, start, end):
+    whole = get(app, f"/audio/{key}.wav").data
+    size = len(whole)
+    if start is None:  # suffix range: the last ten bytes
+        start, end = size - 10, size - 1
+    response = get(app, f"/audio/{key}.wav", Range=header)
+    assert response.status_code == 206
+    assert response.headers["Content-Range"] == f"bytes {start}-{end}/{size}"
+    assert response.data == whole[start : end + 1]
+    assert response.headers["Accept-Ranges"] == "bytes"
+
+
+def test_unsatisfiable_range_is_416(app, key):
+    response = get(app, f"/audio/{key}.wav", Range="bytes=999999999-")
+    assert response.status_code == 416
+
+
+def test_etag_gives_304(app, key):
+    first = get(app, f"/audio/{key}.wav")
+    etag = first.headers["ETag"]
+    assert key in etag
+    again = get(app, f"/audio/{key}.wav", **{"If-None-Match": etag})
+    assert again.status_code == 304
+    assert again.data == b""
+
+
+def test_if_range_with_a_stale_etag_sends_the_whole_file(app, key):
+    response = get(app, f"/audio/{key}.wav", **{"Range": "bytes=0-9", "If-Range": '"other"'})
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/audio/notahexkey.wav",
+        "/audio/" + "A" * 64 + ".wav",  # upper case is not how keys are written
+        "/audio/" + "0" * 63 + ".wav",
+        "/audio/" + "0" * 65 + ".wav",
+        "/audio/" + hashlib.sha256(b"never registered").hexdigest() + ".wav",
+        "/audio/..%2F..%2Fetc%2Fpasswd.wav",
+        "/audio/%2e%2e%2f%2e%2e%2fapp.py.wav",
+        "/audio/../../etc/passwd.wav",
+        "/audio/..%5c..%5cwin.ini.wav",
+        "/audio/%00.wav",
+        "/audio/.wav",
+    ],
+)
+def test_anything_but_a_registered_key_is_404(app, key, path):
+    assert get(app, path).status_code == 404
+
+
+def test_registered_key_without_the_wav_suffix_is_404(app, key):
+    assert get(app, f"/audio/{key}").status_code == 404
+
+
+def test_engine_failure_is_503_not_500(make_app):
+    app = make_app(FakeEngine(mode="fail"))
+    key = app.extensions["speech"].register(TEXT, "en")
+    response = get(app, f"/audio/{key}.wav")
+    assert response.status_code == 503
+    assert b"Traceback" not in response.data
+
+
+def test_disabled_speech_starts_no_engine_and_serves_nothing(make_app):
+    app = make_app(None, SPEECH_ENABLED=False)
+    speech = app.extensions["speech"]
+    assert speech.voice_for("en") is None
+    assert speech.register(TEXT, "en") is None
+    assert speech.executor is None
+    assert get(app, "/audio/" + "0" * 64 + ".wav").status_code == 404
+
+
+def test_config_is_read(make_app, tmp_path):
+    app = make_app(FakeEngine(), SPEECH_RATE=180, SPEECH_VOICES={"en": "fake/es"})
+    speech = app.extensions["speech"]
+    assert speech.rate == 180
+    assert speech.voice_for("en") == "fake/es"
+    assert speech.cache_dir == tmp_path / "audio"
+
+
+def test_default_cache_dir_is_in_the_instance_folder(tmp_path):
+    from flask import Flask
+
+    from kiosk.speech import init_app
+
+    app = Flask(__name__, instance_path=str(tmp_path / "instance"))
+    app.config["SPEECH_ENABLED"] = False
+    init_app(app)
+    assert str(app.extensions["speech"].cache_dir) == str(tmp_path / "instance" / "audio")

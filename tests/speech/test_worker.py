@@ -1,0 +1,113 @@
+"""The worker: the pyttsx3 save-file trap, and recovery from workers that die or hang."""
+
+from __future__ import annotations
+
+import pytest
+
+from kiosk.speech import EngineError, ProcessExecutor, Speech, SpeechUnavailable
+from kiosk.speech.clips import render
+from kiosk.speech.worker import Job
+
+from . import fakes
+from .samples import prefix, same_length, tolerance
+
+# Growing, then shrinking again: in the trap each file got the previous (shorter or longer) utterance.
+TRAP_SIZES = [1000, 1200, 1600, 2000, 1200, 1000]
+
+
+def test_each_file_holds_its_own_text_in_one_worker(references, out_dir):
+    """Replays the measured trap: long utterances back to back in one fresh worker."""
+    jobs = [Job(prefix(n), "gmw/en-us", 150) for n in TRAP_SIZES]
+    refs = references(jobs)
+    # The check below can only catch a swapped file if the texts' durations are far apart.
+    lengths = sorted({refs[job].frames for job in jobs})
+    assert all(b - a > 2 * tolerance(b) for a, b in zip(lengths, lengths[1:]))
+
+    executor = ProcessExecutor()  # a fresh process: its first job is the one that came back empty
+    try:
+        results = [render(executor, job, out_dir / f"{i}.wav", attempts=1) for i, job in enumerate(jobs)]
+    finally:
+        executor.close()
+
+    assert executor.starts == 1  # no job failed and was retried behind our back
+    for job, result in zip(jobs, results):
+        ref = refs[job]
+        assert result.words == ref.words  # eSpeak's word events: positions of every word of this text
+        assert same_length(result.frames, ref.frames), (len(job.text), result.frames, ref.frames)
+
+
+def test_voice_espeak_cannot_load_fails_the_job_instead_of_keeping_the_last_voice(real_executor, out_dir):
+    real_executor.run(Job("مرحبا بكم في العيادة.", "sem/ar", 150), str(out_dir / "ar.wav"))
+    with pytest.raises(EngineError, match="voice"):
+        real_executor.run(Job("Welcome to the clinic.", "no/such-voice", 150), str(out_dir / "bad.wav"))
+
+
+def test_worker_uses_the_wheel_library(real_executor):
+    import espeakng_loader
+
+    info = real_executor.info()
+    assert info.library == espeakng_loader.get_library_path()
+    assert "pyttsx3 2.99" in info.engine
+    assert "eSpeak NG 1.52" in info.engine
+    assert "espeakng-loader 0.2.4" in info.engine
+
+
+@pytest.mark.parametrize("mode", ["die-once", "hang-once"])
+def test_job_survives_a_worker_that_dies_or_hangs(mode, tmp_path):
+    state = tmp_path / "state"
+    state.mkdir()
+    executor = ProcessExecutor(fakes.ProcessFake(str(state), mode), timeout=3.0)
+    speech = Speech(tmp_path / "audio", executor=executor)
+    try:
+        key = speech.register("The nurse will see you now.", "en")
+        path = speech.clip_path(key)
+    finally:
+        speech.close()
+    assert fakes.spoken_text(path) == "The nurse will see you now."
+    assert executor.starts == 2
+    ran_in = fakes.jobs(state)
+    assert len(ran_in) == 2 and ran_in[0] != ran_in[1]  # the retry ran in a new process
+
+
+def test_engine_that_keeps_failing_gives_up_after_bounded_attempts(tmp_path):
+    state = tmp_path / "state"
+    state.mkdir()
+    executor = ProcessExecutor(fakes.ProcessFake(str(state), "fail"), timeout=3.0)
+    speech = Speech(tmp_path / "audio", executor=executor, attempts=3)
+    try:
+        key = speech.register("Hello.", "en")
+        with pytest.raises(SpeechUnavailable):
+            speech.clip_path(key)
+    finally:
+        speech.close()
+    assert len(fakes.jobs(state)) == 3
+    assert executor.starts == 3  # the first job ran in the worker that listed the voices; each retry in a new one
+    assert not list((tmp_path / "audio").iterdir())  # no file, not even a temporary one
+
+
+def test_engine_that_cannot_start_means_no_voices_not_a_crash(tmp_path):
+    state = tmp_path / "state"
+    state.mkdir()
+    executor = ProcessExecutor(fakes.ProcessFake(str(state), "fail-start"))
+    speech = Speech(tmp_path / "audio", executor=executor)
+    try:
+        assert speech.voice_for("en") is None
+        assert speech.register("Hello.", "en") is None
+        with pytest.raises(EngineError, match="cannot start"):
+            executor.info()
+    finally:
+        speech.close()
+
+
+def test_worker_with_other_engine_versions_is_refused(tmp_path):
+    """Keys were computed from the first worker's versions; a later worker must match them."""
+    state = tmp_path / "state"
+    state.mkdir()
+    executor = ProcessExecutor(fakes.ProcessFake(str(state), version_per_start=True))
+    try:
+        assert executor.info().engine == "fake start 1"
+        executor.discard()
+        with pytest.raises(EngineError, match="engine changed"):
+            executor.info()
+    finally:
+        executor.close()
