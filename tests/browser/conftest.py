@@ -32,10 +32,10 @@ AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.m
 
 @pytest.fixture(scope="session")
 def browser_app(tmp_path_factory):
-    return create_app(
-        {"TESTING": True, "SPEECH_ENABLED": False},
-        instance_path=str(tmp_path_factory.mktemp("instance")),
-    )
+    """The kiosk with real speech (eSpeak NG in its worker) and an empty clip cache."""
+    app = create_app({"TESTING": True}, instance_path=str(tmp_path_factory.mktemp("instance")))
+    yield app
+    app.extensions["speech"].close()
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,93 @@
+"""Pages carry, for every shown sentence, the clip that speaks that sentence
+in the language it is in."""
+
+import shutil
+
+import pytest
+
+from kiosk import catalogs, create_app
+from kiosk.i18n import KNOWN_LOCALES
+from kiosk.read_aloud import register_all
+
+from helpers import LEAFLET, SECTIONS, expected, soup
+
+
+@pytest.fixture(scope="module")
+def speaking_app(tmp_path_factory):
+    """The kiosk with the real speech layer (voices from eSpeak NG)."""
+    app = create_app({"TESTING": True}, instance_path=str(tmp_path_factory.mktemp("instance")))
+    yield app
+    app.extensions["speech"].close()
+
+
+def clips_of(page):
+    return [(span.get_text(), span.get("data-clip")) for span in page.select("#main .sentence")]
+
+
+def job_for(app, clip_url):
+    key = clip_url.rsplit("/", 1)[1].removesuffix(".wav")
+    return app.extensions["speech"]._job(key)
+
+
+@pytest.mark.parametrize("tag", ["en", "es", "ar", "zh-Hans"])
+def test_every_sentence_has_the_clip_of_its_own_text_and_voice(speaking_app, tag):
+    page = soup(speaking_app.test_client().get(f"/{tag}/{LEAFLET}/{SECTIONS[0]}"))
+    clips = clips_of(page)
+    assert len(clips) > 10
+    voice = speaking_app.extensions["speech"].voice_for(tag)
+    for text, url in clips:
+        job = job_for(speaking_app, url)
+        assert (job.text, job.voice) == (text, voice)
+    assert page.select_one("#player") is not None
+
+
+def test_a_language_without_a_voice_shows_the_notice_and_no_clips(speaking_app):
+    page = soup(speaking_app.test_client().get(f"/fil/{LEAFLET}/{SECTIONS[0]}"))
+    assert clips_of(page) and all(url is None for _, url in clips_of(page))
+    assert page.select_one("#player") is None
+    notices = [p.get_text(strip=True) for p in page.select("#main .notice")]
+    assert expected("fil", "Audio is not available in this language.") in notices
+
+
+def test_an_english_fallback_is_spoken_by_the_english_voice(tmp_path):
+    target = tmp_path / "translations"
+    shutil.copytree(catalogs.TRANSLATIONS / "es", target / "es")
+    po = target / "es" / "LC_MESSAGES" / "messages.po"
+    marker = 'msgid "Neck"'
+    po.write_text(po.read_text(encoding="utf-8").replace(marker, "#, fuzzy\n" + marker), encoding="utf-8")
+    catalogs.run(["compile", "-d", str(target)])
+    app = create_app({"TESTING": True, "BABEL_TRANSLATION_DIRECTORIES": str(target)}, instance_path=str(tmp_path / "i"))
+    try:
+        page = soup(app.test_client().get(f"/es/{LEAFLET}/{SECTIONS[0]}"))
+        neck = next(li for li in page.select("li") if li.get_text() == "Neck")
+        assert neck["lang"] == "en"
+        job = job_for(app, neck.select_one(".sentence")["data-clip"])
+        speech = app.extensions["speech"]
+        assert job.voice == speech.voice_for("en") != speech.voice_for("es")
+    finally:
+        app.extensions["speech"].close()
+
+
+def test_every_clip_of_every_page_is_known_after_a_restart(speaking_app, tmp_path):
+    url = clips_of(soup(speaking_app.test_client().get(f"/ar/{LEAFLET}/{SECTIONS[2]}")))[3][1]
+    fresh = create_app({"TESTING": True, "SPEECH_CACHE_DIR": str(tmp_path / "audio")}, instance_path=str(tmp_path))
+    try:
+        # No page rendered in this app yet: the clip must still be served.
+        response = fresh.test_client().get(url)
+        body = response.get_data()
+        response.close()  # send_file streams from the open clip
+        assert response.status_code == 200
+        assert body[:4] == b"RIFF"
+    finally:
+        fresh.extensions["speech"].close()
+
+
+def test_register_all_covers_every_language_in_its_own_voice(speaking_app):
+    with speaking_app.test_request_context("/en/"):  # as from inside a request
+        assert register_all(speaking_app) > 14 * 40
+    speech = speaking_app.extensions["speech"]
+    jobs = {(job.text, job.voice) for job in speech._jobs.values()}
+    for tag in KNOWN_LOCALES:
+        voice = speech.voice_for(tag)
+        heading = expected(tag, "What Are Trigger Points?")
+        assert ((heading, voice) in jobs) == (voice is not None), tag
