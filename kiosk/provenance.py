@@ -1,0 +1,52 @@
+"""Who translated each catalog and whether a medical translator reviewed it.
+
+Kept as `# X-…:` lines in each .po file's header comment, because pybabel
+update keeps header comments but drops unknown X- headers.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from babel import Locale
+
+from .catalog_checks import load_catalog, messages
+
+FIELD = re.compile(r"^#[ \t]*X-(Translated-By|Translation-Date|Reviewed-By|Review-Date):[ \t]*([^\n]*)$", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Provenance:
+    translated_by: str
+    translation_date: str
+    reviewed_by: str
+    review_date: str
+    translated: int  # messages with a current (non-fuzzy) translation
+    total: int
+
+    @property
+    def reviewed(self) -> bool:
+        return bool(self.reviewed_by and self.review_date)
+
+    def as_dict(self) -> dict:
+        return {**asdict(self), "reviewed": self.reviewed}
+
+
+def read_provenance(po_path: Path) -> Provenance:
+    catalog = load_catalog(po_path)
+    fields = {name.lower().replace("-", "_"): value.strip() for name, value in FIELD.findall(catalog.header_comment)}
+    rows = list(messages(catalog))
+    return Provenance(
+        translated_by=fields.get("translated_by", ""),
+        translation_date=fields.get("translation_date", ""),
+        reviewed_by=fields.get("reviewed_by", ""),
+        review_date=fields.get("review_date", ""),
+        translated=sum(1 for _, msgstr, fuzzy in rows if msgstr and not fuzzy),
+        total=len(rows),
+    )
+
+
+def catalog_path(translations: Path, locale: Locale) -> Path:
+    return Path(translations) / str(locale) / "LC_MESSAGES" / "messages.po"

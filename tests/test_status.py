@@ -1,0 +1,41 @@
+"""/healthz tells staff which languages are unreviewed and which have a voice."""
+
+import pytest
+
+from kiosk import create_app
+from kiosk.i18n import KNOWN_LOCALES
+
+
+@pytest.fixture(scope="module")
+def status(tmp_path_factory):
+    app = create_app({"TESTING": True}, instance_path=str(tmp_path_factory.mktemp("instance")))
+    try:
+        yield app.test_client().get("/healthz").get_json()
+    finally:
+        app.extensions["speech"].close()
+
+
+def test_lists_every_language_with_its_provenance(status):
+    rows = {row["tag"]: row for row in status["languages"]}
+    assert list(rows) == list(KNOWN_LOCALES)
+    assert rows["en"]["source"] is True
+    for tag, row in rows.items():
+        if tag != "en":
+            assert row["translated_by"].startswith("Machine translation by an AI model"), tag
+            assert row["reviewed"] is False and row["reviewed_by"] == ""
+            assert row["translated"] == row["total"] > 70
+
+
+def test_warns_that_no_translation_is_reviewed(status):
+    (warning,) = status["warnings"]
+    assert warning.startswith("Not yet reviewed by a qualified medical translator:")
+    assert warning.endswith(", ".join(tag for tag in KNOWN_LOCALES if tag != "en"))
+
+
+@pytest.mark.parametrize(
+    ("tag", "voice"),
+    [("en", "gmw/en-us"), ("es", "roa/es-419"), ("pt-BR", "roa/pt-br"), ("zh-Hans", "sit/cmn"), ("fil", None)],
+)
+def test_reports_the_voice_of_each_language(status, tag, voice):
+    rows = {row["tag"]: row for row in status["languages"]}
+    assert rows[tag]["voice"] == voice
