@@ -60,3 +60,11 @@ def test_text_is_drawn_with_the_self_hosted_face(page, live_server, tag):
     unneeded = [pkg for name, pkg in PACKAGES.items() if name != face and name not in FALLBACK.get(tag, ())]
     assert [url for url in fetched if any(f"/{pkg}/" in url for pkg in unneeded)] == []
     assert fetched and all(url.endswith(".woff2") for url in fetched)
+
+
+@pytest.mark.parametrize("tag", ["ur", "zh-Hans", "ru"])
+def test_english_inside_another_script_gets_the_latin_face(page, live_server, tag):
+    page.goto(live_server + f"/{tag}/{LEAFLET}/{SECTIONS[0]}")
+    page.evaluate("document.fonts.ready.then(() => true)")
+    used = fonts_used_for(page, "#language-menu summary span[lang=en]")
+    assert list(used) == ["Atkinson Hyperlegible"], used
