@@ -2,6 +2,7 @@
 in the language it is in."""
 
 import shutil
+import wave
 
 import pytest
 
@@ -91,3 +92,23 @@ def test_register_all_covers_every_language_in_its_own_voice(speaking_app):
         voice = speech.voice_for(tag)
         heading = expected(tag, "What Are Trigger Points?")
         assert ((heading, voice) in jobs) == (voice is not None), tag
+
+
+@pytest.mark.parametrize("tag", KNOWN_LOCALES)
+def test_every_language_with_a_voice_plays(speaking_app, tag, tmp_path):
+    client = speaking_app.test_client()
+    page = soup(client.get(f"/{tag}/{LEAFLET}/{SECTIONS[1]}"))
+    clips = clips_of(page)
+    if speaking_app.extensions["speech"].voice_for(tag) is None:
+        assert tag == "fil" and all(url is None for _, url in clips)
+        return
+    text, url = clips[0]
+    response = client.get(url)
+    body = response.get_data()
+    response.close()
+    assert response.status_code == 200 and response.mimetype == "audio/wav"
+    (tmp_path / "clip.wav").write_bytes(body)
+    with wave.open(str(tmp_path / "clip.wav")) as clip:
+        seconds = clip.getnframes() / clip.getframerate()
+    # The heading is a few words: audible, and not a whole paragraph.
+    assert 0.4 < seconds < 8, (text, seconds)
