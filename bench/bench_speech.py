@@ -19,19 +19,15 @@ from pathlib import Path
 
 from flask import Flask
 
+from kiosk import ROOT
+from kiosk.content import load_leaflet
 from kiosk.speech import ProcessExecutor, init_app
 from kiosk.speech.clips import render
 from kiosk.speech.espeak import EspeakEngine
 from kiosk.speech.worker import Job
 
-LEAFLET = (
-    "During the procedure, you will typically lie down on a procedure table as your doctor locates and "
-    "cleans the trigger point area. They will then pinch the area to stabilize it before inserting the "
-    "needle and injecting the trigger point with medication. You may experience twitching and discomfort "
-    "during this process, particularly if your muscles are tense, which can result in sensations like "
-    "crunching or mild burning. After the injection, your doctor will often stretch and massage the muscle "
-    "and surrounding area for additional relief. "
-)
+# The leaflet's own text, from the content file.
+LEAFLET = " ".join(load_leaflet(ROOT / "leaflets" / "trigger-point-injections.toml").section("what-to-expect").messages())
 TEXTS = {
     "short (60 chars)": "Please take a seat; the nurse will call your name very soon.",
     "medium (300 chars)": LEAFLET[:300],

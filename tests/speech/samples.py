@@ -2,20 +2,13 @@
 
 from __future__ import annotations
 
-# From the trigger-point injection leaflet (issue text), with its typographic apostrophes.
-LEAFLET = (
-    "During the procedure, you will typically lie down on a procedure table as your doctor locates and "
-    "cleans the trigger point area. They will then pinch the area to stabilize it before inserting the "
-    "needle and injecting the trigger point with medication. You may experience twitching and discomfort "
-    "during this process, particularly if your muscles are tense, which can result in sensations like "
-    "crunching or mild burning. After the injection, your doctor will often stretch and massage the muscle "
-    "and surrounding area for additional relief. Side effects of trigger point injections can include pain "
-    "or tenderness around the injection site, numbness around the injection site, swelling around the "
-    "injection site, discoloration or dimpling near the injection site, lightheadedness, dizziness and "
-    "bleeding. These side effects typically subside within a couple of hours. However, if they persist or "
-    "worsen over the following weeks, it\u2019s important to contact your doctor. To minimize the risk of "
-    "complications, it\u2019s important to follow your doctor\u2019s instructions closely and inform them "
-    "of any concerns or allergies beforehand."
+from kiosk import ROOT
+from kiosk.content import load_leaflet
+
+# The leaflet's own "What Should You Expect" section, read straight from the content file (one
+# source of truth), with its typographic apostrophes.
+LEAFLET = " ".join(
+    load_leaflet(ROOT / "leaflets" / "trigger-point-injections.toml").section("what-to-expect").messages()
 )
 
 
