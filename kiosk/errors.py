@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, render_template
+from flask import current_app, g, render_template
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -21,6 +21,7 @@ def handle_http_error(error: HTTPException):
     title, detail = _messages().get(
         error.code, (_("Something went wrong"), _("Please ask a member of staff for help."))
     )
+    g.error_page = True
     body = render_template(
         "page.html", partial="partials/error.html", title=title, detail=detail, code=error.code
     )

@@ -57,7 +57,7 @@ def localize(message: str) -> Text:
     the template marks it lang="en" so screen readers and the speech layer
     switch language with it, and the page tells the patient.
     """
-    lang = tag_of(get_locale())
+    lang = current_tag()
     if lang == SOURCE_LOCALE:
         return Text(message, lang)
     # `_catalog` is the only way to tell "translated" from "fell back":
@@ -81,7 +81,13 @@ def direction_of(tag: str) -> str:
 
 
 def url_in_language(tag: str) -> str:
-    """This page in another language, so a switch keeps the patient's place."""
+    """This page in another language, so a switch keeps the patient's place.
+
+    From an error page, the leaflet list instead: the same wrong address in
+    another language would only be the same error.
+    """
+    if g.get("error_page"):
+        return url_for("pages.leaflet_list", lang=tag)
     if request.blueprint == "pages" and request.endpoint and request.view_args is not None:
         return url_for(request.endpoint, **{**request.view_args, "lang": tag})
     return url_for("pages.leaflet_list", lang=tag)

@@ -8,6 +8,7 @@ the patient hears exactly the words on the screen.
 
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import dataclass
 
@@ -16,6 +17,10 @@ from flask import Flask, current_app, request, url_for
 from . import speech
 from .i18n import KNOWN_LOCALES, Text, current_tag, localize
 from .speech.sentences import split_sentences
+
+
+# What separates two sentences in the text: a space, or nothing in Chinese.
+BETWEEN = re.compile(r"\s*")
 
 
 @dataclass(frozen=True)
@@ -33,7 +38,7 @@ def spoken(text: Text) -> list[Sentence]:
     for part in split_sentences(text.text):
         start = text.text.index(part, position)
         position = start + len(part)
-        gap = text.text[position:len(text.text) - len(text.text[position:].lstrip())]
+        gap = BETWEEN.match(text.text, position).group()
         key = engine.register(part, text.lang)
         clip = url_for("audio.clip", key=key) if key else None
         sentences.append(Sentence(part, clip, gap))

@@ -15,3 +15,10 @@ document.addEventListener("htmx:afterSettle", (event) => {
     }
   }
 });
+
+// htmx does not swap in an error answer (a stale link, a server restart with
+// other content). Load it as a whole page instead, so the patient sees the
+// translated error page and its way home rather than a button that does nothing.
+document.addEventListener("htmx:responseError", (event) => {
+  window.location.assign(event.detail.pathInfo.requestPath);
+});

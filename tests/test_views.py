@@ -148,6 +148,9 @@ def test_unknown_pages_answer_404_in_the_current_language(client, url, lang):
     assert page.select_one("h1").get_text(strip=True) == expected(lang, "Page not found")
     home = page.select_one("main a.button")
     assert home["href"] == (f"/{lang}/" if url.startswith(f"/{lang}/") else "/")
+    # Switching language from an error page leads to that language's leaflets.
+    switch = {a["hreflang"]: a["href"] for a in page.select("#language-menu a")}
+    assert switch["fr"] == "/fr/"
 
 
 def test_wrong_method_is_a_clear_405(client):

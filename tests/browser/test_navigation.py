@@ -2,7 +2,7 @@
 
 import re
 
-from helpers import LEAFLET, SECTIONS
+from helpers import LEAFLET, SECTIONS, expected
 
 BASE_SECTION = f"/en/{LEAFLET}/{SECTIONS[0]}"
 
@@ -69,3 +69,17 @@ def test_nothing_is_fetched_from_outside_the_kiosk(page, live_server):
     page.goto(live_server + f"/ar/{LEAFLET}/{SECTIONS[0]}")
     page.wait_for_load_state("networkidle")
     assert page.requested_hosts == {"127.0.0.1"}
+
+
+def test_a_stale_link_shows_the_error_page_not_nothing(page, live_server):
+    page.goto(live_server + f"/es/{LEAFLET}/{SECTIONS[0]}")
+    # As if the content changed under an open page: the next section is gone.
+    page.evaluate(
+        "const a = document.querySelector('a[rel=next]');"
+        "a.setAttribute('hx-get', a.getAttribute('href') + '-gone'); htmx.process(a)"
+    )
+    page.locator("a[rel=next]").click()
+    page.wait_for_url(re.compile(SECTIONS[1] + "-gone$"))
+    page.wait_for_load_state()
+    assert page.locator("main h1").inner_text() == expected("es", "Page not found")
+    assert page.evaluate("document.documentElement.lang") == "es"
