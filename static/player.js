@@ -35,9 +35,10 @@
   function showToggle() {
     const el = player();
     if (!el) return;
+    // The label itself says what a press will do (no aria-pressed: a toggle
+    // whose name also changes is announced confusingly).
     const button = el.querySelector('[data-action="toggle"]');
     button.textContent = state.playing ? el.dataset.labelPause : el.dataset.labelPlay;
-    button.setAttribute("aria-pressed", String(state.playing));
   }
 
   function highlight(current) {
