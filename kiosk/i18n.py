@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from babel import Locale
-from flask import Flask, abort, g, request, url_for
+from flask import Flask, abort, current_app, g, request, url_for
 from flask_babel import Babel, get_locale, get_translations
 
 # The one list of shipped languages, in the order the chooser shows them:
@@ -67,6 +67,32 @@ def localize(message: str) -> Text:
     if translated:
         return Text(translated, lang)
     return Text(message, SOURCE_LOCALE)
+
+
+def interface_incomplete() -> bool:
+    """Whether any interface (non-leaflet) message lacks a current translation
+    in this request's language. Interface strings appear in attributes and
+    labels where a lang mark cannot go, so the page's notice covers them."""
+    lang = current_tag()
+    if lang == SOURCE_LOCALE:
+        return False
+    cache = current_app.extensions.setdefault("interface_incomplete", {})
+    if lang not in cache:
+        catalog = getattr(get_translations(), "_catalog", {})
+        cache[lang] = any(msgid not in catalog for msgid in interface_messages())
+    return cache[lang]
+
+
+def interface_messages() -> list[str]:
+    """The msgids of the templates and code (not of leaflets), from the POT."""
+    from .catalog_checks import load_catalog
+    from .catalogs import POT
+
+    return [
+        message.id
+        for message in load_catalog(POT)
+        if message.id and not all(path.startswith("leaflets/") for path, _ in message.locations)
+    ]
 
 
 def native_name(locale: Locale) -> str:
@@ -131,6 +157,7 @@ def init_app(app: Flask) -> None:
             "direction_of": direction_of,
             "native_name": native_name,
             "localize": localize,
+            "interface_incomplete": interface_incomplete,
             "url_in_language": url_in_language,
             "home_url": url_for("pages.leaflet_list") if chosen else url_for("start.choose_language"),
         }

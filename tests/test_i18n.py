@@ -62,3 +62,34 @@ def test_fuzzy_message_falls_back_to_english_marked_as_english(tmp_path, es_with
     assert notice.get_text(strip=True) == expected(
         "es", "Some parts of this page are not translated yet. They are shown in English."
     )
+
+
+@pytest.fixture
+def es_with_fuzzy_button(tmp_path):
+    """The Spanish catalog with one interface label gone fuzzy."""
+    target = tmp_path / "translations"
+    shutil.copytree(catalogs.TRANSLATIONS / "es", target / "es")
+    po = target / "es" / "LC_MESSAGES" / "messages.po"
+    marker = 'msgid "Previous"'
+    po.write_text(po.read_text(encoding="utf-8").replace(marker, "#, fuzzy\n" + marker), encoding="utf-8")
+    catalogs.run(["compile", "-d", str(target)])
+    return target
+
+
+@pytest.mark.parametrize("url", ["/es/", f"/es/{LEAFLET}/", f"/es/{LEAFLET}/{SECTIONS[1]}", "/es/nothing-here/"])
+def test_an_untranslated_interface_label_is_owned_up_to_on_every_page(tmp_path, es_with_fuzzy_button, url):
+    app = create_app(
+        {"TESTING": True, "SPEECH_ENABLED": False, "BABEL_TRANSLATION_DIRECTORIES": str(es_with_fuzzy_button)},
+        instance_path=str(tmp_path / "instance"),
+    )
+    page = soup(app.test_client().get(url))
+    notice = page.select_one(".fallback-notice")
+    assert notice is not None
+    assert notice.get_text(strip=True) == expected(
+        "es", "Some parts of this page are not translated yet. They are shown in English."
+    )
+
+
+@pytest.mark.parametrize("url", ["/es/", f"/es/{LEAFLET}/{SECTIONS[1]}", "/es/nothing-here/"])
+def test_a_whole_translation_shows_no_notice(client, url):
+    assert soup(client.get(url)).select_one(".fallback-notice") is None
