@@ -1,10 +1,12 @@
 """Small helpers for reading pages and catalogs in tests."""
 
+import shutil
 from functools import cache
 from pathlib import Path
 
 from bs4 import BeautifulSoup
 
+from kiosk import catalogs
 from kiosk.catalog_checks import load_catalog
 from kiosk.catalogs import TRANSLATIONS
 from kiosk.i18n import KNOWN_LOCALES
@@ -34,3 +36,18 @@ def expected(tag: str, msgid: str) -> str:
         f"{tag}: no current translation of {msgid!r}"
     )
     return message.string
+
+
+def catalog_with_fuzzy(tmp_path: Path, tag: str, msgid: str) -> Path:
+    """A compiled copy of one language's catalog in which `msgid` went fuzzy,
+    as `pybabel update` leaves it when the English source changes. Returns
+    the translations folder to point BABEL_TRANSLATION_DIRECTORIES at."""
+    target = tmp_path / "translations"
+    shutil.copytree(TRANSLATIONS / tag, target / tag)
+    po = target / tag / "LC_MESSAGES" / "messages.po"
+    text = po.read_text(encoding="utf-8")
+    marker = f'msgid "{msgid}"'
+    assert marker in text
+    po.write_text(text.replace(marker, "#, fuzzy\n" + marker), encoding="utf-8")
+    catalogs.run(["compile", "-d", str(target)])
+    return target

@@ -1,7 +1,5 @@
 """Languages: the allow-list, names, and honest fallback to English."""
 
-import shutil
-
 import pytest
 from babel import Locale
 
@@ -9,7 +7,7 @@ from kiosk import catalogs, create_app
 from kiosk.catalog_checks import load_catalog
 from kiosk.i18n import KNOWN_LOCALES, SOURCE_LOCALE, native_name, tag_of
 
-from helpers import LEAFLET, SECTIONS, expected, soup
+from helpers import LEAFLET, SECTIONS, catalog_with_fuzzy, expected, soup
 
 
 def test_known_locales_equal_the_catalogs_on_disk():
@@ -33,17 +31,8 @@ def test_native_names_come_from_babel():
 
 @pytest.fixture
 def es_with_one_fuzzy(tmp_path):
-    """A copy of the Spanish catalog in which one paragraph went fuzzy, as
-    `pybabel update` leaves it when its English source changes."""
-    target = tmp_path / "translations"
-    shutil.copytree(catalogs.TRANSLATIONS / "es", target / "es")
-    po = target / "es" / "LC_MESSAGES" / "messages.po"
-    text = po.read_text(encoding="utf-8")
-    marker = 'msgid "Trigger points commonly occur in:"'
-    assert marker in text
-    po.write_text(text.replace(marker, "#, fuzzy\n" + marker), encoding="utf-8")
-    catalogs.run(["compile", "-d", str(target)])
-    return target
+    """The Spanish catalog in which one leaflet text went fuzzy."""
+    return catalog_with_fuzzy(tmp_path, "es", "Trigger points commonly occur in:")
 
 
 def test_fuzzy_message_falls_back_to_english_marked_as_english(tmp_path, es_with_one_fuzzy):
@@ -67,13 +56,7 @@ def test_fuzzy_message_falls_back_to_english_marked_as_english(tmp_path, es_with
 @pytest.fixture
 def es_with_fuzzy_button(tmp_path):
     """The Spanish catalog with one interface label gone fuzzy."""
-    target = tmp_path / "translations"
-    shutil.copytree(catalogs.TRANSLATIONS / "es", target / "es")
-    po = target / "es" / "LC_MESSAGES" / "messages.po"
-    marker = 'msgid "Previous"'
-    po.write_text(po.read_text(encoding="utf-8").replace(marker, "#, fuzzy\n" + marker), encoding="utf-8")
-    catalogs.run(["compile", "-d", str(target)])
-    return target
+    return catalog_with_fuzzy(tmp_path, "es", "Previous")
 
 
 @pytest.mark.parametrize("url", ["/es/", f"/es/{LEAFLET}/", f"/es/{LEAFLET}/{SECTIONS[1]}", "/es/nothing-here/"])

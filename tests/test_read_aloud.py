@@ -1,16 +1,15 @@
 """Pages carry, for every shown sentence, the clip that speaks that sentence
 in the language it is in."""
 
-import shutil
 import wave
 
 import pytest
 
-from kiosk import catalogs, create_app
+from kiosk import create_app
 from kiosk.i18n import KNOWN_LOCALES
 from kiosk.read_aloud import register_all
 
-from helpers import LEAFLET, SECTIONS, expected, soup
+from helpers import LEAFLET, SECTIONS, catalog_with_fuzzy, expected, soup
 
 
 @pytest.fixture(scope="module")
@@ -51,12 +50,7 @@ def test_a_language_without_a_voice_shows_the_notice_and_no_clips(speaking_app):
 
 
 def test_an_english_fallback_is_spoken_by_the_english_voice(tmp_path):
-    target = tmp_path / "translations"
-    shutil.copytree(catalogs.TRANSLATIONS / "es", target / "es")
-    po = target / "es" / "LC_MESSAGES" / "messages.po"
-    marker = 'msgid "Neck"'
-    po.write_text(po.read_text(encoding="utf-8").replace(marker, "#, fuzzy\n" + marker), encoding="utf-8")
-    catalogs.run(["compile", "-d", str(target)])
+    target = catalog_with_fuzzy(tmp_path, "es", "Neck")
     app = create_app({"TESTING": True, "BABEL_TRANSLATION_DIRECTORIES": str(target)}, instance_path=str(tmp_path / "i"))
     try:
         page = soup(app.test_client().get(f"/es/{LEAFLET}/{SECTIONS[0]}"))
