@@ -12,6 +12,11 @@ TRANSLATIONS = ROOT / "translations"
 POT = TRANSLATIONS / "messages.pot"
 
 
+def catalog_path(locale, translations: Path = TRANSLATIONS) -> Path:
+    """The .po file of one language (a Babel locale or its identifier, zh_Hans)."""
+    return Path(translations) / str(locale) / "LC_MESSAGES" / "messages.po"
+
+
 def extract_args(output: Path = POT) -> list[str]:
     # --omit-header drops the creation date, so the committed POT changes only
     # when a message does and a staleness test can compare it byte for byte.

@@ -4,6 +4,7 @@ of content one paragraph at a time with an honest fallback to English."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 from babel import Locale
 from flask import Flask, abort, current_app, g, request, url_for
@@ -83,16 +84,18 @@ def interface_incomplete() -> bool:
     return cache[lang]
 
 
-def interface_messages() -> list[str]:
-    """The msgids of the templates and code (not of leaflets), from the POT."""
+@cache
+def interface_messages() -> tuple[str, ...]:
+    """The msgids of the templates and code (not of leaflets), from the POT
+    (read once: it changes only with a new release)."""
     from .catalog_checks import load_catalog
     from .catalogs import POT
 
-    return [
+    return tuple(
         message.id
         for message in load_catalog(POT)
         if message.id and not all(path.startswith("leaflets/") for path, _ in message.locations)
-    ]
+    )
 
 
 def native_name(locale: Locale) -> str:

@@ -10,9 +10,7 @@ import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from babel import Locale
-
-from .catalog_checks import load_catalog, messages
+from .catalog_checks import incomplete, load_catalog, messages
 
 FIELD = re.compile(r"^#[ \t]*X-(Translated-By|Translation-Date|Reviewed-By|Review-Date):[ \t]*([^\n]*)$", re.MULTILINE)
 
@@ -37,16 +35,12 @@ class Provenance:
 def read_provenance(po_path: Path) -> Provenance:
     catalog = load_catalog(po_path)
     fields = {name.lower().replace("-", "_"): value.strip() for name, value in FIELD.findall(catalog.header_comment)}
-    rows = list(messages(catalog))
+    total = sum(1 for _ in messages(catalog))
     return Provenance(
         translated_by=fields.get("translated_by", ""),
         translation_date=fields.get("translation_date", ""),
         reviewed_by=fields.get("reviewed_by", ""),
         review_date=fields.get("review_date", ""),
-        translated=sum(1 for _, msgstr, fuzzy in rows if msgstr and not fuzzy),
-        total=len(rows),
+        translated=total - len(incomplete(catalog)),
+        total=total,
     )
-
-
-def catalog_path(translations: Path, locale: Locale) -> Path:
-    return Path(translations) / str(locale) / "LC_MESSAGES" / "messages.po"

@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, current_app, jsonify
 
 from .i18n import KNOWN_LOCALES, SOURCE_LOCALE
-from .provenance import catalog_path, read_provenance
+from .catalogs import catalog_path
+from .provenance import read_provenance
 
 bp = Blueprint("status", __name__)
 
@@ -19,7 +20,7 @@ def language_status() -> list[dict]:
         if tag == SOURCE_LOCALE:
             row["source"] = True
         else:
-            row.update(read_provenance(catalog_path(translations, locale)).as_dict())
+            row.update(read_provenance(catalog_path(locale, translations)).as_dict())
         rows.append(row)
     return rows
 

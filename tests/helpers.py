@@ -24,7 +24,7 @@ def soup(response):
 
 @cache
 def catalog(tag: str):
-    return load_catalog(TRANSLATIONS / tag.replace("-", "_") / "LC_MESSAGES" / "messages.po")
+    return load_catalog(catalogs.catalog_path(KNOWN_LOCALES[tag]))
 
 
 def expected(tag: str, msgid: str) -> str:
@@ -44,7 +44,7 @@ def catalog_with_fuzzy(tmp_path: Path, tag: str, msgid: str) -> Path:
     the translations folder to point BABEL_TRANSLATION_DIRECTORIES at."""
     target = tmp_path / "translations"
     shutil.copytree(TRANSLATIONS / tag, target / tag)
-    po = target / tag / "LC_MESSAGES" / "messages.po"
+    po = catalogs.catalog_path(tag, target)
     text = po.read_text(encoding="utf-8")
     marker = f'msgid "{msgid}"'
     assert marker in text

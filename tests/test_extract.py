@@ -1,6 +1,5 @@
 """Extraction: the content extractor, and a committed POT that is never stale."""
 
-import io
 
 from babel.messages.extract import extract
 from babel.messages.pofile import read_po

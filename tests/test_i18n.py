@@ -19,7 +19,7 @@ def test_known_locales_equal_the_catalogs_on_disk():
 def test_each_catalog_is_for_its_language(tag):
     if tag == SOURCE_LOCALE:
         return
-    catalog = load_catalog(catalogs.TRANSLATIONS / str(KNOWN_LOCALES[tag]) / "LC_MESSAGES" / "messages.po")
+    catalog = load_catalog(catalogs.catalog_path(KNOWN_LOCALES[tag]))
     assert tag_of(catalog.locale) == tag
 
 

@@ -8,7 +8,7 @@ from kiosk.provenance import read_provenance
 
 def test_review_fields_survive_a_catalog_update(tmp_path):
     shutil.copytree(catalogs.TRANSLATIONS, tmp_path / "translations")
-    po = tmp_path / "translations" / "ko" / "LC_MESSAGES" / "messages.po"
+    po = catalogs.catalog_path("ko", tmp_path / "translations")
     text = po.read_text(encoding="utf-8")
     po.write_text(
         text.replace("# X-Reviewed-By:\n", "# X-Reviewed-By: Dr Kim, certified medical translator\n")
@@ -29,5 +29,5 @@ def test_a_changed_english_text_makes_its_translation_fuzzy(tmp_path):
     pot = tmp_path / "translations" / "messages.pot"
     pot.write_text(pot.read_text(encoding="utf-8").replace('msgid "Neck"', 'msgid "Neck and shoulders"'), encoding="utf-8")
     catalogs.run(["update", "-i", str(pot), "-d", str(tmp_path / "translations"), "--no-wrap"])
-    provenance = read_provenance(tmp_path / "translations" / "es" / "LC_MESSAGES" / "messages.po")
+    provenance = read_provenance(catalogs.catalog_path("es", tmp_path / "translations"))
     assert provenance.translated == provenance.total - 1

@@ -5,7 +5,6 @@ needed), so the tests launch /usr/bin/chromium. The background-networking
 flags stop Chromium from calling out to the internet at start.
 """
 
-import socket
 import threading
 from pathlib import Path
 from urllib.parse import urlsplit
