@@ -8,7 +8,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from . import assets, errors, i18n, read_aloud, status, views
+from . import assets, errors, guide, i18n, read_aloud, speech, status, views
 from .content import load_leaflets
 
 # templates/, static/, translations/ and leaflets/ sit at the repository root,
@@ -43,6 +43,8 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     app.extensions["leaflets"] = load_leaflets(Path(app.config["LEAFLETS_DIR"]))
     i18n.init_app(app)
     assets.init_app(app)
+    speech.init_app(app)
+    guide.init_app(app)
     read_aloud.init_app(app)
     views.init_app(app)
     status.init_app(app)

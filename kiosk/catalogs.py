@@ -20,8 +20,9 @@ def catalog_path(locale, translations: Path = TRANSLATIONS) -> Path:
 def extract_args(output: Path = POT) -> list[str]:
     # --omit-header drops the creation date, so the committed POT changes only
     # when a message does and a staleness test can compare it byte for byte.
+    # `phrase` is the audio guide's gettext (kiosk.guide): shown and spoken.
     return [
-        "extract", "-F", str(ROOT / "babel.cfg"), "--omit-header",
+        "extract", "-F", str(ROOT / "babel.cfg"), "--omit-header", "-k", "phrase",
         "--no-wrap", "--sort-by-file", "-o", str(output), ".",
     ]
 

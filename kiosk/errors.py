@@ -7,23 +7,26 @@ from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 
-def _messages():
-    # Built per request so that each message is in the request's language.
-    return {
-        404: (_("Page not found"), _("We could not find that page.")),
-        405: (_("Not allowed"), _("That action is not possible here.")),
-        503: (_("Not available right now"), _("Please try again in a moment.")),
-    }
+def N_(message: str) -> str:
+    """Marks a message for extraction; the page translates (and speaks) it."""
+    return message
+
+
+MESSAGES = {
+    404: (N_("Page not found"), N_("We could not find that page.")),
+    405: (N_("Not allowed"), N_("That action is not possible here.")),
+    503: (N_("Not available right now"), N_("Please try again in a moment.")),
+}
+OTHER = (N_("Something went wrong"), N_("Please ask a member of staff for help."))
 
 
 def handle_http_error(error: HTTPException):
     """Any 4xx/5xx from abort() or routing: a whole page, never a traceback."""
-    title, detail = _messages().get(
-        error.code, (_("Something went wrong"), _("Please ask a member of staff for help."))
-    )
+    title, detail = MESSAGES.get(error.code, OTHER)
     g.error_page = True
     body = render_template(
-        "page.html", partial="partials/error.html", title=title, detail=detail, code=error.code
+        "page.html", partial="partials/error.html", title=_(title),
+        title_message=title, detail_message=detail, code=error.code,
     )
     return body, error.code
 

@@ -14,9 +14,28 @@ from dataclasses import dataclass
 
 from flask import Flask, current_app, request, url_for
 
-from . import speech
+from werkzeug.exceptions import default_exceptions
+
+from .errors import MESSAGES, N_, handle_http_error
+from .guide import phrase
 from .i18n import KNOWN_LOCALES, Text, current_tag, localize
 from .speech.sentences import split_sentences
+
+# Five speeds from 0.6x to 1.5x; the browser keeps the voice's pitch
+# (preservesPitch). Each is spoken by name when chosen.
+SPEEDS = (
+    (0.6, N_("Speed: very slow")),
+    (0.8, N_("Speed: slow")),
+    (1.0, N_("Speed: normal")),
+    (1.25, N_("Speed: fast")),
+    (1.5, N_("Speed: very fast")),
+)
+NORMAL_SPEED = 2
+# Five volume steps 6 dB apart, 24 dB in all (Section 508 402.3 and
+# EN 301 549 8.2.1 ask for at least 18 dB). An <audio> element cannot go
+# above its recorded level, so the default leaves one step of headroom.
+VOLUME_STEPS_DB = (-24, -18, -12, -6, 0)
+DEFAULT_VOLUME = 3
 
 
 # What separates two sentences in the text: a space, or nothing in Chinese.
@@ -50,28 +69,66 @@ def voice_available(tag: str | None = None) -> bool:
     return current_app.extensions["speech"].voice_for(tag or current_tag()) is not None
 
 
-def register_all(app: Flask) -> int:
-    """Register every sentence of every leaflet in every language.
+def speed_phrases():
+    return [phrase(name) for _, name in SPEEDS]
 
-    Pages register what they show as they render; this covers the clips of
+
+def volume_phrases():
+    total = len(VOLUME_STEPS_DB)
+    return [phrase("Volume %(level)s of %(total)s", level=n, total=total) for n in range(1, total + 1)]
+
+
+def voice_settings() -> dict:
+    """The speed and volume steps, for every page (the guide speaks at them too)."""
+    return {
+        "rates": [rate for rate, _ in SPEEDS],
+        "volumes": [round(10 ** (db / 20), 4) for db in VOLUME_STEPS_DB],
+        "normalRate": NORMAL_SPEED,
+        "defaultVolume": DEFAULT_VOLUME,
+    }
+
+
+def register_all(app: Flask) -> int:
+    """Register every clip of every page in every language: the leaflets'
+    sentences and the guide's labels, hints, help and error messages.
+
+    Pages register what they show as they render, so rendering each page
+    once registers exactly what a patient can hear. This covers the clips of
     pages nobody has opened since start-up (a clip URL cached by the browser
-    before a restart, and `kiosk prerender`).
+    before a restart, and `kiosk prerender`). Returns how many clips are known.
     """
-    count = 0
+    # In a thread of its own: context variables do not cross threads, so the
+    # test client's requests get their own `g` (where Flask-Babel caches the
+    # locale) even when this is called while a request is being handled.
+    worker = threading.Thread(target=_render_every_page, args=(app,), name="register-all")
+    worker.start()
+    worker.join()
+    return app.extensions["speech"].registered()
+
+
+def page_urls(app: Flask) -> list[str]:
+    """Every page a patient can reach, in every language."""
+    urls = ["/"]
     for tag in KNOWN_LOCALES:
-        # A fresh app context per language: called during a request, a bare
-        # test_request_context would share that request's `g`, where
-        # Flask-Babel caches the locale, and register everything in it.
-        # The locale then comes from the path's prefix, as for a real request.
-        with app.app_context(), app.test_request_context(f"/{tag}/"):
-            for leaflet in app.extensions["leaflets"].values():
-                for message in leaflet.messages():
-                    count += len(spoken(localize(message)))
-    return count
+        urls.append(f"/{tag}/")
+        for leaflet in app.extensions["leaflets"].values():
+            urls.append(f"/{tag}/{leaflet.slug}/")
+            urls += [f"/{tag}/{leaflet.slug}/{part.slug}" for part in leaflet.sections]
+    return urls
+
+
+def _render_every_page(app: Flask) -> None:
+    client = app.test_client()
+    for url in page_urls(app):
+        client.get(url)
+    # Every kind of error page too, in every language: its words are spoken.
+    for tag in KNOWN_LOCALES:
+        for code in (*MESSAGES, 500):
+            with app.test_request_context(f"/{tag}/"):
+                handle_http_error(default_exceptions[code]())
 
 
 def init_app(app: Flask) -> None:
-    speech.init_app(app)
     registered = threading.Event()
     lock = threading.Lock()
 
@@ -85,4 +142,12 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def read_aloud_context():
-        return {"spoken": spoken, "voice_available": voice_available}
+        return {
+            "spoken": spoken,
+            "voice_available": voice_available,
+            "speed_phrases": speed_phrases,
+            "volume_phrases": volume_phrases,
+            "normal_speed": NORMAL_SPEED,
+            "default_volume": DEFAULT_VOLUME,
+            "voice_settings": voice_settings,
+        }

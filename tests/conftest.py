@@ -10,6 +10,14 @@ def app(tmp_path):
     return create_app({"TESTING": True, "SPEECH_ENABLED": False}, instance_path=str(tmp_path))
 
 
+@pytest.fixture(scope="module")
+def speaking_app(tmp_path_factory):
+    """The kiosk with the real speech layer (voices from eSpeak NG)."""
+    app = create_app({"TESTING": True}, instance_path=str(tmp_path_factory.mktemp("instance")))
+    yield app
+    app.extensions["speech"].close()
+
+
 @pytest.fixture
 def client(app):
     return app.test_client()

@@ -38,6 +38,11 @@ def expected(tag: str, msgid: str) -> str:
     return message.string
 
 
+def job_for(app, clip_url: str):
+    """What the clip at `clip_url` says, in which voice (UnknownClip if no page registered it)."""
+    return app.extensions["speech"].job(clip_url.rsplit("/", 1)[1].removesuffix(".wav"))
+
+
 def catalog_with_fuzzy(tmp_path: Path, tag: str, msgid: str) -> Path:
     """A compiled copy of one language's catalog in which `msgid` went fuzzy,
     as `pybabel update` leaves it when the English source changes. Returns

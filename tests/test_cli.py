@@ -1,8 +1,12 @@
 """The `kiosk` command."""
 
+import json
+
 from click.testing import CliRunner
 
-from kiosk import cli
+from kiosk import cli, create_app
+
+from helpers import soup
 
 
 def test_serve_uses_waitress_with_the_given_address(monkeypatch, tmp_path):
@@ -30,3 +34,12 @@ def test_prerender_renders_every_clip_once(monkeypatch, tmp_path):
     assert rendered == len(list((tmp_path / "audio").glob("*.wav"))) > 500
     again = CliRunner().invoke(cli.main, ["prerender"])
     assert "Done: 0 clips rendered" in again.output
+    # The audio guide's words are among them: the Spanish guide button's, say.
+    app = create_app(instance_path=str(tmp_path / "instance"))
+    try:
+        toggle = soup(app.test_client().get("/es/")).select_one("#guide-toggle")
+        [(clip, lang, words)] = json.loads(toggle["data-say"])
+        assert (lang, words) == ("es", "Guía de audio")
+        assert (tmp_path / "audio" / clip.rsplit("/", 1)[1]).is_file()
+    finally:
+        app.extensions["speech"].close()

@@ -9,24 +9,11 @@ from kiosk import create_app
 from kiosk.i18n import KNOWN_LOCALES
 from kiosk.read_aloud import register_all
 
-from helpers import LEAFLET, SECTIONS, catalog_with_fuzzy, expected, soup
-
-
-@pytest.fixture(scope="module")
-def speaking_app(tmp_path_factory):
-    """The kiosk with the real speech layer (voices from eSpeak NG)."""
-    app = create_app({"TESTING": True}, instance_path=str(tmp_path_factory.mktemp("instance")))
-    yield app
-    app.extensions["speech"].close()
+from helpers import LEAFLET, SECTIONS, catalog_with_fuzzy, expected, job_for, soup
 
 
 def clips_of(page):
     return [(span.get_text(), span.get("data-clip")) for span in page.select("#main .sentence")]
-
-
-def job_for(app, clip_url):
-    key = clip_url.rsplit("/", 1)[1].removesuffix(".wav")
-    return app.extensions["speech"]._job(key)
 
 
 @pytest.mark.parametrize("tag", ["en", "es", "ar", "zh-Hans"])

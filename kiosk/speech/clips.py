@@ -176,6 +176,15 @@ class Speech:
             self._jobs[key] = Job(text, voice, self.rate)
         return key
 
+    def registered(self) -> int:
+        """How many clips are known (registered by the pages rendered so far)."""
+        with self._lock:
+            return len(self._jobs)
+
+    def job(self, key: str) -> Job:
+        """What the clip `key` says, in which voice (UnknownClip if no page registered it)."""
+        return self._job(key)
+
     def clip_path(self, key: str) -> Path:
         """The WAV file for `key`, synthesized now (once, however many ask) if not cached yet."""
         job = self._job(key)
