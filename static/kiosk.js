@@ -2,17 +2,37 @@
 // can allow this file alone.
 "use strict";
 
+window.kiosk = window.kiosk || {};
+
+// Focus `element` without the audio guide announcing it (the player keeps
+// reading after an automatic page turn, and must not be talked over).
+window.kiosk.focusQuietly = (element) => {
+  window.kiosk.quietFocus = element;
+  element.focus({ preventScroll: true });
+  window.kiosk.quietFocus = null;
+};
+
 // htmx never moves focus after a swap. Move it to the new page heading so a
-// screen reader announces the new section and keyboard users start there.
-// afterSettle fires for each settled element; the out-of-band language menu
-// reports #main as its detail.target, so test the event's own target.
+// screen reader (and the audio guide) announces the new page and keyboard
+// users start there; the player may ask for another element instead
+// (kiosk.focusAfterSwap) to keep the patient on the control they used.
+// A swap of #main (Previous/Next) and of the whole body (a boosted link) both
+// count. afterSettle fires for each settled element; the out-of-band language
+// menu reports #main as its detail.target, so test the event's own target.
 document.addEventListener("htmx:afterSettle", (event) => {
-  if (event.target.id === "main") {
-    const heading = document.getElementById("page-heading");
-    if (heading) {
-      heading.focus({ preventScroll: true });
-      window.scrollTo(0, 0);
-    }
+  if (event.target.id !== "main" && event.target !== document.body) return;
+  const wanted = window.kiosk.focusAfterSwap;
+  window.kiosk.focusAfterSwap = null;
+  const keep = wanted && document.querySelector(wanted.selector);
+  if (keep) {
+    if (wanted.quiet) window.kiosk.focusQuietly(keep);
+    else keep.focus({ preventScroll: true });
+    return;
+  }
+  const heading = document.getElementById("page-heading");
+  if (heading) {
+    heading.focus({ preventScroll: true });
+    window.scrollTo(0, 0);
   }
 });
 
@@ -21,4 +41,15 @@ document.addEventListener("htmx:afterSettle", (event) => {
 // translated error page and its way home rather than a button that does nothing.
 document.addEventListener("htmx:responseError", (event) => {
   window.location.assign(event.detail.pathInfo.requestPath);
+});
+
+// Escape closes the open language menu and returns to its button.
+document.addEventListener("keydown", (event) => {
+  if (event.key !== "Escape") return;
+  const menu = document.querySelector("#language-menu[open]");
+  if (!menu) return;
+  menu.open = false;
+  menu.querySelector("summary").focus();
+  event.preventDefault();
+  event.stopImmediatePropagation();
 });

@@ -1,44 +1,66 @@
-// Read-aloud player: plays a section sentence by sentence from cached clips.
+// Read-aloud player: plays a section sentence by sentence from cached clips,
+// through the kiosk's one voice (voice.js).
 //
 // The sentences are the <span class="sentence" data-clip> elements of the
-// section text itself, so the patient hears exactly what is shown. Labels and
-// status messages come translated from data- attributes on #player; there are
-// no user-visible strings in this file. No inline script, no eval: a strict
-// CSP can allow this file alone.
+// section text itself, so the patient hears exactly what is shown. Labels,
+// statuses and their clips come translated in #player-phrases; there are no
+// user-visible strings in this file. No inline script, no eval: a strict CSP
+// can allow this file alone.
 "use strict";
 
 (() => {
-  const audio = new Audio();
-  audio.preload = "auto";
-  // Keep the voice's pitch when the patient slows it down or speeds it up.
-  audio.preservesPitch = true;
+  const voice = window.kiosk.voice;
 
   const state = {
     index: 0,            // sentence being played or about to be
     playing: false,
     wholeLeaflet: false, // "Listen to the whole leaflet": move on at the end
     advancing: false,    // the player itself is turning the page
-    rate: 1,
   };
+  // The options object identifies our utterances to the voice: anything else
+  // said (the guide, a setting's name) interrupts the reading, which pauses.
+  let reading = null;
 
   const player = () => document.getElementById("player");
   const sentences = () => [...document.querySelectorAll("#main .sentence[data-clip]")];
+  const phrases = () => voice.readJSON("player-phrases") || {};
+  const reducedMotion = window.matchMedia("(prefers-reduced-motion: reduce)");
 
-  function say(key, values = {}) {
+  // Changes of state go to the polite live region; the sentence counter is
+  // shown beside it but never announced (it would talk over the clip).
+  function status(key) {
     const el = player();
     if (!el) return;
-    let text = el.dataset[key] || "";
-    for (const [name, value] of Object.entries(values)) text = text.replace(`{${name}}`, value);
-    el.querySelector(".player-status").textContent = text;
+    const phrase = phrases()[key];
+    el.querySelector(".player-status").textContent = phrase ? phrase.text : "";
+    el.classList.toggle("is-playing", state.playing);
+  }
+
+  function showPosition() {
+    const el = player();
+    if (!el) return;
+    const list = sentences();
+    const template = (phrases().position || {}).text || "";
+    el.querySelector(".player-position").textContent = list.length && (state.playing || state.index > 0)
+      ? template.replace("{number}", state.index + 1).replace("{total}", list.length) : "";
   }
 
   function showToggle() {
     const el = player();
     if (!el) return;
     // The label itself says what a press will do (no aria-pressed: a toggle
-    // whose name also changes is announced confusingly).
+    // whose name also changes is announced confusingly). Its clip changes too.
+    const phrase = phrases()[state.playing ? "pause" : "play"];
     const button = el.querySelector('[data-action="toggle"]');
-    button.textContent = state.playing ? el.dataset.labelPause : el.dataset.labelPlay;
+    if (!phrase || !button) return;
+    button.textContent = phrase.text;
+    button.dataset.say = JSON.stringify(phrase.say);
+    el.classList.toggle("is-playing", state.playing);
+  }
+
+  function showEnd(shown) {
+    const end = player() && player().querySelector(".player-end");
+    if (end) end.hidden = !shown;
   }
 
   function highlight(current) {
@@ -48,7 +70,9 @@
       if (on) span.setAttribute("aria-current", "true");
       else span.removeAttribute("aria-current");
     }
-    if (current) current.scrollIntoView({ block: "center", behavior: "smooth" });
+    if (current) {
+      current.scrollIntoView({ block: "center", behavior: reducedMotion.matches ? "auto" : "smooth" });
+    }
   }
 
   function playAt(index) {
@@ -56,38 +80,64 @@
     if (!list.length) return;
     state.index = Math.max(0, Math.min(index, list.length - 1));
     const span = list[state.index];
+    const wasPlaying = state.playing;
     state.playing = true;
+    showEnd(false);
     highlight(span);
-    audio.src = span.dataset.clip;
-    audio.playbackRate = state.rate;
-    say("statusLoading");
-    audio.play().then(
-      () => say("statusPlaying", { number: state.index + 1, total: list.length }),
-      (error) => { if (error.name !== "AbortError") fail(); },
-    );
     showToggle();
+    showPosition();
+    if (!wasPlaying) status("playing");
+    const lang = span.closest("[lang]").getAttribute("lang");
+    // Callbacks of an utterance that has since been replaced are ignored.
+    const options = {
+      onend() { if (reading === options) finished(); },
+      onstop() { if (reading === options) interrupted(); },
+      onerror() { if (reading === options) fail(); },
+    };
+    reading = options;
+    voice.say([[span.dataset.clip, lang, span.textContent]], options);
     // Warm the cache for the next sentence so playback runs on without a gap.
     const next = list[state.index + 1];
     if (next) fetch(next.dataset.clip).catch(() => {});
   }
 
-  function stop(statusKey = "statusStopped") {
-    audio.pause();
-    audio.removeAttribute("src");
+  // Something else was said over the reading (the guide): pause.
+  function interrupted() {
+    if (!state.playing) return;
     state.playing = false;
-    state.index = 0;
-    state.wholeLeaflet = false;
+    showToggle();
+    status("paused");
+  }
+
+  function idle() {
+    state.playing = false;
+    reading = null;
     highlight(null);
     showToggle();
-    say(statusKey);
   }
 
+  function stop(statusKey = "stopped") {
+    const was = reading;
+    reading = null;
+    state.playing = false;
+    if (was && voice.saying(was)) voice.stop();
+    state.index = 0;
+    state.wholeLeaflet = false;
+    idle();
+    showPosition();
+    showEnd(false);
+    status(statusKey);
+  }
+
+  // Never guess: say the audio failed, aloud as well as on screen, and stop.
   function fail() {
-    // Never guess: say the audio failed and stop, rather than play on.
-    stop("statusError");
+    stop("error");
+    const phrase = phrases().error;
+    if (phrase) voice.say(phrase.say);
   }
 
-  audio.addEventListener("ended", () => {
+  // The sentence ended, or the patient skipped past it with Next sentence.
+  function finished() {
     const list = sentences();
     if (state.index + 1 < list.length) {
       playAt(state.index + 1);
@@ -96,75 +146,148 @@
     const next = document.querySelector('#main a[rel="next"]');
     if (state.wholeLeaflet && next) {
       state.advancing = true;
+      // Keep focus on the control the patient used (Pause), not the new
+      // heading, and let the guide keep quiet about it: the reading goes on.
+      window.kiosk.focusAfterSwap = { selector: '#player [data-action="toggle"]', quiet: true };
       next.click(); // htmx swaps the next section in; afterSettle plays it
-    } else {
-      stop();
+      return;
     }
-  });
-  audio.addEventListener("error", () => { if (state.playing) fail(); });
+    endOfSection();
+  }
+
+  // Say so, shown and spoken, and offer the next section (or the contents).
+  function endOfSection() {
+    const hadFocus = player() && player().contains(document.activeElement);
+    state.wholeLeaflet = false;
+    idle();
+    state.index = 0;
+    showPosition();
+    status("end");
+    showEnd(true);
+    const offer = player().querySelector(".player-end a");
+    const phrase = phrases().end;
+    voice.say(phrase ? phrase.say : [], {
+      onend() {
+        // The patient was using the player: the way on is the next control.
+        if (hadFocus && offer && offer.isConnected) offer.focus();
+      },
+    });
+  }
+
+  // A setting was stepped: apply it, show it and say it (over the reading,
+  // which then carries on from the start of its sentence).
+  function step(name, delta) {
+    const settings = voice.settings;
+    const list = phrases()[name] || [];
+    const index = name === "speed" ? settings.rate + delta : settings.volume + delta;
+    if (name === "speed") voice.setRate(index); else voice.setVolume(index);
+    showSettings();
+    const current = list[name === "speed" ? settings.rate : settings.volume];
+    if (!current) return;
+    if (!state.playing) {
+      voice.say(current.say);
+      return;
+    }
+    // Playing: the reading steps aside for the setting's name (without
+    // announcing a pause) and then carries on from the start of its sentence.
+    reading = null;
+    voice.say(current.say, {
+      onend() { if (state.playing) playAt(state.index); },
+      onstop() { if (state.playing) interrupted(); },
+    });
+  }
+
+  function showSettings() {
+    const all = phrases();
+    for (const [name, index] of [["speed", voice.settings.rate], ["volume", voice.settings.volume]]) {
+      const output = document.getElementById(`${name}-value`);
+      const phrase = (all[name] || [])[index];
+      if (!output || !phrase) continue;
+      output.textContent = phrase.text;
+      output.dataset.say = JSON.stringify(phrase.say);
+    }
+  }
 
   const actions = {
     toggle() {
       if (state.playing) {
-        audio.pause();
+        voice.pause();
         state.playing = false;
         showToggle();
-        say("statusPaused");
-      } else if (audio.src && audio.currentTime > 0 && !audio.ended) {
+        status("paused");
+      } else if (reading && voice.saying(reading)) {
         state.playing = true;
-        audio.play().catch(fail);
+        voice.resume();
         showToggle();
-        say("statusPlaying", { number: state.index + 1, total: sentences().length });
+        status("playing");
       } else {
         playAt(state.index);
       }
     },
     previous() { playAt(state.index - 1); },
     repeat() { playAt(state.index); },
-    next() { playAt(state.index + 1); },
+    next() { if (state.playing || reading) finished(); else playAt(state.index + 1); },
     stop() { stop(); },
+    "speed-down"() { step("speed", -1); },
+    "speed-up"() { step("speed", 1); },
+    "volume-down"() { step("volume", -1); },
+    "volume-up"() { step("volume", 1); },
     "listen-all"(event) {
       // The link goes to the first section (a real href without JavaScript);
-      // with JavaScript it also starts the whole leaflet playing.
+      // with JavaScript it also starts the whole leaflet playing. On the
+      // first section itself there is nothing to load: play it here, and
+      // keep htmx from reloading the page under the player.
       state.wholeLeaflet = true;
-      state.advancing = true;
       const first = event.target.closest("a");
       if (first && first.getAttribute("href") === location.pathname) {
         event.preventDefault();
+        event.stopImmediatePropagation();
         state.advancing = false;
         playAt(0);
+      } else {
+        state.advancing = true;
       }
     },
   };
 
+  // Capture phase: a player action is decided before htmx acts on the same
+  // click (the listen-all link is also an htmx link).
   document.addEventListener("click", (event) => {
     const control = event.target.closest("[data-action]");
     if (!control || !(control.dataset.action in actions)) return;
     actions[control.dataset.action](event);
-  });
-
-  document.addEventListener("change", (event) => {
-    if (event.target.name === "speed") {
-      state.rate = Number(event.target.value) || 1;
-      audio.playbackRate = state.rate;
-    }
-  });
+  }, true);
 
   // One voice at a time: any navigation the patient starts stops the speech.
   document.addEventListener("htmx:beforeRequest", () => {
-    if (!state.advancing) stop();
+    if (!state.advancing) stop("");
   });
-  window.addEventListener("pagehide", () => audio.pause());
+
+  // Dock Play/Pause and Stop (CSS: .is-away) while their place is off screen.
+  const away = new IntersectionObserver((entries) => {
+    for (const entry of entries) {
+      const el = entry.target.closest(".player");
+      if (el) el.classList.toggle("is-away", !entry.isIntersecting);
+    }
+  });
+
+  function setUp() {
+    showSettings();
+    showToggle();
+    away.disconnect();
+    const slot = document.querySelector("#player .player-dock-slot");
+    if (slot) away.observe(slot);
+  }
 
   document.addEventListener("htmx:afterSettle", (event) => {
-    // Fired once per settled element: for #main and again for the
-    // out-of-band language menu (whose detail.target is #main too).
-    if (event.target.id !== "main") return;
+    // Fired once per settled element: for the swapped target and again for
+    // the out-of-band language menu.
+    if (event.target.id !== "main" && event.target !== document.body) return;
     const keep = state.advancing && state.wholeLeaflet;
     state.advancing = false;
-    // Keep the chosen speed on the new page's controls.
-    const radio = document.querySelector(`#player input[name="speed"][value="${state.rate}"]`);
-    if (radio) radio.checked = true;
+    state.playing = false;
+    reading = null;
+    setUp();
     if (keep && player()) {
       state.wholeLeaflet = true;
       playAt(0);
@@ -173,4 +296,9 @@
       state.wholeLeaflet = false;
     }
   });
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", setUp);
+  else setUp();
+
+  window.kiosk.player = { state };
 })();

@@ -1,10 +1,15 @@
-"""Reading a section aloud in a real browser, from a cold clip cache."""
+"""Reading a section aloud in a real browser, from a cold clip cache, and the
+player's defects found on a walk as a blind patient (each one a regression test)."""
 
+import json
+import math
 import re
 
+import pytest
 from playwright.sync_api import expect
 
 from helpers import LEAFLET, SECTIONS, expected
+from listening import clips_of, focused, record, saying, wait_saying
 
 SECTION = f"/en/{LEAFLET}/{SECTIONS[0]}"
 
@@ -19,21 +24,52 @@ def wait_until_speaking(page, index, timeout=20000):
     page.wait_for_function(f"{SPEAKING} === {index}", timeout=timeout)
 
 
+def player_phrase(page, name):
+    return json.loads(page.locator("#player-phrases").get_attribute("data-json"))[name]
+
+
+def sentence_count(page):
+    return page.evaluate("document.querySelectorAll('#main .sentence').length")
+
+
+def skip_to_last_sentence(page):
+    last = sentence_count(page) - 1
+    for _ in range(last - max(speaking(page), 0)):
+        page.get_by_role("button", name="Next sentence").click()
+    wait_until_speaking(page, last)
+
+
 def test_play_highlights_each_sentence_in_turn(page, live_server):
     page.goto(live_server + SECTION)
+    record(page)
     page.get_by_role("button", name="Play").click()
     wait_until_speaking(page, 0)
-    assert page.locator(".player-status").inner_text() in ("Loading audio…", "Playing sentence 1 of 16")
+    first = page.locator("#main .sentence").first
+    wait_saying(page, first.get_attribute("data-clip"))
     # The clip ends and the highlight moves to the next sentence by itself.
     wait_until_speaking(page, 1)
-    expect(page.locator(".player-status")).to_have_text("Playing sentence 2 of 16")
+    expect(page.locator(".player-position")).to_have_text("Sentence 2 of 16")
     assert page.locator(".sentence.speaking").get_attribute("aria-current") == "true"
     assert page.get_by_role("button", name="Pause").is_visible()
-    assert page.evaluate("document.querySelector('#main .sentence').classList.contains('speaking')") is False
+    assert first.get_attribute("aria-current") is None
     assert page.console_errors == []
 
 
-def test_sentence_buttons_speed_and_stop(page, live_server):
+def test_the_live_region_announces_states_not_sentences(page, live_server):
+    page.goto(live_server + SECTION)
+    page.evaluate(
+        """() => { window.announced = [];
+          new MutationObserver(() => announced.push(document.querySelector('.player-status').textContent))
+            .observe(document.querySelector('.player-status'), {childList: true, characterData: true, subtree: true}); }"""
+    )
+    page.get_by_role("button", name="Play").click()
+    wait_until_speaking(page, 2)  # two sentences have ended by themselves
+    page.get_by_role("button", name="Pause").click()
+    expect(page.locator(".player-status")).to_have_text("Paused")
+    assert page.evaluate("announced") == ["Playing", "Paused"]
+
+
+def test_sentence_buttons_and_stop(page, live_server):
     page.goto(live_server + SECTION)
     page.get_by_role("button", name="Play").click()
     wait_until_speaking(page, 0)
@@ -45,12 +81,58 @@ def test_sentence_buttons_speed_and_stop(page, live_server):
     wait_until_speaking(page, 1)
     page.get_by_role("button", name="Repeat sentence").click()
     wait_until_speaking(page, 1)
-    page.get_by_text("Slower").click()
-    assert page.evaluate("document.querySelector('#player input[value=\"0.75\"]').checked")
     page.get_by_role("button", name="Stop").click()
     assert speaking(page) == -1
     expect(page.locator(".player-status")).to_have_text("Stopped")
     assert page.get_by_role("button", name="Play").is_visible()
+    assert page.evaluate("kiosk.voice.audio.paused")
+
+
+def test_volume_and_speed_steps_change_the_voice_and_are_said(page, live_server):
+    page.goto(live_server + SECTION)
+    record(page)
+    audio = "kiosk.voice.audio"
+    assert page.evaluate(f"{audio}.preservesPitch") is True
+    volumes, rates = [], []
+    for _ in range(6):
+        page.get_by_role("button", name="Quieter").click()
+    for _ in range(6):
+        volumes.append(page.evaluate(f"{audio}.volume"))
+        page.get_by_role("button", name="Louder").click()
+    # Each step is said by name, at the new volume.
+    value = page.locator("#volume-value")
+    expect(value).to_have_text("Volume 5 of 5")
+    wait_saying(page, clips_of(value)[0])
+    for _ in range(6):
+        page.get_by_role("button", name="Slower").click()
+    for _ in range(6):
+        rates.append(page.evaluate(f"{audio}.playbackRate"))
+        page.get_by_role("button", name="Faster").click()
+    expect(page.locator("#speed-value")).to_have_text("Speed: very fast")
+    wait_saying(page, clips_of(page.locator("#speed-value"))[0])
+    volumes, rates = sorted(set(volumes)), sorted(set(rates))
+    assert len(volumes) >= 5 and 20 * math.log10(volumes[-1] / volumes[0]) >= 18
+    assert len(rates) >= 5 and rates[0] <= 0.6 and rates[-1] >= 1.5
+    # A sentence is read at the chosen speed and volume.
+    page.get_by_role("button", name="Play").click()
+    wait_saying(page, page.locator("#main .sentence").first.get_attribute("data-clip"))
+    assert page.evaluate(f"[{audio}.playbackRate, {audio}.volume]") == [rates[-1], volumes[-1]]
+
+
+def test_speed_volume_and_guide_survive_a_language_switch(page, live_server):
+    page.goto(live_server + f"/en/{LEAFLET}/{SECTIONS[1]}")
+    page.get_by_role("button", name="Faster").click()
+    page.get_by_role("button", name="Quieter").click()
+    page.locator("#language-menu summary").click()
+    page.locator("#guide-toggle").click()
+    page.locator("#language-menu a[hreflang=es]").click()  # with the guide on: heard first ...
+    page.locator("#language-menu a[hreflang=es]").click()  # ... then taken
+    page.wait_for_url(re.compile(f"/es/{LEAFLET}/{SECTIONS[1]}$"))
+    expect(page.locator("#speed-value")).to_have_text(expected("es", "Speed: fast"))
+    expect(page.locator("#volume-value")).to_have_text(expected("es", "Volume %(level)s of %(total)s") % {"level": 3, "total": 5})
+    expect(page.locator("#guide-toggle")).to_have_attribute("aria-pressed", "true")
+    assert page.evaluate("kiosk.voice.audio.playbackRate") == 1.25
+    assert page.evaluate("kiosk.voice.audio.volume === kiosk.voice.steps.volumes[2]")
 
 
 def test_every_clip_on_the_page_is_audio_of_its_sentence(page, live_server):
@@ -69,12 +151,12 @@ def test_navigating_stops_the_speech(page, live_server):
     page.goto(live_server + SECTION)
     page.get_by_role("button", name="Play").click()
     wait_until_speaking(page, 0)
-    page.get_by_role("link", name=re.compile("Next")).click()
+    page.get_by_role("link", name=re.compile("Next")).last.click()
     page.wait_for_url(re.compile(SECTIONS[1] + "$"))
     page.wait_for_function("document.activeElement && document.activeElement.id === 'page-heading'")
     assert speaking(page) == -1
-    page.wait_for_timeout(500)  # the old clip must not carry on under the new page
-    assert speaking(page) == -1
+    # The one voice is paused, so nothing of the old page can carry on.
+    assert page.evaluate("kiosk.voice.audio.paused") is True
     assert page.evaluate("document.querySelector('#main .player-status').textContent") == ""
 
 
@@ -83,14 +165,137 @@ def test_listen_to_the_whole_leaflet_turns_the_pages(page, live_server):
     page.get_by_role("link", name="Listen to the whole leaflet").click()
     page.wait_for_url(re.compile(SECTIONS[0] + "$"))
     wait_until_speaking(page, 0)
-    # Jump to the last sentence of the section; when it ends, the next section plays.
-    last = page.evaluate("document.querySelectorAll('#main .sentence').length") - 1
-    for _ in range(last):
-        page.get_by_role("button", name="Next sentence").click()
-    wait_until_speaking(page, last)
+    skip_to_last_sentence(page)
     page.wait_for_url(re.compile(SECTIONS[1] + "$"), timeout=30000)
     wait_until_speaking(page, 0)
     assert page.locator("main h1").inner_text() == "What is a Trigger Point Injection?"
+
+
+def test_listen_to_the_whole_leaflet_on_the_first_section_plays_it_here(page, live_server):
+    page.goto(live_server + SECTION)
+    page.evaluate("window.kioskMarker = 'same page'")
+    page.get_by_role("link", name="Listen to the whole leaflet").click()
+    wait_until_speaking(page, 0)  # the first sentence, highlighted
+    expect(page.locator('#player [data-action="toggle"]')).to_have_text("Pause")
+    assert page.evaluate("window.kioskMarker") == "same page" and page.url.endswith(SECTIONS[0])
+    skip_to_last_sentence(page)
+    page.wait_for_url(re.compile(SECTIONS[1] + "$"), timeout=30000)  # and it turns the page
+    wait_until_speaking(page, 0)
+
+
+def test_an_automatic_page_turn_keeps_focus_on_pause(page, live_server):
+    page.goto(live_server + SECTION)
+    page.get_by_role("link", name="Listen to the whole leaflet").click()
+    wait_until_speaking(page, 0)
+    skip_to_last_sentence(page)
+    toggle = page.locator('#player [data-action="toggle"]')
+    toggle.focus()
+    page.wait_for_url(re.compile(SECTIONS[1] + "$"), timeout=30000)
+    wait_until_speaking(page, 0)
+    assert page.evaluate("document.activeElement.dataset.action") == "toggle"
+    assert toggle.inner_text() == "Pause"
+    page.keyboard.press("Space")  # the key works on the control the patient used
+    expect(page.locator(".player-status")).to_have_text("Paused")
+    assert page.evaluate("kiosk.voice.audio.paused")
+
+
+@pytest.mark.parametrize(
+    "start, link, arrives",
+    [
+        ("/en/", "Trigger Point Injections", f"/en/{LEAFLET}/"),
+        (f"/en/{LEAFLET}/", "What is a Trigger Point Injection?", f"/en/{LEAFLET}/{SECTIONS[1]}"),
+        (f"/en/{LEAFLET}/{SECTIONS[2]}", "All sections", f"/en/{LEAFLET}/"),
+    ],
+)
+def test_a_boosted_link_moves_focus_to_the_new_heading(page, live_server, start, link, arrives):
+    page.goto(live_server + start)
+    page.get_by_role("link", name=link).click()
+    page.wait_for_url(live_server + arrives)
+    page.wait_for_function("document.activeElement && document.activeElement.id === 'page-heading'")
+
+
+def test_next_sentence_at_the_end_says_so_and_offers_the_next_section(page, live_server):
+    page.goto(live_server + SECTION)
+    record(page)
+    page.get_by_role("button", name="Play").click()
+    skip_to_last_sentence(page)
+    page.get_by_role("button", name="Next sentence").click()
+    expect(page.locator(".player-status")).to_have_text("End of this section.")
+    wait_saying(page, player_phrase(page, "end")["say"][0][0])
+    assert speaking(page) == -1
+    # The patient was using the player: the next section is the next thing offered.
+    offer = page.get_by_role("link", name="Next section")
+    expect(offer).to_be_visible()
+    page.wait_for_function("document.activeElement.textContent.trim() === 'Next section'")
+    offer.click()
+    page.wait_for_url(re.compile(SECTIONS[1] + "$"))
+
+
+def test_the_last_section_ends_the_leaflet(page, live_server):
+    page.goto(live_server + f"/en/{LEAFLET}/{SECTIONS[2]}")
+    page.get_by_role("button", name="Play").click()
+    skip_to_last_sentence(page)
+    page.get_by_role("button", name="Next sentence").click()
+    expect(page.locator(".player-status")).to_have_text("End of the leaflet.")
+    expect(page.locator(".player-end a")).to_have_text("All sections")
+
+
+@pytest.mark.parametrize("motion, behaviour", [("reduce", "auto"), ("no-preference", "smooth")])
+def test_scrolling_to_each_sentence_respects_reduced_motion(browser, live_server, motion, behaviour):
+    context = browser.new_context(viewport={"width": 540, "height": 960}, reduced_motion=motion)
+    page = context.new_page()
+    page.add_init_script(
+        """const scroll = Element.prototype.scrollIntoView;
+        window.scrolls = [];
+        Element.prototype.scrollIntoView = function (options) { scrolls.push(options); return scroll.call(this, options); };"""
+    )
+    page.goto(live_server + SECTION)
+    page.get_by_role("button", name="Play").click()
+    wait_until_speaking(page, 0)
+    page.get_by_role("button", name="Next sentence").click()
+    wait_until_speaking(page, 1)
+    assert {s["behavior"] for s in page.evaluate("scrolls")} == {behaviour}
+    context.close()
+
+
+def test_at_200_percent_zoom_pause_and_stop_stay_on_screen(browser, live_server):
+    context = browser.new_context(viewport={"width": 540, "height": 960})
+    page = context.new_page()
+    page.goto(live_server + f"/en/{LEAFLET}/{SECTIONS[2]}")
+    page.get_by_role("button", name="Play").click()
+    skip_to_last_sentence(page)  # the last sentence is far below the player
+    on_screen = "el => { const r = el.getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; }"
+    page.wait_for_function(on_screen, arg=page.locator(".sentence.speaking").element_handle())
+    assert page.locator("#player-heading").evaluate(on_screen) is False  # the player scrolled away
+    for name in ("Pause", "Stop"):
+        page.wait_for_function(on_screen, arg=page.get_by_role("button", name=name, exact=True).element_handle())
+    # ... and they do not hide the sentence being read.
+    sentence = page.locator(".sentence.speaking").bounding_box()
+    dock = page.locator(".player-dock").bounding_box()
+    assert sentence["y"] + sentence["height"] <= dock["y"]
+    page.get_by_role("button", name="Pause").click()
+    expect(page.locator(".player-status")).to_have_text("Paused")
+    context.close()
+
+
+def test_the_language_button_is_named_without_its_arrow(page, live_server):
+    page.goto(live_server + SECTION)
+    expect(page.locator("#language-menu summary")).to_have_accessible_name("Language")
+    page.goto(live_server + f"/es/{LEAFLET}/")
+    expect(page.locator("#language-menu summary")).to_have_accessible_name("Idioma · Language")
+
+
+def test_a_clip_that_fails_is_heard_as_an_apology(page, live_server):
+    page.goto(live_server + SECTION)
+    record(page)
+    first = page.locator("#main .sentence").first.get_attribute("data-clip")
+    page.route(f"**{first}", lambda route: route.fulfill(status=503, body="busy"))
+    page.get_by_role("button", name="Play").click()
+    expect(page.locator(".player-status")).to_have_text(
+        "The audio could not be played. Please ask a member of staff for help."
+    )
+    wait_saying(page, player_phrase(page, "error")["say"][0][0])
+    assert speaking(page) == -1
 
 
 def test_a_language_without_a_voice_says_so_and_offers_no_controls(page, live_server):

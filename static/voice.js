@@ -1,0 +1,141 @@
+// The kiosk's one voice: a single <audio> element that says everything, the
+// leaflet's sentences and the audio guide's words alike, so nothing can ever
+// speak over anything else. Saying something new stops what was being said,
+// at once (EN 301 549 5.1.3.5).
+//
+// Also the patient's listening settings (speed, volume, guide on or off).
+// They live in sessionStorage so that they survive a language switch, which
+// is a full page load, and nowhere else: they are gone when the kiosk resets.
+// No strings live here; every text comes translated from the page.
+"use strict";
+
+window.kiosk = window.kiosk || {};
+
+(() => {
+  const STORE = "kiosk-listening";
+
+  // Data the page renders for the scripts, in a data-json attribute: not a
+  // <script type="application/json">, which htmx strips from every swap.
+  function readJSON(id) {
+    const el = document.getElementById(id);
+    if (!el) return null;
+    try { return JSON.parse(el.dataset.json); } catch { return null; }
+  }
+
+  const steps = readJSON("voice-settings") || { rates: [1], volumes: [1], normalRate: 0, defaultVolume: 0 };
+
+  const settings = {
+    rate: steps.normalRate,      // index into steps.rates
+    volume: steps.defaultVolume, // index into steps.volumes
+    guide: false,
+    hinted: [],                  // kinds of item whose hint the guide has said
+  };
+  try { Object.assign(settings, JSON.parse(sessionStorage.getItem(STORE)) || {}); } catch { /* defaults */ }
+  const clamp = (value, list) => Math.max(0, Math.min(Number(value) || 0, list.length - 1));
+  settings.rate = clamp(settings.rate, steps.rates);
+  settings.volume = clamp(settings.volume, steps.volumes);
+
+  function save() {
+    try { sessionStorage.setItem(STORE, JSON.stringify(settings)); } catch { /* private mode: per page */ }
+  }
+
+  const audio = new Audio();
+  audio.preload = "auto";
+  // Keep the voice's pitch when the patient slows it down or speeds it up.
+  audio.preservesPitch = true;
+
+  let current = null; // { parts, index, options } of what is being said
+
+  function applySettings() {
+    audio.playbackRate = steps.rates[settings.rate];
+    audio.defaultPlaybackRate = audio.playbackRate;
+    audio.volume = steps.volumes[settings.volume];
+  }
+
+  function showCaption(part) {
+    const caption = document.getElementById("guide-caption");
+    if (!caption) return;
+    caption.textContent = part ? part[2] : "";
+    if (part) caption.setAttribute("lang", part[1]);
+  }
+
+  function playPart() {
+    const part = current.parts[current.index];
+    audio.src = part[0];
+    applySettings();
+    showCaption(part);
+    const said = current;
+    audio.play().catch((error) => {
+      // AbortError: something newer was said first; that is not a failure.
+      if (error.name !== "AbortError" && said === current) failed();
+    });
+  }
+
+  function failed() {
+    const said = current;
+    current = null;
+    showCaption(null);
+    if (said && said.options.onerror) said.options.onerror();
+  }
+
+  // Say `parts` ([[clip URL, lang, words], ...]) in order, stopping whatever
+  // was being said (its onstop runs). onend runs when all were said.
+  function say(parts, options = {}) {
+    interrupt();
+    if (!parts || !parts.length) {
+      if (options.onend) options.onend();
+      return;
+    }
+    current = { parts, index: 0, options };
+    playPart();
+  }
+
+  function interrupt() {
+    const was = current;
+    current = null;
+    audio.pause();
+    showCaption(null);
+    if (was && was.options.onstop) was.options.onstop();
+  }
+
+  audio.addEventListener("ended", () => {
+    if (!current) return;
+    current.index += 1;
+    if (current.index < current.parts.length) {
+      playPart();
+      return;
+    }
+    const done = current;
+    current = null;
+    showCaption(null);
+    if (done.options.onend) done.options.onend();
+  });
+  audio.addEventListener("error", () => { if (current && audio.getAttribute("src")) failed(); });
+
+  window.kiosk.voice = {
+    audio,
+    steps,
+    settings,
+    save,
+    readJSON,
+    say,
+    // Stop speaking (the speaker's onstop runs).
+    stop: interrupt,
+    // Pause and resume what is being said, where it is, keeping its owner.
+    pause() { audio.pause(); },
+    resume() {
+      if (!current) return false;
+      applySettings();
+      audio.play().catch(() => failed());
+      return true;
+    },
+    // Whether `options` (as passed to say) is what is being said now.
+    saying(options) { return current !== null && current.options === options; },
+    setRate(index) { settings.rate = clamp(index, steps.rates); applySettings(); save(); },
+    setVolume(index) { settings.volume = clamp(index, steps.volumes); applySettings(); save(); },
+  };
+  applySettings();
+
+  // Leaving the page (a full load, such as a language switch) ends speech.
+  window.addEventListener("pagehide", () => audio.pause());
+})();

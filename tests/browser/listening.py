@@ -1,0 +1,63 @@
+"""What the kiosk's one voice (static/voice.js) is saying, seen from a test."""
+
+import json
+
+# Attach once per document: what the voice does, with its clip and the time,
+# in window.voiceLog. A clip cut off by the next one shows as "emptied" (the
+# old source is dropped when the new one is set; Chromium then never fires
+# the "pause" that pause() queued), a clip paused in place as "pause".
+RECORD = """() => {
+  if (window.voiceLog) return;
+  window.voiceLog = [];
+  const audio = kiosk.voice.audio;
+  for (const type of ["play", "playing", "pause", "emptied", "ended"]) {
+    audio.addEventListener(type, () => voiceLog.push(
+      { type, clip: new URL(audio.src, location.href).pathname, t: performance.now() }));
+  }
+  window.keyLog = [];
+  document.addEventListener("keydown", (e) => keyLog.push({ key: e.key, t: performance.now() }), true);
+}"""
+
+NOW_SAYING = """() => {
+  const audio = kiosk.voice.audio;
+  if (!audio.getAttribute("src") || audio.paused || audio.currentTime === 0) return null;
+  return new URL(audio.src, location.href).pathname;
+}"""
+
+
+def record(page):
+    page.wait_for_function("window.kiosk && window.kiosk.voice")
+    page.evaluate(RECORD)
+
+
+def saying(page):
+    """The clip being heard now (playing, past its first sample), or None."""
+    return page.evaluate(NOW_SAYING)
+
+
+def wait_saying(page, clip, timeout=20000):
+    """Wait until `clip` is heard."""
+    page.wait_for_function(f"({NOW_SAYING})() === {json.dumps(clip)}", timeout=timeout)
+
+
+def clips_of(locator):
+    """The clip URLs an element's data-say names, in order."""
+    return [clip for clip, _, _ in json.loads(locator.get_attribute("data-say"))]
+
+
+def parts_of(locator):
+    return json.loads(locator.get_attribute("data-say"))
+
+
+def focused(page):
+    """The focused element's id, or its text."""
+    return page.evaluate(
+        "document.activeElement.id || document.activeElement.textContent.trim().replace(/\\s+/g, ' ')"
+    )
+
+
+def turn_on_guide(page):
+    """Turn the guide on from its button, by keyboard, and wait for it to say so."""
+    page.locator("#guide-toggle").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.getElementById('guide-toggle').getAttribute('aria-pressed') === 'true'")
