@@ -1,0 +1,230 @@
+"""The audio guide in a real browser: a patient who cannot see the screen
+uses the kiosk with the keyboard (or touch) and their ears alone."""
+
+import json
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from helpers import LEAFLET, SECTIONS, expected
+from listening import clips_of, focused, parts_of, record, saying, turn_on_guide, wait_saying
+
+SECTION = f"/en/{LEAFLET}/{SECTIONS[0]}"
+
+
+def guide_phrase(page, name):
+    return json.loads(page.locator("#guide-phrases").get_attribute("data-json"))[name]
+
+
+@pytest.mark.parametrize("url", ["/", "/es/", f"/ar/{LEAFLET}/", f"/zh-Hans/{LEAFLET}/{SECTIONS[1]}"])
+def test_the_guide_is_first_and_silent_until_asked(page, live_server, url):
+    page.goto(live_server + url)
+    record(page)
+    page.keyboard.press("Tab")
+    assert focused(page) == "guide-toggle"
+    expect(page.locator("#guide-toggle")).to_have_attribute("aria-pressed", "false")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    assert page.evaluate("voiceLog") == []  # a waiting room stays quiet
+
+
+@pytest.mark.parametrize("tag", ["en", "es", "ar"])
+def test_each_kind_of_item_is_said_in_the_page_language_and_cuts_off_the_last(page, live_server, tag):
+    page.goto(live_server + f"/{tag}/{LEAFLET}/{SECTIONS[0]}")
+    record(page)
+    turn_on_guide(page)
+    wait_saying(page, guide_phrase(page, "on")["say"][0][0])
+    kinds = {
+        "link": page.locator(".top-bar > a.button"),
+        "menu": page.locator("#language-menu summary"),
+        "heading": page.locator("#page-heading"),
+        "button": page.locator('#player [data-action="next"]'),
+        "notice": page.locator("#main .position"),
+    }
+    previous = None
+    for kind, item in kinds.items():
+        mark = page.evaluate("keyLog.length")
+        # Move there as a patient would: Tab (or an arrow) until it is focused.
+        for _ in range(40):
+            if item.evaluate("el => el === document.activeElement"):
+                break
+            page.keyboard.press("ArrowDown" if kind == "notice" else "Tab")
+        else:
+            pytest.fail(f"the guide never reached the {kind}")
+        first = parts_of(item)[0]
+        assert first[1] == tag, f"{kind} said in {first[1]}"
+        wait_saying(page, first[0])
+        if previous:
+            # The clip that was playing stopped within 100 ms of the key that moved on
+            # (one <audio> says everything, so dropping its source ends that clip).
+            cut = page.evaluate(
+                """mark => {
+                  const key = keyLog[mark].t;
+                  const stop = voiceLog.find(e => (e.type === "pause" || e.type === "emptied") && e.t >= key);
+                  return stop ? stop.t - key : null;
+                }""",
+                mark,
+            )
+            assert cut is not None and cut < 100, f"{kind}: the last clip went on for {cut} ms"
+        # Let the item play a little, then move on over it.
+        page.wait_for_function("kiosk.voice.audio.currentTime > 0.1")
+        previous = saying(page)
+
+
+def test_the_first_of_a_kind_is_hinted_once(page, live_server):
+    page.goto(live_server + "/es/")
+    record(page)
+    turn_on_guide(page)
+    link = page.locator(".top-bar > a.button")
+    hint = guide_phrase(page, "hint-link")["say"][0][0]
+    link.focus()
+    wait_saying(page, clips_of(link)[0])
+    page.wait_for_function(
+        "clip => voiceLog.some(e => e.type === 'playing' && e.clip === clip)", arg=hint, timeout=20000
+    )
+    page.locator("#main a.button").first.focus()
+    wait_saying(page, clips_of(page.locator("#main a.button").first)[0])
+    plays = page.evaluate("clip => voiceLog.filter(e => e.type === 'playing' && e.clip === clip).length", hint)
+    assert plays == 1
+    assert json.loads(page.evaluate("sessionStorage.getItem('kiosk-listening')"))["hinted"] == ["link"]
+
+
+def test_question_mark_speaks_help_in_layers(page, live_server):
+    page.goto(live_server + f"/es/{LEAFLET}/{SECTIONS[1]}")
+    record(page)
+    page.keyboard.press("?")  # turns the guide on, says so, then the help
+    help_ = json.loads(page.locator("#page-help").get_attribute("data-json"))
+    wait_saying(page, guide_phrase(page, "on")["say"][0][0])
+    wait_saying(page, help_["where"][0][0], timeout=30000)
+    assert help_["where"][0][2] == "Está en la sección 2 de 3:"
+    page.keyboard.press("?")  # skips to the next layer: what you can do here
+    wait_saying(page, help_["what"][0][0])
+    page.keyboard.press("?")  # and then how the keys work
+    wait_saying(page, guide_phrase(page, "keys")["say"][0][0])
+
+
+def test_touch_to_hear_then_tap_again_to_act(browser, live_server):
+    context = browser.new_context(viewport={"width": 1080, "height": 1920}, has_touch=True)
+    page = context.new_page()
+    page.goto(live_server + "/en/")
+    record(page)
+    page.locator("#guide-toggle").tap()
+    leaflet = page.get_by_role("link", name="Trigger Point Injections")
+    leaflet.tap()
+    wait_saying(page, clips_of(leaflet)[0])
+    assert page.url == live_server + "/en/"
+    assert focused(page) == "Trigger Point Injections"
+    leaflet.tap()
+    page.wait_for_url(re.compile(f"/en/{LEAFLET}/$"))
+    page.wait_for_function("document.activeElement.id === 'page-heading'")
+    context.close()
+
+
+def test_with_the_guide_off_a_tap_acts_at_once(page, live_server):
+    page.goto(live_server + "/en/")
+    page.get_by_role("link", name="Trigger Point Injections").click()
+    page.wait_for_url(re.compile(f"/en/{LEAFLET}/$"))
+
+
+def test_escape_goes_back_one_level(page, live_server):
+    page.goto(live_server + f"/en/{LEAFLET}/{SECTIONS[2]}")
+    record(page)
+    turn_on_guide(page)
+    page.keyboard.press("Escape")
+    page.wait_for_url(re.compile(f"/en/{LEAFLET}/$"))
+    page.wait_for_function("document.activeElement.id === 'page-heading'")
+    page.keyboard.press("Escape")
+    page.wait_for_url(re.compile("/en/$"))
+    page.wait_for_function("document.activeElement.id === 'page-heading'")
+    wait_saying(page, clips_of(page.locator("#page-heading"))[0])
+
+
+def test_escape_closes_the_language_menu_first(page, live_server):
+    page.goto(live_server + f"/en/{LEAFLET}/")
+    record(page)
+    turn_on_guide(page)
+    page.locator("#language-menu summary").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#language-menu")).to_have_attribute("open", "")
+    page.keyboard.press("Escape")
+    expect(page.locator("#language-menu")).not_to_have_attribute("open", "")
+    assert page.url.endswith(f"/en/{LEAFLET}/")
+    assert focused(page).startswith("Language")
+
+
+def walk_to(page, item, limit=60):
+    """Tab until `item` has focus, as a patient listening would."""
+    for _ in range(limit):
+        if item.evaluate("el => el === document.activeElement"):
+            return
+        page.keyboard.press("Tab")
+    pytest.fail(f"Tab never reached {item}")
+
+
+@pytest.mark.parametrize("tag", ["en", "es", "ar", "zh-Hans"])
+def test_a_keyboard_walk_from_the_start_hears_every_section(page, live_server, tag):
+    page.goto(live_server + "/")
+    record(page)
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")  # the guide, on
+    language = page.locator(f"#main a[hreflang='{tag}']")
+    walk_to(page, language)
+    wait_saying(page, clips_of(language)[0])
+    page.keyboard.press("Enter")  # a full page load in the chosen language
+    page.wait_for_url(re.compile(f"/{tag}/$"))
+    record(page)
+    # The guide stayed on, and says where the patient now is.
+    expect(page.locator("#guide-toggle")).to_have_attribute("aria-pressed", "true")
+    wait_saying(page, clips_of(page.locator("#page-heading"))[0])
+    leaflet = page.locator("#main a.button").first
+    walk_to(page, leaflet)
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(f"/{tag}/{LEAFLET}/$"))
+    section = page.locator("#main ol a.button").first
+    walk_to(page, section)
+    page.keyboard.press("Enter")
+    for number, slug in enumerate(SECTIONS):
+        page.wait_for_url(re.compile(f"/{tag}/{LEAFLET}/{slug}$"))
+        page.wait_for_function("document.activeElement.id === 'page-heading'")
+        assert page.evaluate("document.documentElement.lang") == tag
+        play = page.locator('#player [data-action="toggle"]')
+        walk_to(page, play)
+        page.keyboard.press("Enter")
+        first = page.locator("#main .sentence").first
+        wait_saying(page, first.get_attribute("data-clip"))
+        assert first.get_attribute("aria-current") == "true"
+        if number + 1 < len(SECTIONS):
+            walk_to(page, page.locator("#main a[rel=next]"))
+            page.keyboard.press("Enter")
+    # Help after all those swaps is this page's own, in its language.
+    page.keyboard.press("?")
+    where = json.loads(page.locator("#page-help").get_attribute("data-json"))["where"]
+    assert [lang for _, lang, _ in where] == [tag, tag]
+    wait_saying(page, where[0][0])
+
+
+def test_the_guide_on_a_filipino_page_speaks_english_marked_as_english(page, live_server):
+    page.goto(live_server + f"/fil/{LEAFLET}/{SECTIONS[0]}")
+    record(page)
+    turn_on_guide(page)
+    notice = page.locator("#main .notice")
+    assert notice.inner_text() == expected("fil", "Audio is not available in this language.")
+    notice.click()  # a tap on the notice: heard, in English
+    clip, lang, words = parts_of(notice)[0]
+    assert (lang, words) == ("en", "Audio is not available in this language.")
+    wait_saying(page, clip)
+    caption = page.locator("#guide-caption")
+    expect(caption).to_have_text(words)
+    expect(caption).to_have_attribute("lang", "en")
+
+
+def test_turning_the_guide_off_says_so_and_stays_off(page, live_server):
+    page.goto(live_server + "/es/")
+    record(page)
+    turn_on_guide(page)
+    page.keyboard.press("Enter")
+    expect(page.locator("#guide-toggle")).to_have_attribute("aria-pressed", "false")
+    wait_saying(page, guide_phrase(page, "off")["say"][0][0])
+    page.goto(live_server + f"/es/{LEAFLET}/")
+    expect(page.locator("#guide-toggle")).to_have_attribute("aria-pressed", "false")
