@@ -50,6 +50,9 @@ class Paragraph:
 class BulletList:
     lead: str | None
     items: tuple[str, ...]
+    # A picture drawn for this list, by name (templates/figures/<name>.html),
+    # labelled with the list's own items so it is translated with them.
+    figure: str | None = None
     kind = "list"
 
     def messages(self) -> Iterator[str]:
@@ -116,17 +119,20 @@ def parse_leaflet(data: dict, slug: str, source: str = "<leaflet>") -> Leaflet:
             return Heading(text(raw["heading"], f"{where}.heading"))
         if keys == {"paragraph"}:
             return Paragraph(text(raw["paragraph"], f"{where}.paragraph"))
-        if keys in ({"items"}, {"lead", "items"}):
+        if "items" in keys and keys <= {"lead", "items", "figure"}:
             items = raw["items"]
             if not isinstance(items, list) or not items:
                 raise fail(f"{where}.items must be a non-empty list")
             lead = text(raw["lead"], f"{where}.lead") if "lead" in raw else None
+            figure = raw.get("figure")
+            if figure is not None and (not isinstance(figure, str) or not SLUG.match(figure)):
+                raise fail(f"{where}.figure must name a figure in lower-case words joined by hyphens")
             return BulletList(
-                lead, tuple(text(i, f"{where}.items[{n}]") for n, i in enumerate(items))
+                lead, tuple(text(i, f"{where}.items[{n}]") for n, i in enumerate(items)), figure
             )
         raise fail(
             f"{where} must have exactly one of heading, paragraph, or items "
-            f"(with an optional lead); it has {sorted(keys)}"
+            f"(with an optional lead and figure); it has {sorted(keys)}"
         )
 
     if not SLUG.match(slug):
