@@ -8,7 +8,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from . import assets, errors, guide, i18n, read_aloud, speech, status, views
+from . import assets, errors, guide, i18n, idle, read_aloud, speech, status, views
 from .content import load_leaflets
 
 # templates/, static/, translations/ and leaflets/ sit at the repository root,
@@ -30,6 +30,9 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
         NODE_MODULES=str(ROOT / "node_modules"),
         BABEL_TRANSLATION_DIRECTORIES=str(ROOT / "translations"),
         BABEL_DEFAULT_LOCALE=i18n.SOURCE_LOCALE,
+        # The public address where these same pages are served, for the QR
+        # code that takes a leaflet home (e.g. https://clinic.example).
+        PUBLIC_URL=None,
     )
     if test_config is None:
         # Site settings (for example another leaflets folder) live in the
@@ -42,6 +45,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
 
     app.extensions["leaflets"] = load_leaflets(Path(app.config["LEAFLETS_DIR"]))
     i18n.init_app(app)
+    idle.init_app(app)
     assets.init_app(app)
     speech.init_app(app)
     guide.init_app(app)

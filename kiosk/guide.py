@@ -18,7 +18,7 @@ from markupsafe import Markup
 from flask.json import dumps as json_dumps
 from jinja2.utils import htmlsafe_json_dumps
 
-from .i18n import SOURCE_LOCALE, localize, native_name, tag_of
+from .i18n import SOURCE_LOCALE, current_tag, localize, native_name, tag_of
 
 # One spoken part: (clip URL, language it is spoken in, the words).
 Part = tuple[str, str, str]
@@ -86,6 +86,13 @@ def english(text: str) -> Phrase:
     return Phrase(text, SOURCE_LOCALE, voiced(text, SOURCE_LOCALE, None))
 
 
+def spoken_text(text: str, english: str) -> Phrase:
+    """A text that is no catalog message (a number formatted for the page's
+    language, "150 %"), said by the page's voice, or as `english` without one."""
+    lang = current_tag()
+    return Phrase(text, lang, voiced(text, lang, english))
+
+
 def language_phrase(locale: Locale) -> Phrase:
     """A language's own name, spoken by its own voice ("Español" in Spanish);
     a language without a voice is named by the English voice in English."""
@@ -97,7 +104,12 @@ def language_phrase(locale: Locale) -> Phrase:
 def init_app(app: Flask) -> None:
     @app.context_processor
     def guide_context():
-        return {"phrase": phrase, "english": english, "language_phrase": language_phrase}
+        return {
+            "phrase": phrase,
+            "english": english,
+            "spoken_text": spoken_text,
+            "language_phrase": language_phrase,
+        }
 
     @app.template_filter("phrases_json")
     def phrases_json(phrases):

@@ -8,7 +8,7 @@ from functools import cache
 
 from babel import Locale
 from flask import Flask, abort, current_app, g, request, url_for
-from flask_babel import Babel, get_locale, get_translations
+from flask_babel import Babel, force_locale, format_percent, get_locale, get_translations
 
 # The one list of shipped languages, in the order the chooser shows them:
 # English first, then the languages most often needed by patients with
@@ -98,6 +98,20 @@ def interface_messages() -> tuple[str, ...]:
     )
 
 
+def in_every_language(message: str) -> list[Text]:
+    """`message` in every other shipped language that has it translated, in
+    the chooser's order ("Choose your language" in each, on the start screen)."""
+    here = current_tag()
+    texts = []
+    for tag in KNOWN_LOCALES:
+        if tag != here:
+            with force_locale(str(KNOWN_LOCALES[tag])):
+                text = localize(message)
+            if text.lang == tag:
+                texts.append(text)
+    return texts
+
+
 def native_name(locale: Locale) -> str:
     """The language's name in itself, capitalised as a label: "Español"."""
     name = locale.display_name or tag_of(locale)
@@ -159,6 +173,8 @@ def init_app(app: Flask) -> None:
             "text_direction": get_locale().text_direction,
             "direction_of": direction_of,
             "native_name": native_name,
+            "in_every_language": in_every_language,
+            "format_percent": format_percent,
             "localize": localize,
             "interface_incomplete": interface_incomplete,
             "url_in_language": url_in_language,

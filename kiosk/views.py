@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, make_response, render_template
+from flask import Blueprint, abort, current_app, g, make_response, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_htmx import HTMX
 
+from . import take_home
 from .content import Leaflet
-from .i18n import current_tag, localize, pull_locale, push_locale
+from .i18n import current_tag, localize, pull_locale, push_locale, request_locale
 
 htmx = HTMX()
 start = Blueprint("start", __name__)
 pages = Blueprint("pages", __name__, url_prefix="/<lang>")
 pages.url_value_preprocessor(pull_locale)
 pages.url_defaults(push_locale)
+# The QR code and provenance helpers, for any leaflet page that shows them.
+pages.context_processor(take_home.template_context)
 
 # htmx swaps only <main id="main"> when moving between pages of a leaflet.
 FRAGMENT_TARGET = "main"
@@ -100,7 +103,36 @@ def section(leaflet, section):
     )
 
 
+def up_url() -> str | None:
+    """One level up from this page (the kiosk's own Back): section -> contents
+    -> leaflets -> start. The browser's Back is no use on a kiosk, whose
+    history is replaced at every step so that the next patient finds nothing."""
+    if g.get("error_page"):
+        return url_for("pages.leaflet_list") if request_locale() else url_for("start.choose_language")
+    args = request.view_args or {}
+    if request.endpoint == "pages.section":
+        return url_for("pages.overview", leaflet=args["leaflet"])
+    if request.endpoint == "pages.overview":
+        return url_for("pages.leaflet_list")
+    if request.endpoint == "pages.leaflet_list":
+        return url_for("start.choose_language")
+    return None
+
+
+@pages.get("/<leaflet>/print")
+def printable(leaflet):
+    """The whole leaflet on one page, for staff to print."""
+    item = find_leaflet(leaflet)
+    return render_template(
+        "print.html",
+        title=f"{localize(item.title).text} – {_('Printable version')}",
+        leaflet=item,
+        fallback=has_fallback(item.messages()),
+    )
+
+
 def init_app(app) -> None:
     htmx.init_app(app)
+    app.context_processor(lambda: {"up_url": up_url()})
     app.register_blueprint(start)
     app.register_blueprint(pages)

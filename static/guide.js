@@ -23,7 +23,9 @@
   const isOn = () => settings.guide && document.getElementById("guide-toggle") !== null;
   const saysOf = (el) => { try { return JSON.parse(el.dataset.say); } catch { return []; } };
   const visible = (el) => (el.checkVisibility ? el.checkVisibility() : el.offsetParent !== null);
-  const items = () => [...document.querySelectorAll("[data-say]")].filter(visible);
+  // Within an open modal dialog (the idle warning) only its own items.
+  const items = () => [...(document.querySelector("dialog[open]") || document).querySelectorAll("[data-say]")]
+    .filter(visible);
   const FOCUSABLE = "a[href], button, summary, input, select, textarea, [tabindex]";
 
   function kindOf(el) {
@@ -102,15 +104,10 @@
     voice.say(off ? off.say : []);
   }
 
-  // Escape goes up one level: the heading names where (its data-up). Prefer
-  // a link on the page to there, so htmx swaps the page as for a tap.
+  // Escape goes up one level, as the kiosk's own Back button does.
   function goUp() {
-    const heading = document.getElementById("page-heading");
-    const up = heading && heading.dataset.up;
-    if (!up) return;
-    const link = [...document.querySelectorAll("a[href]")].find((a) => a.getAttribute("href") === up);
-    if (link) link.click();
-    else window.location.assign(up);
+    const back = document.getElementById("back-link");
+    if (back) back.click();
   }
 
   document.addEventListener("focusin", (event) => {

@@ -40,7 +40,18 @@ document.addEventListener("htmx:afterSettle", (event) => {
 // other content). Load it as a whole page instead, so the patient sees the
 // translated error page and its way home rather than a button that does nothing.
 document.addEventListener("htmx:responseError", (event) => {
-  window.location.assign(event.detail.pathInfo.requestPath);
+  window.location.replace(event.detail.pathInfo.requestPath);
+});
+
+// Every step replaces the history entry instead of adding one (htmx does so
+// with hx-replace-url; full page loads, such as a language switch, are made
+// here), so that after a reset the browser's Back leads to no patient's page.
+// The kiosk's own Back button goes up a level instead.
+document.addEventListener("click", (event) => {
+  const link = event.target.closest('a[href][hx-boost="false"]');
+  if (!link || event.defaultPrevented || event.button !== 0 || event.ctrlKey || event.metaKey) return;
+  event.preventDefault();
+  window.location.replace(link.href);
 });
 
 // Escape closes the open language menu and returns to its button.
@@ -53,3 +64,13 @@ document.addEventListener("keydown", (event) => {
   event.preventDefault();
   event.stopImmediatePropagation();
 });
+
+// htmx notes the page's address in sessionStorage for its history support,
+// on load and after every swap. The kiosk keeps no page of a patient's, not
+// even its address: take it out again (htmx falls back to location itself).
+function forgetTheAddress() {
+  try { sessionStorage.removeItem("htmx-current-path-for-history"); } catch { /* nothing kept */ }
+}
+forgetTheAddress();
+document.addEventListener("htmx:replacedInHistory", forgetTheAddress);
+document.addEventListener("htmx:pushedIntoHistory", forgetTheAddress);

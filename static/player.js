@@ -228,6 +228,11 @@
     repeat() { playAt(state.index); },
     next() { if (state.playing || reading) finished(); else playAt(state.index + 1); },
     stop() { stop(); },
+    more() {
+      voice.settings.more = !voice.settings.more;
+      voice.save();
+      showMore();
+    },
     "speed-down"() { step("speed", -1); },
     "speed-up"() { step("speed", 1); },
     "volume-down"() { step("volume", -1); },
@@ -263,20 +268,29 @@
     if (!state.advancing) stop("");
   });
 
-  // Dock Play/Pause and Stop (CSS: .is-away) while their place is off screen.
+  // Dock Play/Pause and Stop (CSS: .is-away) while the whole player is off
+  // screen: were any of it in sight, the docked bar could cover its buttons.
   const away = new IntersectionObserver((entries) => {
-    for (const entry of entries) {
-      const el = entry.target.closest(".player");
-      if (el) el.classList.toggle("is-away", !entry.isIntersecting);
-    }
+    for (const entry of entries) entry.target.classList.toggle("is-away", !entry.isIntersecting);
   });
+
+  // The further controls (sentence steps, speed, volume, whole leaflet),
+  // shown on demand and kept so from page to page.
+  function showMore() {
+    const more = document.getElementById("player-more");
+    const toggle = document.querySelector('#player [data-action="more"]');
+    if (!more || !toggle) return;
+    more.hidden = !voice.settings.more;
+    toggle.setAttribute("aria-expanded", String(voice.settings.more));
+  }
 
   function setUp() {
     showSettings();
     showToggle();
+    showMore();
     away.disconnect();
-    const slot = document.querySelector("#player .player-dock-slot");
-    if (slot) away.observe(slot);
+    const whole = document.getElementById("player");
+    if (whole) away.observe(whole);
   }
 
   document.addEventListener("htmx:afterSettle", (event) => {

@@ -29,6 +29,7 @@ window.kiosk = window.kiosk || {};
     volume: steps.defaultVolume, // index into steps.volumes
     guide: false,
     hinted: [],                  // kinds of item whose hint the guide has said
+    more: false,                 // the player's further controls shown
   };
   try { Object.assign(settings, JSON.parse(sessionStorage.getItem(STORE)) || {}); } catch { /* defaults */ }
   const clamp = (value, list) => Math.max(0, Math.min(Number(value) || 0, list.length - 1));

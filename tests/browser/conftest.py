@@ -6,6 +6,7 @@ flags stop Chromium from calling out to the internet at start.
 """
 
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -37,15 +38,24 @@ def browser_app(tmp_path_factory):
     app.extensions["speech"].close()
 
 
-@pytest.fixture(scope="session")
-def live_server(browser_app):
-    """The kiosk served by waitress on a free loopback port for the session."""
-    server = create_server(browser_app, host="127.0.0.1", port=0, threads=8)
+@contextmanager
+def serving(app):
+    """`app` served by waitress on a free loopback port; yields its base URL."""
+    server = create_server(app, host="127.0.0.1", port=0, threads=8)
     port = server.socket.getsockname()[1]
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{port}"
-    server.close()
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.close()
+
+
+@pytest.fixture(scope="session")
+def live_server(browser_app):
+    """The kiosk served by waitress on a free loopback port for the session."""
+    with serving(browser_app) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -56,6 +56,13 @@ def focused(page):
     )
 
 
+def more_controls(page):
+    """Show the player's further controls (sentence steps, speed, volume)."""
+    toggle = page.locator('#player [data-action="more"]')
+    if toggle.get_attribute("aria-expanded") != "true":
+        toggle.click()
+
+
 def turn_on_guide(page):
     """Turn the guide on from its button, by keyboard, and wait for it to say so."""
     page.locator("#guide-toggle").focus()

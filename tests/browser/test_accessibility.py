@@ -5,6 +5,7 @@ import pytest
 from helpers import LEAFLET, SECTIONS
 
 from conftest import run_axe
+from layout import TARGET_BOXES, gap
 
 PAGES = [
     "/",
@@ -16,32 +17,12 @@ PAGES = [
     "/en/no-such-page/",
 ]
 
-# Every control a patient can tap, as the browser lays it out.
-TARGET_BOXES = """
-() => [...document.querySelectorAll('a, button, summary, input, select, textarea, [tabindex]:not([tabindex="-1"])')]
-  .map(el => el.closest('label') || el)
-  .filter((el, i, all) => all.indexOf(el) === i)
-  // checkVisibility() also hides the content of a closed <details>.
-  .filter(el => el.checkVisibility({visibilityProperty: true, opacityProperty: true}))
-  .map(el => { const r = el.getBoundingClientRect();
-               return {name: (el.textContent || el.value || el.tagName).trim().slice(0, 40),
-                       x: r.x, y: r.y, w: r.width, h: r.height}; })
-  .filter(b => b.x + b.w > 0 && b.y + b.h > 0)
-"""
-
 
 def open_page(page, url, with_menu):
     page.goto(url)
     if with_menu:
         page.locator("#language-menu summary").click()
     return page
-
-
-def gap(a, b):
-    """The distance between two boxes (0 when they touch or overlap)."""
-    dx = max(b["x"] - (a["x"] + a["w"]), a["x"] - (b["x"] + b["w"]), 0)
-    dy = max(b["y"] - (a["y"] + a["h"]), a["y"] - (b["y"] + b["h"]), 0)
-    return max(dx, dy)
 
 
 @pytest.mark.parametrize("url", PAGES)

@@ -39,7 +39,7 @@ def test_each_kind_of_item_is_said_in_the_page_language_and_cuts_off_the_last(pa
         "link": page.locator(".top-bar > a.button"),
         "menu": page.locator("#language-menu summary"),
         "heading": page.locator("#page-heading"),
-        "button": page.locator('#player [data-action="next"]'),
+        "button": page.locator('#player [data-action="stop"]'),
         "notice": page.locator("#main .position"),
     }
     previous = None

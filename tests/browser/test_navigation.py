@@ -29,16 +29,6 @@ def test_next_swaps_main_pushes_url_and_moves_focus(page, live_server):
     assert page.console_errors == []
 
 
-def test_back_returns_to_the_previous_section(page, live_server):
-    page.goto(live_server + BASE_SECTION)
-    page.get_by_role("link", name=re.compile("Next")).click()
-    page.wait_for_url(re.compile(SECTIONS[1] + "$"))
-    page.go_back()
-    page.wait_for_url(re.compile(SECTIONS[0] + "$"))
-    page.wait_for_function("document.querySelector('main h1').textContent.includes('What Are Trigger Points?')")
-    assert heading(page) == "What Are Trigger Points?"
-
-
 def test_every_page_works_with_javascript_off(browser, live_server):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from helpers import LEAFLET, SECTIONS, expected
-from listening import clips_of, focused, record, saying, wait_saying
+from listening import clips_of, more_controls, record, wait_saying
 
 SECTION = f"/en/{LEAFLET}/{SECTIONS[0]}"
 
@@ -33,9 +33,13 @@ def sentence_count(page):
 
 
 def skip_to_last_sentence(page):
+    """Press Next sentence until the last one plays (by keyboard: the page
+    scrolls to each sentence, so a pointer would have to chase the button)."""
+    more_controls(page)
     last = sentence_count(page) - 1
+    page.get_by_role("button", name="Next sentence").focus()
     for _ in range(last - max(speaking(page), 0)):
-        page.get_by_role("button", name="Next sentence").click()
+        page.keyboard.press("Enter")
     wait_until_speaking(page, last)
 
 
@@ -71,6 +75,7 @@ def test_the_live_region_announces_states_not_sentences(page, live_server):
 
 def test_sentence_buttons_and_stop(page, live_server):
     page.goto(live_server + SECTION)
+    more_controls(page)
     page.get_by_role("button", name="Play").click()
     wait_until_speaking(page, 0)
     page.get_by_role("button", name="Next sentence").click()
@@ -93,6 +98,7 @@ def test_volume_and_speed_steps_change_the_voice_and_are_said(page, live_server)
     record(page)
     audio = "kiosk.voice.audio"
     assert page.evaluate(f"{audio}.preservesPitch") is True
+    more_controls(page)
     volumes, rates = [], []
     for _ in range(6):
         page.get_by_role("button", name="Quieter").click()
@@ -121,6 +127,7 @@ def test_volume_and_speed_steps_change_the_voice_and_are_said(page, live_server)
 
 def test_speed_volume_and_guide_survive_a_language_switch(page, live_server):
     page.goto(live_server + f"/en/{LEAFLET}/{SECTIONS[1]}")
+    more_controls(page)
     page.get_by_role("button", name="Faster").click()
     page.get_by_role("button", name="Quieter").click()
     page.locator("#language-menu summary").click()
@@ -147,6 +154,19 @@ def test_every_clip_on_the_page_is_audio_of_its_sentence(page, live_server):
     assert response.body()[:4] == b"RIFF"
 
 
+def test_more_controls_are_one_tap_away_and_stay_open(page, live_server):
+    page.goto(live_server + SECTION)
+    more = page.get_by_role("button", name="More controls")
+    expect(more).to_have_attribute("aria-expanded", "false")
+    expect(page.get_by_role("button", name="Next sentence")).to_be_hidden()
+    more.click()
+    expect(more).to_have_attribute("aria-expanded", "true")
+    expect(page.get_by_role("button", name="Next sentence")).to_be_visible()
+    page.get_by_role("link", name=re.compile("Next")).last.click()
+    page.wait_for_url(re.compile(SECTIONS[1] + "$"))
+    expect(page.get_by_role("button", name="Next sentence")).to_be_visible()
+
+
 def test_navigating_stops_the_speech(page, live_server):
     page.goto(live_server + SECTION)
     page.get_by_role("button", name="Play").click()
@@ -162,6 +182,7 @@ def test_navigating_stops_the_speech(page, live_server):
 
 def test_listen_to_the_whole_leaflet_turns_the_pages(page, live_server):
     page.goto(live_server + f"/en/{LEAFLET}/{SECTIONS[1]}")
+    more_controls(page)
     page.get_by_role("link", name="Listen to the whole leaflet").click()
     page.wait_for_url(re.compile(SECTIONS[0] + "$"))
     wait_until_speaking(page, 0)
@@ -174,6 +195,7 @@ def test_listen_to_the_whole_leaflet_turns_the_pages(page, live_server):
 def test_listen_to_the_whole_leaflet_on_the_first_section_plays_it_here(page, live_server):
     page.goto(live_server + SECTION)
     page.evaluate("window.kioskMarker = 'same page'")
+    more_controls(page)
     page.get_by_role("link", name="Listen to the whole leaflet").click()
     wait_until_speaking(page, 0)  # the first sentence, highlighted
     expect(page.locator('#player [data-action="toggle"]')).to_have_text("Pause")
@@ -185,6 +207,7 @@ def test_listen_to_the_whole_leaflet_on_the_first_section_plays_it_here(page, li
 
 def test_an_automatic_page_turn_keeps_focus_on_pause(page, live_server):
     page.goto(live_server + SECTION)
+    more_controls(page)
     page.get_by_role("link", name="Listen to the whole leaflet").click()
     wait_until_speaking(page, 0)
     skip_to_last_sentence(page)
@@ -250,6 +273,7 @@ def test_scrolling_to_each_sentence_respects_reduced_motion(browser, live_server
         Element.prototype.scrollIntoView = function (options) { scrolls.push(options); return scroll.call(this, options); };"""
     )
     page.goto(live_server + SECTION)
+    more_controls(page)
     page.get_by_role("button", name="Play").click()
     wait_until_speaking(page, 0)
     page.get_by_role("button", name="Next sentence").click()
@@ -269,10 +293,11 @@ def test_at_200_percent_zoom_pause_and_stop_stay_on_screen(browser, live_server)
     assert page.locator("#player-heading").evaluate(on_screen) is False  # the player scrolled away
     for name in ("Pause", "Stop"):
         page.wait_for_function(on_screen, arg=page.get_by_role("button", name=name, exact=True).element_handle())
-    # ... and they do not hide the sentence being read.
-    sentence = page.locator(".sentence.speaking").bounding_box()
-    dock = page.locator(".player-dock").bounding_box()
-    assert sentence["y"] + sentence["height"] <= dock["y"]
+    # ... and, once the page has scrolled to it, they do not hide the sentence being read.
+    page.wait_for_function(
+        """() => document.querySelector('.sentence.speaking').getBoundingClientRect().bottom
+                 <= document.querySelector('.player-dock').getBoundingClientRect().top"""
+    )
     page.get_by_role("button", name="Pause").click()
     expect(page.locator(".player-status")).to_have_text("Paused")
     context.close()

@@ -1,0 +1,39 @@
+"""The idle reset's timing, from the site's settings: how long a kiosk may
+stand untouched before it warns, and how long the warning stays (idle.js does
+the rest in the browser; the server keeps nothing about a patient)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Flask
+
+DEFAULT_IDLE_SECONDS = 120
+DEFAULT_WARNING_SECONDS = 30
+# WCAG 2.2.1: at least 20 seconds to answer "I'm still here".
+MIN_WARNING_SECONDS = 20
+
+
+@dataclass(frozen=True)
+class Idle:
+    seconds: int  # untouched and silent this long: warn
+    warning: int  # then start again after this long without an answer
+
+
+def from_config(config) -> Idle:
+    """IDLE_SECONDS and IDLE_WARNING_SECONDS (KIOSK_… in the environment), checked."""
+    seconds = config.get("IDLE_SECONDS", DEFAULT_IDLE_SECONDS)
+    warning = config.get("IDLE_WARNING_SECONDS", DEFAULT_WARNING_SECONDS)
+    for name, value in (("IDLE_SECONDS", seconds), ("IDLE_WARNING_SECONDS", warning)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ValueError(f"{name} must be a whole number of seconds, 1 or more, not {value!r}")
+    # Tests may shorten the warning; patients always get their 20 seconds.
+    if warning < MIN_WARNING_SECONDS and not config.get("TESTING"):
+        raise ValueError(f"IDLE_WARNING_SECONDS must be at least {MIN_WARNING_SECONDS} (WCAG 2.2.1), not {warning}")
+    return Idle(seconds, warning)
+
+
+def init_app(app: Flask) -> None:
+    idle = from_config(app.config)
+    app.extensions["idle"] = idle
+    app.context_processor(lambda: {"idle": idle})

@@ -1,0 +1,120 @@
+"""Between patients: a kiosk left alone warns, then starts again with nothing
+of the last patient left, and never while someone is listening."""
+
+import json
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from helpers import LEAFLET, SECTIONS, expected
+from listening import record, wait_saying
+
+from conftest import serving
+
+from kiosk import create_app
+
+IDLE, WARNING = 2, 3
+
+
+@pytest.fixture(scope="module")
+def short_idle_server(tmp_path_factory):
+    """A kiosk that warns after 2 s untouched and starts again 3 s later."""
+    app = create_app(
+        {"TESTING": True, "IDLE_SECONDS": IDLE, "IDLE_WARNING_SECONDS": WARNING},
+        instance_path=str(tmp_path_factory.mktemp("idle")),
+    )
+    with serving(app) as url:
+        yield url
+    app.extensions["speech"].close()
+
+
+def leave_a_trail(page, base):
+    """What a patient leaves behind: pages, a language, settings, the guide."""
+    page.goto(base + f"/ar/{LEAFLET}/")
+    page.locator("#display-menu summary").click()
+    page.locator('[data-set-size="150"]').click()
+    page.locator('[data-set-theme="contrast"]').click()
+    page.locator("#display-menu summary").click()
+    page.get_by_role("link", name=expected("ar", "What Are Trigger Points?")).click()
+    page.wait_for_url(re.compile(f"/ar/{LEAFLET}/{SECTIONS[0]}$"))
+    page.locator('#player [data-action="more"]').click()
+    page.locator('#player [data-action="speed-down"]').click()
+    page.locator("#guide-toggle").click()  # the guide, on (it says so for a while)
+
+
+def test_the_warning_is_shown_and_spoken_and_i_am_still_here_keeps_the_page(page, short_idle_server):
+    page.goto(short_idle_server + f"/es/{LEAFLET}/{SECTIONS[1]}")
+    record(page)
+    dialog = page.locator("#idle-warning")
+    expect(dialog).to_be_visible(timeout=15000)
+    expect(page.locator("#idle-title")).to_have_text(expected("es", "Are you still there?"))
+    settings = json.loads(page.locator("#idle-settings").get_attribute("data-json"))
+    assert [lang for _, lang, _ in settings["say"]] == ["es", "es"]
+    wait_saying(page, settings["say"][0][0])
+    page.get_by_role("button", name=expected("es", "I'm still here")).click()
+    expect(dialog).to_be_hidden()
+    assert page.url.endswith(f"/es/{LEAFLET}/{SECTIONS[1]}")
+    assert page.evaluate("kiosk.voice.audio.paused")  # the warning stopped speaking
+
+
+def test_with_no_answer_nothing_of_the_patient_is_left(page, short_idle_server):
+    leave_a_trail(page, short_idle_server)
+    assert page.evaluate("sessionStorage.length") > 0
+    # Let the guide finish talking: audio playing counts as activity.
+    page.wait_for_url(short_idle_server + "/", timeout=60000)
+    page.wait_for_load_state()
+    expect(page.locator("#page-heading")).to_have_text("Choose your language")
+    assert page.evaluate("[sessionStorage.length, localStorage.length]") == [0, 0]
+    root = "document.documentElement"
+    assert page.evaluate(f"[{root}.lang, {root}.dataset.textSize, {root}.dataset.theme]") == ["en", "100", "standard"]
+    expect(page.locator("#guide-toggle")).to_have_attribute("aria-pressed", "false")
+    # The browser's Back finds none of the patient's pages: the kiosk never
+    # added a history entry, it replaced the one it had.
+    page.go_back()
+    assert "/ar/" not in page.url
+    # An untouched start screen has nothing to reset: it never warns.
+    page.goto(short_idle_server + "/")
+    started = page.evaluate("performance.now()")
+    page.wait_for_function(f"performance.now() - {started} > {(IDLE + 1) * 1000}", polling=500)
+    expect(page.locator("#idle-warning")).to_be_hidden()
+
+
+def test_a_patient_who_is_listening_is_never_reset(page, short_idle_server):
+    page.goto(short_idle_server + f"/en/{LEAFLET}/{SECTIONS[2]}")
+    page.get_by_role("button", name="Play").click()
+    started = page.evaluate("performance.now()")
+    # Well past the idle time and the warning together, still reading.
+    page.wait_for_function(
+        f"performance.now() - {started} > {(IDLE + WARNING + 1) * 1000} && !kiosk.voice.audio.paused",
+        timeout=60000,
+        polling=500,
+    )
+    expect(page.locator("#idle-warning")).to_be_hidden()
+    assert page.url.endswith(SECTIONS[2])
+
+
+def test_every_step_replaces_the_history_entry(page, live_server):
+    page.goto(live_server + "/")
+    length = page.evaluate("history.length")
+    page.locator("#main a[hreflang=es]").click()  # a full page load
+    page.wait_for_url(re.compile("/es/$"))
+    page.locator("#main a.button").first.click()  # a boosted link
+    page.wait_for_url(re.compile(f"/es/{LEAFLET}/$"))
+    page.locator("#main ol a.button").first.click()
+    page.locator("a[rel=next]").click()  # an htmx swap
+    page.wait_for_url(re.compile(SECTIONS[1] + "$"))
+    assert page.evaluate("history.length") == length
+    # Nor is any page's address kept in storage (htmx notes one for its history).
+    assert page.evaluate("Object.keys(sessionStorage).filter(k => !k.startsWith('kiosk-'))") == []
+    # The kiosk's own Back goes up a level instead.
+    page.locator("#back-link").click()
+    page.wait_for_url(re.compile(f"/es/{LEAFLET}/$"))
+    page.wait_for_function("document.activeElement.id === 'page-heading'")
+
+
+def test_idle_times_are_checked():
+    with pytest.raises(ValueError, match="at least 20"):
+        create_app({"IDLE_WARNING_SECONDS": 5, "SPEECH_ENABLED": False})
+    with pytest.raises(ValueError, match="IDLE_SECONDS"):
+        create_app({"IDLE_SECONDS": "soon", "SPEECH_ENABLED": False})

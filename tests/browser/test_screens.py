@@ -1,0 +1,155 @@
+"""Every kiosk screen puts the leaflet first, at every text size and in high
+contrast, in every language: measured in the browser."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from helpers import LEAFLET, LOCALES, SECTIONS, expected
+
+from conftest import run_axe
+from layout import TARGET_BOXES, TEXT_SHARE, overlapping, pages_in
+
+PORTRAIT = {"width": 1080, "height": 1920}
+LANDSCAPE = {"width": 1920, "height": 1080}
+SCREENS = {"portrait": PORTRAIT, "landscape": LANDSCAPE}
+DISPLAYS = {
+    "text-100": {"size": "100"},
+    "text-150": {"size": "150"},
+    "text-200": {"size": "200"},
+    "contrast": {"theme": "contrast"},
+}
+
+
+def chosen_display(context, display):
+    """Every page of `context` opens with this display setting, as if the patient chose it."""
+    context.add_init_script(f"sessionStorage.setItem('kiosk-display', JSON.stringify({display!r}))".replace("'size'", '"size"').replace("'theme'", '"theme"'))
+
+
+@pytest.mark.parametrize("tag", LOCALES)
+@pytest.mark.parametrize("display", DISPLAYS)
+def test_every_page_passes_axe_with_no_overlap_at_every_size_and_in_high_contrast(browser, live_server, tag, display):
+    context = browser.new_context(viewport=PORTRAIT)
+    chosen_display(context, DISPLAYS[display])
+    page = context.new_page()
+    try:
+        for url in pages_in(tag):
+            page.goto(live_server + url)
+            setting = DISPLAYS[display]
+            assert page.evaluate("document.documentElement.dataset.textSize") == setting.get("size", "100")
+            assert page.evaluate("document.documentElement.dataset.theme") == setting.get("theme", "standard")
+            assert run_axe(page) == [], url
+            assert overlapping(page.evaluate(TARGET_BOXES)) == [], url
+            assert page.evaluate("document.documentElement.scrollWidth <= innerWidth"), url
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("tag", LOCALES)
+def test_at_320_px_wide_no_page_scrolls_sideways(browser, live_server, tag):
+    context = browser.new_context(viewport={"width": 320, "height": 640})
+    page = context.new_page()
+    try:
+        for url in pages_in(tag):
+            page.goto(live_server + url)
+            wide = page.evaluate(
+                "[...document.querySelectorAll('body *')].filter(el => el.getBoundingClientRect().right > innerWidth + 1)"
+                ".map(el => el.tagName + '.' + el.className).slice(0, 5)"
+            )
+            assert page.evaluate("document.documentElement.scrollWidth <= innerWidth"), (url, wide)
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("tag", LOCALES)
+@pytest.mark.parametrize("screen", SCREENS)
+def test_leaflet_text_fills_at_least_40_percent_of_the_first_screen(browser, live_server, tag, screen):
+    context = browser.new_context(viewport=SCREENS[screen])
+    page = context.new_page()
+    try:
+        shares = {}
+        for section in SECTIONS:
+            page.goto(live_server + f"/{tag}/{LEAFLET}/{section}")
+            page.evaluate("document.fonts.ready")
+            shares[section] = round(page.evaluate(TEXT_SHARE), 3)
+        assert min(shares.values()) >= 0.40, shares
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("tag", ["en", "ar", "ur"])
+@pytest.mark.parametrize("screen", SCREENS)
+def test_the_open_language_menu_shows_all_14_at_once_and_its_button_stays(browser, live_server, tag, screen):
+    context = browser.new_context(viewport=SCREENS[screen])
+    page = context.new_page()
+    try:
+        page.goto(live_server + f"/{tag}/{LEAFLET}/{SECTIONS[0]}")
+        summary = page.locator("#language-menu summary")
+        before = summary.bounding_box()
+        summary.click()
+        assert summary.bounding_box() == before
+        inside = page.evaluate(
+            """() => [...document.querySelectorAll('#language-menu a.language')].filter(a => {
+                 const r = a.getBoundingClientRect();
+                 return r.top >= 0 && r.left >= 0 && r.bottom <= innerHeight && r.right <= innerWidth; }).length"""
+        )
+        assert inside == 14
+        assert page.evaluate("document.querySelector('#language-menu .language-list').scrollHeight "
+                             "<= document.querySelector('#language-menu .language-list').clientHeight")
+        page.keyboard.press("Escape")
+        expect(page.locator("#language-menu")).not_to_have_attribute("open", "")
+        expect(summary).to_be_focused()
+    finally:
+        context.close()
+
+
+def test_display_settings_are_one_tap_away_and_last_until_reset(page, live_server):
+    page.goto(live_server + f"/es/{LEAFLET}/")
+    page.locator("#display-menu summary").click()
+    page.get_by_role("button", name=re.compile("200")).click()
+    page.get_by_role("button", name=expected("es", "High contrast")).click()
+    root = "document.documentElement.dataset"
+    assert page.evaluate(f"[{root}.textSize, {root}.theme]") == ["200", "contrast"]
+    # Text grows with the setting: 24 px at 100%, 48 px at 200%.
+    assert page.evaluate("parseFloat(getComputedStyle(document.querySelector('main h1 + *, main p')).fontSize)") >= 48
+    assert page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(0, 0, 0)"
+    # A language switch (a full page load) keeps it; nothing went to the server.
+    page.locator("#language-menu summary").click()
+    page.locator("#language-menu a[hreflang=fr]").click()
+    page.wait_for_url(re.compile(f"/fr/{LEAFLET}/$"))
+    assert page.evaluate(f"[{root}.textSize, {root}.theme]") == ["200", "contrast"]
+    expect(page.locator('[data-set-size="200"]')).to_have_attribute("aria-pressed", "true")
+
+
+def test_forced_colours_keep_the_pressed_state_visible(browser, live_server):
+    context = browser.new_context(viewport=PORTRAIT, forced_colors="active")
+    page = context.new_page()
+    try:
+        page.goto(live_server + f"/en/{LEAFLET}/")
+        page.locator("#display-menu summary").click()
+        pressed = page.locator('[data-set-size="100"]')
+        other = page.locator('[data-set-size="150"]')
+        style = "el => getComputedStyle(el).borderTopStyle"
+        assert (pressed.evaluate(style), other.evaluate(style)) == ("double", "solid")
+    finally:
+        context.close()
+
+
+def test_the_skip_link_is_a_full_size_target_when_focused(page, live_server):
+    page.goto(live_server + f"/en/{LEAFLET}/{SECTIONS[0]}")
+    page.keyboard.press("Tab")  # the audio guide
+    page.keyboard.press("Tab")
+    skip = page.locator(".skip-link")
+    expect(skip).to_be_focused()
+    box = skip.bounding_box()
+    assert box["height"] >= 64 and box["y"] >= 0
+
+
+def test_the_start_screen_asks_in_every_language(page, live_server):
+    page.goto(live_server + "/")
+    asked = page.evaluate(
+        "[...document.querySelectorAll('.ask-in-every-language [lang]')].map(s => [s.lang, s.textContent])"
+    )
+    assert [lang for lang, _ in asked] == [tag for tag in LOCALES if tag != "en"]
+    assert all(text == expected(lang, "Choose your language") for lang, text in asked)
