@@ -136,6 +136,9 @@
       event.preventDefault();
       move(steps[event.key]);
     } else if (event.key === "Escape") {
+      // In the idle warning, Escape answers "I'm still here" (idle.js):
+      // it must not also take the patient up a level.
+      if (document.querySelector("dialog[open]")) return;
       event.preventDefault();
       goUp();
     } else if (event.key === "Enter" && !event.target.matches(FOCUSABLE.replace(", [tabindex]", ""))) {

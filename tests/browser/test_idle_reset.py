@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from helpers import LEAFLET, SECTIONS, expected
-from listening import record, wait_saying
+from listening import record, turn_on_guide, wait_saying
 
 from conftest import serving
 
@@ -56,6 +56,17 @@ def test_the_warning_is_shown_and_spoken_and_i_am_still_here_keeps_the_page(page
     expect(dialog).to_be_hidden()
     assert page.url.endswith(f"/es/{LEAFLET}/{SECTIONS[1]}")
     assert page.evaluate("kiosk.voice.audio.paused")  # the warning stopped speaking
+
+
+def test_escape_answers_the_warning_and_goes_nowhere_else(page, short_idle_server):
+    page.goto(short_idle_server + f"/en/{LEAFLET}/{SECTIONS[2]}")
+    turn_on_guide(page)  # with the guide on, Escape elsewhere goes up a level
+    dialog = page.locator("#idle-warning")
+    expect(dialog).to_be_visible(timeout=60000)
+    page.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
+    assert page.url.endswith(f"/en/{LEAFLET}/{SECTIONS[2]}")
+    expect(page.locator("#guide-toggle")).to_have_attribute("aria-pressed", "true")
 
 
 def test_with_no_answer_nothing_of_the_patient_is_left(page, short_idle_server):
