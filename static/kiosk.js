@@ -54,10 +54,10 @@ document.addEventListener("click", (event) => {
   window.location.replace(link.href);
 });
 
-// Escape closes the open language menu and returns to its button.
+// Escape closes an open menu (Language, Display) and returns to its button.
 document.addEventListener("keydown", (event) => {
   if (event.key !== "Escape") return;
-  const menu = document.querySelector("#language-menu[open]");
+  const menu = document.querySelector("details.top-menu[open]");
   if (!menu) return;
   menu.open = false;
   menu.querySelector("summary").focus();

@@ -111,6 +111,9 @@ def test_display_settings_are_one_tap_away_and_last_until_reset(page, live_serve
     page.get_by_role("button", name=expected("es", "High contrast")).click()
     root = "document.documentElement.dataset"
     assert page.evaluate(f"[{root}.textSize, {root}.theme]") == ["200", "contrast"]
+    page.keyboard.press("Escape")  # closes the menu, back on its button
+    expect(page.locator("#display-menu")).not_to_have_attribute("open", "")
+    expect(page.locator("#display-menu summary")).to_be_focused()
     # Text grows with the setting: 24 px at 100%, 48 px at 200%.
     assert page.evaluate("parseFloat(getComputedStyle(document.querySelector('main h1 + *, main p')).fontSize)") >= 48
     assert page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(0, 0, 0)"
