@@ -10,7 +10,11 @@ import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from flask import current_app
+
 from .catalog_checks import incomplete, load_catalog, messages
+from .catalogs import catalog_path
+from .i18n import KNOWN_LOCALES, SOURCE_LOCALE
 
 FIELD = re.compile(r"^#[ \t]*X-(Translated-By|Translation-Date|Reviewed-By|Review-Date):[ \t]*([^\n]*)$", re.MULTILINE)
 
@@ -44,3 +48,16 @@ def read_provenance(po_path: Path) -> Provenance:
         translated=total - len(incomplete(catalog)),
         total=total,
     )
+
+
+def provenance_of(tag: str) -> Provenance | None:
+    """The provenance of a shipped language's catalog (None for the source
+    language), read once per app: it changes only with a new release."""
+    if tag == SOURCE_LOCALE:
+        return None
+    cache = current_app.extensions.setdefault("provenance", {})
+    if tag not in cache:
+        # The first translations folder: where the catalogs themselves live.
+        translations = current_app.config["BABEL_TRANSLATION_DIRECTORIES"].split(";")[0]
+        cache[tag] = read_provenance(catalog_path(KNOWN_LOCALES[tag], translations))
+    return cache[tag]

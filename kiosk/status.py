@@ -5,22 +5,20 @@ from __future__ import annotations
 from flask import Blueprint, current_app, jsonify
 
 from .i18n import KNOWN_LOCALES, SOURCE_LOCALE
-from .catalogs import catalog_path
-from .provenance import read_provenance
+from .provenance import provenance_of
 
 bp = Blueprint("status", __name__)
 
 
 def language_status() -> list[dict]:
     speech = current_app.extensions["speech"]
-    translations = current_app.config["BABEL_TRANSLATION_DIRECTORIES"].split(";")[0]
     rows = []
     for tag, locale in KNOWN_LOCALES.items():
         row = {"tag": tag, "name": locale.get_display_name("en"), "voice": speech.voice_for(tag)}
         if tag == SOURCE_LOCALE:
             row["source"] = True
         else:
-            row.update(read_provenance(catalog_path(locale, translations)).as_dict())
+            row.update(provenance_of(tag).as_dict())
         rows.append(row)
     return rows
 

@@ -1,8 +1,9 @@
 """Take it home: a QR code that opens the leaflet at the clinic's public
 address, and the translation's provenance for the printable version.
 
-Both are the same for every request of an app, so they are worked out once
-and kept in `app.extensions["take_home"]`.
+The codes are the same for every request of an app, so they are made once
+and kept in `app.extensions["take_home"]`; provenance is read once per app
+by kiosk.provenance, for /healthz and the print view alike.
 """
 
 from __future__ import annotations
@@ -17,9 +18,8 @@ from flask import current_app, request, url_for
 from flask_babel import format_date
 from markupsafe import Markup
 
-from .catalogs import catalog_path
-from .i18n import KNOWN_LOCALES, SOURCE_LOCALE, current_tag
-from .provenance import Provenance, read_provenance
+from .i18n import current_tag
+from .provenance import provenance_of
 
 # A phone camera at arm's length needs the code about 4 cm (160 CSS px) wide
 # or more; modules of a whole number of pixels keep their edges sharp.
@@ -38,7 +38,7 @@ class TakeHome:
 
 
 def _state() -> dict:
-    return current_app.extensions.setdefault("take_home", {"codes": {}, "provenance": {}})
+    return current_app.extensions.setdefault("take_home", {"codes": {}})
 
 
 def public_base() -> str | None:
@@ -104,19 +104,6 @@ def qr_with_label(code: TakeHome, label) -> Markup:
     return Markup(str(code.svg).replace("<svg", "<svg" + str(attrs), 1))
 
 
-def provenance(tag: str) -> Provenance | None:
-    """Who translated this language and who reviewed it (None for the source
-    language), read from its catalog once per app."""
-    if tag == SOURCE_LOCALE:
-        return None
-    cache = _state()["provenance"]
-    if tag not in cache:
-        # The first folder, as /healthz reads it (kiosk/status.py).
-        translations = current_app.config["BABEL_TRANSLATION_DIRECTORIES"].split(";")[0]
-        cache[tag] = read_provenance(catalog_path(KNOWN_LOCALES[tag], translations))
-    return cache[tag]
-
-
 def review_date(value: str) -> str:
     """An ISO review date in the page's language ("12 de marzo de 2027");
     anything else as written."""
@@ -135,7 +122,7 @@ def template_context() -> dict:
     return {
         "take_home": take_home,
         "qr_with_label": qr_with_label,
-        "translation_provenance": provenance,
+        "translation_provenance": provenance_of,
         "review_date": review_date,
         "in_english": in_english,
     }

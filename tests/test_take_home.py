@@ -115,11 +115,11 @@ def test_a_reviewed_translation_says_who_reviewed_it_and_when(tmp_path):
 
 
 def test_provenance_is_read_once_per_app_and_language(app, monkeypatch):
-    from kiosk import take_home
+    from kiosk import provenance
 
     reads = []
-    real = take_home.read_provenance
-    monkeypatch.setattr(take_home, "read_provenance", lambda path: reads.append(path) or real(path))
+    real = provenance.read_provenance
+    monkeypatch.setattr(provenance, "read_provenance", lambda path: reads.append(path) or real(path))
     client = app.test_client()
     for _ in range(3):
         client.get(print_url("es"))
