@@ -24,7 +24,7 @@ from kiosk.content import load_leaflet
 from kiosk.speech import ProcessExecutor, init_app
 from kiosk.speech.clips import render
 from kiosk.speech.espeak import EspeakEngine
-from kiosk.speech.worker import Job
+from kiosk.speech.engine import Job
 
 # The leaflet's own text, from the content file.
 LEAFLET = " ".join(load_leaflet(ROOT / "leaflets" / "trigger-point-injections.toml").section("what-to-expect").messages())

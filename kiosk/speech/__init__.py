@@ -6,7 +6,8 @@ import os
 
 from . import views
 from .clips import Speech, SpeechUnavailable, UnknownClip, clip_key
-from .worker import EngineError, ProcessExecutor, ThreadExecutor
+from .engine import EngineError
+from .worker import ProcessExecutor, ThreadExecutor
 
 __all__ = [
     "EngineError",

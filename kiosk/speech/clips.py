@@ -17,7 +17,8 @@ from typing import Callable, TypeVar
 
 from . import voices as voice_table
 from . import wav
-from .worker import EngineError, EngineInfo, Job, ProcessExecutor, Words
+from .engine import EngineError, EngineInfo, Job, Words
+from .worker import ProcessExecutor
 
 log = logging.getLogger(__name__)
 

@@ -13,7 +13,7 @@ import uuid
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 
-from .worker import EngineInfo, VoiceInfo, Words
+from .engine import EngineInfo, VoiceInfo, Words
 
 # eSpeak NG 1.52 keeps its data folder in a 160-byte buffer (N_PATH_HOME); a longer path is cut
 # short, the data is "not found", and espeak_Initialize() then calls exit(1) on the whole process.

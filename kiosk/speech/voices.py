@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from .worker import VoiceInfo
+from .engine import VoiceInfo
 
 # Where a tag leaves the variety open, the one this kiosk's patients speak (a US clinic:
 # Latin American Spanish, Brazilian Portuguese, American English). eSpeak NG calls written

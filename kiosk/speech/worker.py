@@ -11,8 +11,9 @@ import sys
 import threading
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
-from dataclasses import dataclass
-from typing import Callable, Protocol
+from typing import Callable
+
+from .engine import Engine, EngineError, EngineInfo, Job, Words
 
 log = logging.getLogger(__name__)
 
@@ -21,49 +22,6 @@ log = logging.getLogger(__name__)
 BASE_TIMEOUT = 10.0
 PER_CHAR_TIMEOUT = 0.01
 START_TIMEOUT = 60.0
-
-
-class EngineError(RuntimeError):
-    """The engine failed, hung or died; the job did not produce audio."""
-
-
-@dataclass(frozen=True)
-class Job:
-    """What to say, in which voice, how fast (words per minute)."""
-
-    text: str
-    voice: str
-    rate: int
-
-
-@dataclass(frozen=True)
-class VoiceInfo:
-    """One installed voice as pyttsx3 lists it."""
-
-    id: str
-    name: str
-    languages: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class EngineInfo:
-    """Which engine is running: `engine` names every version that changes the audio."""
-
-    engine: str
-    library: str
-    voices: tuple[VoiceInfo, ...]
-
-
-# Word events of one utterance, as (1-based character position, length) pairs.
-Words = tuple[tuple[int, int], ...]
-
-
-class Engine(Protocol):
-    """What a worker needs from an engine; the real one is espeak.EspeakEngine."""
-
-    def info(self) -> EngineInfo: ...
-
-    def synthesize(self, text: str, voice: str, rate: int, path: str) -> Words: ...
 
 
 EngineFactory = Callable[[], Engine]

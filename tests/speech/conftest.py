@@ -12,7 +12,7 @@ from flask import Flask
 
 from kiosk.speech import ProcessExecutor, Speech, ThreadExecutor, init_app
 from kiosk.speech.clips import Rendered, render
-from kiosk.speech.worker import Job
+from kiosk.speech.engine import Job
 
 from .fakes import FakeEngine
 

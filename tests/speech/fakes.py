@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kiosk.speech.wav import speech_units
-from kiosk.speech.worker import EngineInfo, VoiceInfo
+from kiosk.speech.engine import EngineInfo, VoiceInfo
 
 VOICES = (
     VoiceInfo("fake/en", "English (America)", ("en-us",)),

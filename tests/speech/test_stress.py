@@ -7,7 +7,7 @@ import threading
 
 from kiosk.speech import ProcessExecutor, Speech
 from kiosk.speech.clips import render
-from kiosk.speech.worker import Job
+from kiosk.speech.engine import Job
 
 from .samples import MIXED, same_length, tolerance
 

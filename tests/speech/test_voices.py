@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kiosk.speech import voices
-from kiosk.speech.worker import VoiceInfo
+from kiosk.speech.engine import VoiceInfo
 
 from .fakes import FakeEngine
 

@@ -6,7 +6,7 @@ import pytest
 
 from kiosk.speech import EngineError, ProcessExecutor, Speech, SpeechUnavailable
 from kiosk.speech.clips import render
-from kiosk.speech.worker import Job
+from kiosk.speech.engine import Job
 
 from . import fakes
 from .samples import prefix, same_length, tolerance
