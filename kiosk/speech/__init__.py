@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 
 from . import views
-from .clips import Speech, SpeechUnavailable, UnknownClip, clip_key
+from .clips import Speech, SpeechBusy, SpeechUnavailable, UnknownClip, clip_key
 from .engine import EngineError
 from .worker import ProcessExecutor, ThreadExecutor
 
@@ -13,6 +13,7 @@ __all__ = [
     "EngineError",
     "ProcessExecutor",
     "Speech",
+    "SpeechBusy",
     "SpeechUnavailable",
     "ThreadExecutor",
     "UnknownClip",
@@ -32,6 +33,8 @@ def init_app(app, *, executor=None) -> None:
         rate=config.get("SPEECH_RATE", 150),
         voices=config.get("SPEECH_VOICES", {}),
         enabled=config.get("SPEECH_ENABLED", True),
+        # Keep this below the web server's threads (kiosk serve: 8), so pages always have some.
+        queue=config.get("SPEECH_QUEUE", 4),
         executor=executor,
     )
     app.extensions["speech"] = speech

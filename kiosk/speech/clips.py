@@ -8,7 +8,6 @@ import logging
 import re
 import threading
 import time
-import uuid
 import weakref
 from concurrent.futures import Future
 from dataclasses import dataclass
@@ -17,7 +16,8 @@ from typing import Callable, TypeVar
 
 from . import voices as voice_table
 from . import wav
-from .engine import EngineError, EngineInfo, Job, Words
+from .cache import CacheUnwritable, ClipCache
+from .engine import EngineClosed, EngineError, EngineInfo, Job, Words
 from .worker import ProcessExecutor
 
 log = logging.getLogger(__name__)
@@ -29,7 +29,13 @@ KEY = re.compile(r"[0-9a-f]{64}")
 MIN_RATE, MAX_RATE = 80, 450
 # After the engine failed to start, pages go without audio for this long before it is tried again.
 RETRY_ENGINE_AFTER = 60.0
-STALE_TEMP_AGE = 3600.0
+# Clip requests that may wait for synthesis at once; more get 503 with Retry-After at once,
+# so that they never hold all of the web server's threads while pages wait behind them.
+DEFAULT_QUEUE = 4
+RETRY_AFTER = 5  # seconds: about how long the engine takes to work through a full queue
+# prerender gives up after this many clips in a row could not be rendered (an engine that cannot
+# start or a disk that cannot be written would otherwise cost minutes per clip, for hours).
+GIVE_UP_AFTER = 5
 
 T = TypeVar("T")
 
@@ -40,6 +46,12 @@ class UnknownClip(KeyError):
 
 class SpeechUnavailable(RuntimeError):
     """The engine could not produce the clip (after retries)."""
+
+
+class SpeechBusy(SpeechUnavailable):
+    """Too many clip requests are waiting for synthesis already; ask again in `retry_after` seconds."""
+
+    retry_after = RETRY_AFTER
 
 
 def clip_key(text: str, voice: str, rate: int, engine: str) -> str:
@@ -55,13 +67,12 @@ class Rendered:
     words: Words
 
 
-def render(executor, job: Job, dest: Path, *, attempts: int = 2) -> Rendered:
+def render(executor, job: Job, dest: Path, *, attempts: int = 2, cache: ClipCache | None = None) -> Rendered:
     """Synthesize `job` to a temporary file, check it, then rename it to `dest`; retry on failure."""
+    cache = cache or ClipCache(dest.parent)
     error: Exception | None = None
     for attempt in range(1, attempts + 1):
-        # A fresh name per attempt in the same folder: os.replace stays atomic, and a killed
-        # worker's half-written file can never be taken for a later attempt's output.
-        tmp = dest.with_name(f".{dest.stem}.{uuid.uuid4().hex}.part")
+        tmp = cache.temporary(dest)
         try:
             words = executor.run(job, str(tmp))
             try:
@@ -74,8 +85,10 @@ def render(executor, job: Job, dest: Path, *, attempts: int = 2) -> Rendered:
         except (EngineError, wav.InvalidAudio, OSError) as exc:
             error = exc
             log.warning("speech attempt %d/%d for %s failed: %s", attempt, attempts, dest.name, exc)
+            if isinstance(exc, EngineClosed):
+                break  # the server is stopping: no second attempt
         finally:
-            tmp.unlink(missing_ok=True)
+            cache.done_with(tmp)
     raise SpeechUnavailable(f"could not render {dest.name}: {error}") from error
 
 
@@ -111,6 +124,12 @@ class SingleFlight:
             return call[1][0] if call else 0
 
 
+@dataclass(frozen=True)
+class ClipCount:
+    cached: int
+    missing: int
+
+
 class Speech:
     """Voices, clip keys and the audio cache of one app; the engine itself runs behind an executor."""
 
@@ -123,13 +142,18 @@ class Speech:
         enabled: bool = True,
         executor=None,
         attempts: int = 2,
+        queue: int = DEFAULT_QUEUE,
     ) -> None:
         if not MIN_RATE <= int(rate) <= MAX_RATE:
             raise ValueError(f"SPEECH_RATE must be {MIN_RATE}-{MAX_RATE} words per minute, not {rate}")
-        self.cache_dir = Path(cache_dir)
+        if int(queue) < 1:
+            raise ValueError(f"SPEECH_QUEUE must be 1 or more, not {queue}")
+        self.cache = ClipCache(cache_dir)
+        self.cache_dir = self.cache.folder
         self.rate = int(rate)
         self.enabled = bool(enabled)
         self.attempts = attempts
+        self.queue = int(queue)
         self._overrides = {voice_table.normalize(tag): voice for tag, voice in (voices or {}).items()}
         self.executor = executor if self.enabled else None
         if self.enabled and executor is None:
@@ -138,11 +162,14 @@ class Speech:
             weakref.finalize(self, self.executor.close)
         self._lock = threading.Lock()
         self._jobs: dict[str, Job] = {}
+        self._tags: dict[str, str] = {}  # key -> the language tag it was registered for
         self._voice_ids: dict[str, str | None] = {}
         self._info: EngineInfo | None = None
         self._info_failed_at: float | None = None
+        self._last_error: str | None = None
         self._flights = SingleFlight()
-        self._swept = False
+        self._waiting = threading.BoundedSemaphore(self.queue)
+        self._waiters = 0
 
     def voice_for(self, locale_tag: str) -> str | None:
         """The voice id for `locale_tag`, or None when no installed voice speaks that language."""
@@ -175,6 +202,7 @@ class Speech:
         key = clip_key(text, voice, self.rate, self._info.engine)
         with self._lock:
             self._jobs[key] = Job(text, voice, self.rate)
+            self._tags.setdefault(key, locale_tag)
         return key
 
     def registered(self) -> int:
@@ -187,36 +215,100 @@ class Speech:
         return self._job(key)
 
     def clip_path(self, key: str) -> Path:
-        """The WAV file for `key`, synthesized now (once, however many ask) if not cached yet."""
+        """The valid WAV file for `key`, synthesized now (once, however many ask) if not cached yet.
+
+        At most `queue` callers wait for synthesis at once; any more get SpeechBusy at once.
+        """
         job = self._job(key)
-        path = self.cache_dir / f"{key}.wav"
-        if not path.is_file():
-            self._flights.do(key, lambda: self._render_missing(job, path))
-        return path
+        path = self.cache.find(key, job)
+        if path is not None:
+            return path
+        if not self._waiting.acquire(blocking=False):
+            raise SpeechBusy(f"{self.queue} clip requests are waiting for the engine already")
+        with self._lock:
+            self._waiters += 1
+        try:
+            return self._flights.do(key, lambda: self._render_missing(key, job))
+        finally:
+            with self._lock:
+                self._waiters -= 1
+            self._waiting.release()
+
+    def missing(self) -> list[str]:
+        """Keys of registered clips with no valid cached file."""
+        with self._lock:
+            jobs = list(self._jobs.items())
+        return [key for key, job in jobs if self.cache.find(key, job) is None]
+
+    def counts(self) -> dict[str, ClipCount]:
+        """Per language tag (as registered): how many of its clips are cached and how many missing."""
+        with self._lock:
+            jobs = [(key, job, self._tags[key]) for key, job in self._jobs.items()]
+        cached: dict[str, int] = {}
+        missing: dict[str, int] = {}
+        for key, job, tag in jobs:
+            bucket = cached if self.cache.find(key, job) is not None else missing
+            bucket[tag] = bucket.get(tag, 0) + 1
+        return {tag: ClipCount(cached.get(tag, 0), missing.get(tag, 0)) for tag in {*cached, *missing}}
 
     def prerender(self, progress: Callable[[int, int], None] | None = None) -> int:
-        """Render every registered clip that is not cached yet; return how many were rendered."""
-        with self._lock:
-            keys = [key for key in self._jobs if not (self.cache_dir / f"{key}.wav").is_file()]
-        failed = 0
+        """Render every registered clip that is not cached yet; return how many were rendered.
+
+        Gives up early when GIVE_UP_AFTER clips in a row fail, or at once when no folder can be written.
+        """
+        keys = self.missing()
+        failed = in_a_row = 0
         for done, key in enumerate(keys, 1):
             try:
-                self.clip_path(key)
+                job = self._job(key)
+                if self.cache.find(key, job) is None:
+                    self._flights.do(key, lambda: self._render_missing(key, job))
+                in_a_row = 0
             except SpeechUnavailable as exc:
                 failed += 1
+                in_a_row += 1
                 log.error("%s", exc)
             if progress is not None:
                 progress(done, len(keys))
+            if in_a_row >= GIVE_UP_AFTER or self.cache.writable is False:
+                failed += len(keys) - done
+                log.error("gave up rendering: the last %d clips failed", in_a_row)
+                break
         if failed:
             error = SpeechUnavailable(f"{failed} of {len(keys)} clips could not be rendered")
             error.rendered = len(keys) - failed
             raise error
         return len(keys)
 
+    def status(self) -> dict:
+        """The engine's state, for staff and /healthz: ok is False when clips cannot be made."""
+        with self._lock:
+            waiting = self._waiters
+        if not self.enabled:
+            return {"ok": True, "state": "off", "detail": "speech is turned off in the settings"}
+        writable = self.cache.writable
+        state = {
+            "engine": self._info.engine if self._info else None,
+            "waiting": waiting,
+            "queue": self.queue,
+            "cache": str(self.cache_dir),
+            "fallback": str(self.cache.fallback) if self.cache.fallback else None,
+            "last_error": self._last_error,
+        }
+        if self._info is None and self._info_failed_at is not None:
+            return {**state, "ok": False, "state": "failed", "detail": "the speech engine could not start"}
+        if writable is False:
+            return {**state, "ok": False, "state": "failed", "detail": "no folder for clips can be written"}
+        if self._info is None:
+            return {**state, "ok": True, "state": "not started", "detail": "starts when audio is first needed"}
+        return {**state, "ok": True, "state": "busy" if waiting else "ready",
+                "detail": f"{waiting} clip(s) being rendered" if waiting else "ready"}
+
     def close(self) -> None:
-        """Stop the executor (and its worker process, if one was started)."""
+        """Stop the executor (and its worker process, if one was started) and remove partial files."""
         if self.executor is not None:
             self.executor.close()
+        self.cache.close()
 
     def _job(self, key: str) -> Job:
         # Only registered keys: a hex digest cannot name a path outside the cache folder, and
@@ -229,16 +321,25 @@ class Speech:
             raise UnknownClip(key)
         return job
 
-    def _render_missing(self, job: Job, path: Path) -> bool:
-        if path.is_file():
-            return False  # finished by a call that ended between our check and joining the flight
+    def _render_missing(self, key: str, job: Job) -> Path:
+        found = self.cache.find(key, job)
+        if found is not None:
+            return found  # finished by a call that ended between our check and joining the flight
         try:
-            self.cache_dir.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise SpeechUnavailable(f"cannot create {self.cache_dir}: {exc}") from exc
-        self._sweep_once()
-        render(self.executor, job, path, attempts=self.attempts)
-        return True
+            folder = self.cache.write_dir()
+        except CacheUnwritable as exc:
+            self._last_error = str(exc)
+            raise SpeechUnavailable(str(exc)) from exc
+        path = folder / f"{key}.wav"
+        try:
+            render(self.executor, job, path, attempts=self.attempts, cache=self.cache)
+        except SpeechUnavailable as exc:
+            self._last_error = str(exc)
+            self.cache.written_badly()  # probe the folder again before the next clip
+            raise
+        self.cache.remember(key, path)
+        self._last_error = None
+        return path
 
     def _engine_info(self) -> EngineInfo | None:
         if not self.enabled:
@@ -252,19 +353,8 @@ class Speech:
         except EngineError as exc:
             log.error("speech engine unavailable: %s", exc)
             self._info_failed_at = time.monotonic()
+            self._last_error = f"speech engine unavailable: {exc}"
             return None
         self._info = info
+        self._info_failed_at = None
         return info
-
-    def _sweep_once(self) -> None:
-        """Remove temporary files left by a crashed server (old ones only: another process may be writing)."""
-        if self._swept:
-            return
-        self._swept = True
-        cutoff = time.time() - STALE_TEMP_AGE
-        for tmp in self.cache_dir.glob(".*.part"):
-            try:
-                if tmp.stat().st_mtime < cutoff:
-                    tmp.unlink()
-            except OSError:
-                pass

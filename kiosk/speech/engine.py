@@ -14,6 +14,10 @@ class EngineError(RuntimeError):
     """The engine failed, hung or died; the job did not produce audio."""
 
 
+class EngineClosed(EngineError):
+    """The executor was closed (the server is stopping): no more jobs run."""
+
+
 @dataclass(frozen=True)
 class Job:
     """What to say, in which voice, how fast (words per minute)."""

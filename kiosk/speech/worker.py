@@ -13,7 +13,7 @@ from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Callable
 
-from .engine import Engine, EngineError, EngineInfo, Job, Words
+from .engine import Engine, EngineClosed, EngineError, EngineInfo, Job, Words
 
 log = logging.getLogger(__name__)
 
@@ -22,6 +22,10 @@ log = logging.getLogger(__name__)
 BASE_TIMEOUT = 10.0
 PER_CHAR_TIMEOUT = 0.01
 START_TIMEOUT = 60.0
+# How long close() waits for a job in flight before it kills the worker under it.
+CLOSE_GRACE = 0.5
+# How often a worker checks that the server that started it is still there.
+PARENT_CHECK = 1.0
 
 
 EngineFactory = Callable[[], Engine]
@@ -59,6 +63,7 @@ class ProcessExecutor:
         self._worker: _Worker | None = None
         self._info: EngineInfo | None = None
         self._ids = itertools.count(1)
+        self._closed = False
         self.starts = 0  # how many workers were spawned (tests and the benchmark read it)
 
     def info(self) -> EngineInfo:
@@ -94,13 +99,27 @@ class ProcessExecutor:
             self._discard_locked()
 
     def close(self) -> None:
-        """Stop the worker politely, or kill it."""
-        with self._lock:
+        """Stop the worker politely when it is idle, else kill it under the job; start no other.
+
+        Called on SIGTERM too, while a request thread may hold the lock for a job that hangs:
+        waiting for that job would keep the server (and the worker) alive for the job's timeout.
+        """
+        self._closed = True
+        if not self._lock.acquire(timeout=CLOSE_GRACE):
+            worker = self._worker
+            if worker is not None:
+                worker.kill_process()  # the thread waiting on it sees EOF, fails its job and lets go
+            self._lock.acquire()
+        try:
             if self._worker is not None:
                 self._worker.close()
                 self._worker = None
+        finally:
+            self._lock.release()
 
     def _live_worker(self) -> _Worker:
+        if self._closed:
+            raise EngineClosed("the speech engine has been stopped")
         if self._worker is not None and not self._worker.alive():
             log.warning("speech worker died (exit code %s); starting another", self._worker.exitcode())
             self._discard_locked()
@@ -165,10 +184,14 @@ class _Worker:
             raise EngineError(f"speech worker died (exit code {self._process.exitcode})") from exc
 
     def kill(self) -> None:
+        self.kill_process()
+        self._conn.close()
+
+    def kill_process(self) -> None:
+        """SIGKILL the child and reap it; the pipe is left to the thread that may be reading it."""
         if self._process.exitcode is None:
             self._process.kill()
             self._process.join(10)
-        self._conn.close()
 
     def close(self) -> None:
         try:
@@ -183,6 +206,11 @@ def serve(conn, factory: EngineFactory) -> None:
     """Worker process main: build the engine, then run one job at a time until told to stop."""
     # pyttsx3's eSpeak driver print()s a line for every file it saves; keep it out of the server's output.
     sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - lives as long as the process
+    # No worker outlives the server: if the server is killed outright (SIGKILL, OOM), nobody
+    # closes the pipe's far end while eSpeak hangs, so watch for being orphaned as well.
+    # (PR_SET_PDEATHSIG would not do: it fires when the *thread* that spawned us ends, and that
+    # is any request thread that happened to need speech first.)
+    threading.Thread(target=_exit_when_orphaned, args=(os.getppid(),), daemon=True).start()
     try:
         engine = factory()
         conn.send(("ready", 0, engine.info()))
@@ -206,6 +234,12 @@ def serve(conn, factory: EngineFactory) -> None:
     conn.close()
     # Skip interpreter teardown: pyttsx3 notes that eSpeak "has issues when terminating from
     # python", and there is nothing left to flush.
+    os._exit(0)
+
+
+def _exit_when_orphaned(parent: int) -> None:
+    while os.getppid() == parent:
+        threading.Event().wait(PARENT_CHECK)
     os._exit(0)
 
 

@@ -69,7 +69,7 @@ def test_unregistered_key_is_unknown_even_if_its_file_is_cached(make_speech):
 def test_many_threads_one_synthesis(make_speech):
     gate = threading.Event()
     engine = FakeEngine(gate=gate)
-    speech = make_speech(engine)
+    speech = make_speech(engine, queue=8)
     key = speech.register("Please wait to be called.", "en")
     results, errors = [], []
 

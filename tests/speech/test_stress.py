@@ -52,7 +52,8 @@ def test_hundreds_of_mixed_syntheses_in_one_worker(voice_ids, references, out_di
 
 def test_many_threads_many_clips_through_speech(real_executor, voice_ids, references, tmp_path):
     """The whole path with threads: register, then 6 threads ask for every clip in their own order."""
-    speech = Speech(tmp_path / "audio", executor=real_executor)
+    # A queue as deep as the threads: this is about correctness under concurrency, not admission.
+    speech = Speech(tmp_path / "audio", executor=real_executor, queue=6)
     keys = {speech.register(text, tag): Job(text, voice_ids(tag), 150) for tag, text in MIXED}
     refs = references(list(keys.values()))
     paths, errors = {}, []
