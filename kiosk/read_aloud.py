@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flask import Flask, current_app, request, url_for
 
@@ -88,6 +88,25 @@ def voice_settings() -> dict:
     }
 
 
+def ensure_registered(app: Flask) -> int:
+    """Register every clip once per app (the one place that calls register_all
+    for serving: the first clip request, `kiosk serve`'s background render and
+    the staff screen's re-render all come through here). Returns how many clips are known."""
+    state = app.extensions["registration"]
+    if not state.done.is_set():
+        with state.lock:
+            if not state.done.is_set():
+                register_all(app)
+                state.done.set()
+    return app.extensions["speech"].registered()
+
+
+@dataclass
+class _Registration:
+    done: threading.Event = field(default_factory=threading.Event)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
 def register_all(app: Flask) -> int:
     """Register every clip of every page in every language: the leaflets'
     sentences and the guide's labels, hints, help and error messages.
@@ -129,16 +148,14 @@ def _render_every_page(app: Flask) -> None:
 
 
 def init_app(app: Flask) -> None:
-    registered = threading.Event()
-    lock = threading.Lock()
+    app.extensions["registration"] = _Registration()
 
     @app.before_request
     def register_before_first_clip():
-        if request.blueprint == "audio" and not registered.is_set():
-            with lock:
-                if not registered.is_set():
-                    register_all(app)
-                    registered.set()
+        # A clip URL from before a restart (in the browser's cache or history) names a clip
+        # that no page has registered in this process yet.
+        if request.blueprint == "audio":
+            ensure_registered(app)
 
     @app.context_processor
     def read_aloud_context():

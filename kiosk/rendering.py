@@ -1,0 +1,84 @@
+"""Rendering the missing audio in the background, one run at a time, with its progress for staff.
+
+`kiosk serve` starts a run at start-up, and staff can start another from the
+staff screen (after a catalog update, or once a full disk has been cleared).
+The progress is the kiosk's, not a patient's: it is the same for every client.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import dataclass, replace
+
+from flask import Flask
+
+from .read_aloud import ensure_registered
+from .speech import SpeechUnavailable
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Progress:
+    running: bool = False
+    done: int = 0  # clips tried so far in this run
+    total: int = 0  # clips missing when the run started
+    failed: int = 0
+    started: float | None = None  # time.time() of the run's start
+    finished: float | None = None
+    error: str | None = None
+
+    @property
+    def fraction(self) -> float:
+        return self.done / self.total if self.total else 1.0
+
+
+class BackgroundRender:
+    """Renders every missing clip of one app on a thread of its own; a second start while one runs is refused."""
+
+    def __init__(self, app: Flask) -> None:
+        self._app = app
+        self._lock = threading.Lock()
+        self._progress = Progress()
+
+    @property
+    def progress(self) -> Progress:
+        with self._lock:
+            return self._progress
+
+    def start(self) -> bool:
+        """Start a run; False (and nothing started) when one is running already."""
+        with self._lock:
+            if self._progress.running:
+                return False
+            self._progress = Progress(running=True, started=time.time())
+        threading.Thread(target=self._run, name="render-audio", daemon=True).start()
+        return True
+
+    def _update(self, **changes) -> None:
+        with self._lock:
+            self._progress = replace(self._progress, **changes)
+
+    def _run(self) -> None:
+        speech = self._app.extensions["speech"]
+        error = None
+        try:
+            ensure_registered(self._app)
+            self._update(total=len(speech.missing()))
+            rendered = speech.prerender(lambda done, total: self._update(done=done, total=total))
+            log.info("audio cache ready (%d clips rendered now)", rendered)
+        except SpeechUnavailable as exc:
+            error = str(exc)
+            self._update(failed=self.progress.total - getattr(exc, "rendered", 0))
+            log.error("audio cache incomplete: %s", exc)
+        except Exception as exc:  # noqa: BLE001 - a background thread has nobody else to tell
+            error = f"{type(exc).__name__}: {exc}"
+            log.exception("rendering audio failed")
+        finally:
+            self._update(running=False, finished=time.time(), error=error)
+
+
+def init_app(app: Flask) -> None:
+    app.extensions["render"] = BackgroundRender(app)
