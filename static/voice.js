@@ -102,6 +102,7 @@ window.kiosk = window.kiosk || {};
   audio.addEventListener("ended", () => {
     if (!current) return;
     current.index += 1;
+    current.retries = 0;
     if (current.index < current.parts.length) {
       playPart();
       return;
@@ -111,7 +112,17 @@ window.kiosk = window.kiosk || {};
     showCaption(null);
     if (done.options.onend) done.options.onend();
   });
-  audio.addEventListener("error", () => { if (current && audio.getAttribute("src")) failed(); });
+  // A clip that is still being rendered while many others wait comes back 503
+  // (Retry-After: 5 s): ask again a few times before saying the audio failed.
+  const RETRY_DELAYS_MS = [1000, 2500, 5000];
+  audio.addEventListener("error", () => {
+    if (!current || !audio.getAttribute("src")) return;
+    const said = current;
+    const tries = said.retries || 0;
+    if (tries >= RETRY_DELAYS_MS.length) { failed(); return; }
+    said.retries = tries + 1;
+    setTimeout(() => { if (said === current) playPart(); }, RETRY_DELAYS_MS[tries]);
+  });
 
   window.kiosk.voice = {
     audio,

@@ -35,6 +35,8 @@ def init_app(app, *, executor=None) -> None:
         enabled=config.get("SPEECH_ENABLED", True),
         # Keep this below the web server's threads (kiosk serve: 8), so pages always have some.
         queue=config.get("SPEECH_QUEUE", 4),
+        # "module:callable" of another engine; tests and a future engine use it.
+        engine=config.get("SPEECH_ENGINE"),
         executor=executor,
     )
     app.extensions["speech"] = speech

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -18,7 +19,7 @@ from . import voices as voice_table
 from . import wav
 from .cache import CacheUnwritable, ClipCache
 from .engine import EngineClosed, EngineError, EngineInfo, Job, Words
-from .worker import ProcessExecutor
+from .worker import ProcessExecutor, default_engine_factory, load_engine
 
 log = logging.getLogger(__name__)
 
@@ -143,6 +144,7 @@ class Speech:
         executor=None,
         attempts: int = 2,
         queue: int = DEFAULT_QUEUE,
+        engine: str | None = None,
     ) -> None:
         if not MIN_RATE <= int(rate) <= MAX_RATE:
             raise ValueError(f"SPEECH_RATE must be {MIN_RATE}-{MAX_RATE} words per minute, not {rate}")
@@ -158,7 +160,8 @@ class Speech:
         self.executor = executor if self.enabled else None
         if self.enabled and executor is None:
             # Built now, started lazily: the first voice or clip request spawns the worker.
-            self.executor = ProcessExecutor()
+            factory = functools.partial(load_engine, engine) if engine else default_engine_factory
+            self.executor = ProcessExecutor(factory)
             weakref.finalize(self, self.executor.close)
         self._lock = threading.Lock()
         self._jobs: dict[str, Job] = {}

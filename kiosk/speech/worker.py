@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import itertools
 import logging
 import multiprocessing
@@ -31,11 +32,26 @@ PARENT_CHECK = 1.0
 EngineFactory = Callable[[], Engine]
 
 
-def default_engine_factory() -> Engine:
-    """Build the real engine (imported here, so the web process never loads eSpeak)."""
-    from .espeak import EspeakEngine
+# The engine every kiosk uses unless SPEECH_ENGINE names another "module:callable".
+DEFAULT_ENGINE = "kiosk.speech.espeak:EspeakEngine"
 
-    return EspeakEngine()
+
+def load_engine(name: str = DEFAULT_ENGINE) -> Engine:
+    """Import and build the engine `name` ("module:callable"), in the worker process only.
+
+    By name rather than by object: a name crosses into a spawned process, and the web
+    process never imports eSpeak (or any other engine) itself.
+    """
+    module, _, attr = name.partition(":")
+    factory = importlib.import_module(module)
+    for part in attr.split("."):
+        factory = getattr(factory, part)
+    return factory()
+
+
+def default_engine_factory() -> Engine:
+    """Build the real engine (eSpeak NG through pyttsx3)."""
+    return load_engine(DEFAULT_ENGINE)
 
 
 def job_timeout(job: Job, base: float = BASE_TIMEOUT) -> float:

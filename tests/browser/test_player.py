@@ -316,11 +316,34 @@ def test_a_clip_that_fails_is_heard_as_an_apology(page, live_server):
     first = page.locator("#main .sentence").first.get_attribute("data-clip")
     page.route(f"**{first}", lambda route: route.fulfill(status=503, body="busy"))
     page.get_by_role("button", name="Play").click()
+    # It is asked for again a few times first (a busy kiosk answers 503 for a few seconds).
     expect(page.locator(".player-status")).to_have_text(
-        "The audio could not be played. Please ask a member of staff for help."
+        "The audio could not be played. Please ask a member of staff for help.", timeout=30_000
     )
     wait_saying(page, player_phrase(page, "error")["say"][0][0])
     assert speaking(page) == -1
+
+
+def test_a_clip_the_kiosk_is_too_busy_for_is_asked_for_again(page, live_server):
+    page.goto(live_server + SECTION)
+    record(page)
+    first = page.locator("#main .sentence").first.get_attribute("data-clip")
+    asked = []
+
+    def busy_once(route):
+        asked.append(route.request.url)
+        if len(asked) == 1:
+            route.fulfill(status=503, headers={"Retry-After": "5"}, body="busy")
+        else:
+            route.continue_()
+
+    page.route(f"**{first}", busy_once)
+    page.get_by_role("button", name="Play").click()
+    wait_saying(page, first)
+    assert len(asked) >= 2
+    expect(page.locator(".player-status")).not_to_have_text(
+        "The audio could not be played. Please ask a member of staff for help."
+    )
 
 
 def test_a_language_without_a_voice_says_so_and_offers_no_controls(page, live_server):

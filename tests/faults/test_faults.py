@@ -1,0 +1,203 @@
+"""Fault tests: the worker paused or killed, clips corrupted, the cache read-only or full.
+
+Each runs the kiosk behind waitress with the settings of `kiosk serve`, and checks what a
+patient would meet: pages keep coming, and a clip is either right or honestly unavailable.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import os
+import signal
+import threading
+import wave
+
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+
+import pytest
+
+from kiosk.read_aloud import ensure_registered
+from kiosk.speech import wav
+
+from speech.conftest import wait_until
+from speech.fakes import spoken_text
+from .conftest import read_only, tmpfs
+
+SECTION = "/en/trigger-point-injections/what-to-expect"
+
+
+@dataclass
+class Answer:
+    status_code: int
+    headers: dict
+    content: bytes
+
+    @property
+    def text(self) -> str:
+        return self.content.decode("utf-8")
+
+    def json(self):
+        import json
+
+        return json.loads(self.content)
+
+
+def get(url: str, timeout: float = 60) -> Answer:
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            return Answer(response.status, dict(response.headers), response.read())
+    except urllib.error.HTTPError as error:
+        return Answer(error.code, dict(error.headers), error.read())
+
+
+def clip_url(base: str, key: str) -> str:
+    return f"{base}/audio/{key}.wav"
+
+
+def english_keys(app, n: int) -> list[str]:
+    """`n` registered English clips that are not cached yet."""
+    ensure_registered(app)
+    speech = app.extensions["speech"]
+    keys = [key for key in speech.missing() if speech.job(key).voice == speech.voice_for("en")]
+    assert len(keys) >= n
+    return keys[:n]
+
+
+def says(body: bytes, text: str) -> bool:
+    """Whether a fake clip's bytes are a whole WAV saying `text`."""
+    with wave.open(io.BytesIO(body), "rb") as w:
+        data = w.readframes(w.getnframes())
+    return data.rstrip(b"\0").decode("utf-8") == text
+
+
+def jobs(state) -> list[str]:
+    path = state / "jobs"
+    return path.read_text().splitlines() if path.exists() else []
+
+
+def test_pages_answer_while_every_clip_waits_for_a_paused_worker(make_kiosk, tmp_path):
+    """The real engine, paused with SIGSTOP: the queue fills, the rest get 503 at once, pages carry on."""
+    with make_kiosk(tmp_path / "audio", SPEECH_ENGINE=None) as (app, base):
+        speech = app.extensions["speech"]
+        first, *others = english_keys(app, 13)
+        assert get(clip_url(base, first), timeout=60).status_code == 200  # the worker is up
+        worker = speech.executor._worker._process.pid
+        os.kill(worker, signal.SIGSTOP)
+        answers: dict[str, Answer] = {}
+        try:
+            threads = [threading.Thread(target=lambda k=k: answers.__setitem__(k, get(clip_url(base, k), timeout=120)))
+                       for k in others]
+            for thread in threads:
+                thread.start()
+            wait_until(lambda: len(answers) == len(others) - speech.queue, "every request beyond the queue answered")
+            busy = list(answers.values())
+            assert {r.status_code for r in busy} == {503}
+            assert all(int(r.headers["Retry-After"]) > 0 for r in busy)
+            assert speech.status()["waiting"] == speech.queue
+
+            page = get(base + SECTION, timeout=60)
+            # The page came while the queued clips were still waiting behind the paused worker.
+            assert speech.status()["waiting"] == speech.queue
+            assert page.status_code == 200 and "What Should You Expect" in page.text
+        finally:
+            os.kill(worker, signal.SIGCONT)
+        for thread in threads:
+            thread.join()
+        waited = [answers[k] for k in others if answers[k].status_code != 503]
+        assert len(waited) == speech.queue
+        for response in waited:
+            assert response.status_code == 200
+            assert wave.open(io.BytesIO(response.content)).getnframes() > 0
+
+
+def test_a_worker_killed_mid_clip_is_replaced_and_the_clip_served(make_kiosk, tmp_path, fault_state):
+    (fault_state / "mode").write_text("hang")
+    with make_kiosk(tmp_path / "audio") as (app, base):
+        (key,) = english_keys(app, 1)
+        answer = {}
+        thread = threading.Thread(target=lambda: answer.update(r=get(clip_url(base, key), timeout=120)))
+        thread.start()
+        wait_until(lambda: len(jobs(fault_state)) == 1, "the first job to start")
+        (fault_state / "mode").write_text("ok")
+        os.kill(int((fault_state / "worker.pid").read_text()), signal.SIGKILL)
+        thread.join()
+        assert answer["r"].status_code == 200
+        assert says(answer["r"].content, app.extensions["speech"].job(key).text)
+        assert app.extensions["speech"].executor.starts == 2
+        assert not list((tmp_path / "audio").glob(".*.part"))
+
+
+@pytest.mark.parametrize("damage", ["empty", "half", "zeros"])
+def test_corrupt_clips_are_never_served_and_heal(make_kiosk, tmp_path, fault_state, damage):
+    cache = tmp_path / "audio"
+    with make_kiosk(cache) as (app, base):
+        (key,) = english_keys(app, 1)
+        text = app.extensions["speech"].job(key).text
+        assert says(get(clip_url(base, key), timeout=60).content, text)
+        path = cache / f"{key}.wav"
+        data = path.read_bytes()
+        path.write_bytes({"empty": b"", "half": data[: len(data) // 2], "zeros": b"\0" * len(data)}[damage])
+        again = get(clip_url(base, key), timeout=60)
+        assert again.status_code == 200 and says(again.content, text)
+        assert wav.check(path, text, app.extensions["speech"].rate)
+        assert len(jobs(fault_state)) == 2
+
+
+def test_corrupt_clips_are_found_by_prerender_after_a_restart(make_kiosk, tmp_path, fault_state):
+    cache = tmp_path / "audio"
+    with make_kiosk(cache) as (app, base):
+        keys = english_keys(app, 2)
+        for key in keys:
+            get(clip_url(base, key), timeout=60)
+    (cache / f"{keys[0]}.wav").write_bytes(b"\0" * 1000)
+    with make_kiosk(cache) as (app, base):
+        ensure_registered(app)
+        speech = app.extensions["speech"]
+        assert keys[0] in speech.missing() and keys[1] not in speech.missing()
+
+
+def test_a_read_only_cache_serves_what_it_has_and_renders_the_rest_elsewhere(make_kiosk, tmp_path, fault_state, caplog):
+    with tmpfs(tmp_path / "audio") as cache:
+        with make_kiosk(cache) as (app, base):
+            cached, *missing = english_keys(app, 3)
+            assert get(clip_url(base, cached), timeout=60).status_code == 200
+        read_only(cache)
+        with caplog.at_level(logging.ERROR), make_kiosk(cache) as (app, base):
+            speech = app.extensions["speech"]
+            assert says(get(clip_url(base, cached), timeout=60).content, speech.job(cached).text)
+            for key in missing:
+                response = get(clip_url(base, key), timeout=60)
+                assert response.status_code == 200 and says(response.content, speech.job(key).text)
+            written = [line.split(" ", 1)[1] for line in jobs(fault_state)[1:]]
+            assert len(written) == 2 and not any(path.startswith(str(cache)) for path in written)
+            assert speech.status()["fallback"] and speech.status()["ok"]
+        notices = [r for r in caplog.records if "cannot be written" in r.getMessage()]
+        assert len(notices) == 1 and "Read-only file system" in notices[0].getMessage()
+
+
+def test_a_full_cache_renders_elsewhere(make_kiosk, tmp_path, fault_state):
+    with tmpfs(tmp_path / "audio", size="64k") as cache:
+        with make_kiosk(cache) as (app, base):
+            (key,) = english_keys(app, 1)
+            response = get(clip_url(base, key), timeout=60)
+            assert response.status_code == 200 and says(response.content, app.extensions["speech"].job(key).text)
+            assert not (cache / f"{key}.wav").exists()
+            assert jobs(fault_state) and str(cache) not in jobs(fault_state)[0]
+
+
+def test_no_folder_to_write_answers_503_without_asking_the_engine(make_kiosk, tmp_path, fault_state, monkeypatch):
+    with tmpfs(tmp_path / "audio") as cache, tmpfs(tmp_path / "tmp") as tmp:
+        read_only(cache)
+        read_only(tmp)
+        monkeypatch.setattr("tempfile.tempdir", str(tmp))
+        with make_kiosk(cache) as (app, base):
+            keys = english_keys(app, 3)
+            for key in keys:
+                assert get(clip_url(base, key), timeout=60).status_code == 503
+            assert get(base + SECTION, timeout=60).status_code == 200
+            assert jobs(fault_state) == []
+            assert app.extensions["speech"].status()["ok"] is False
+            assert get(base + "/healthz", timeout=60).json()["status"] != "ok"
