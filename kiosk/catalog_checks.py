@@ -18,8 +18,10 @@ PLACEHOLDER = re.compile(r"%\([a-z_]+\)s|\{[a-z_]+\}")
 
 
 def load_catalog(po_path: Path) -> Catalog:
+    """Parse a .po file; a malformed one (a translator's stray quote) raises PoFileError with its line,
+    where Babel's default would skip the bad lines and carry on as if they were not there."""
     with open(po_path, "rb") as f:
-        return read_po(f)
+        return read_po(f, abort_invalid=True)
 
 
 def messages(catalog: Catalog):

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import threading
 
 import pytest
 
-from .fakes import FakeEngine
+from .conftest import wait_until
+from .fakes import FakeEngine, spoken_text
 
 TEXT = "Please take a seat; the nurse will call your name soon."
 
@@ -15,6 +17,15 @@ def get(app, path, **headers):
     """GET with the body read and the file closed (send_file's open file would otherwise be left
     for the garbage collector, which filterwarnings=error turns into a failure)."""
     return app.test_client().get(path, headers=headers, buffered=True)
+
+
+def spoken_text_of(data: bytes) -> str:
+    import tempfile
+
+    with tempfile.NamedTemporaryFile(suffix=".wav") as f:
+        f.write(data)
+        f.flush()
+        return spoken_text(f.name)
 
 
 @pytest.fixture
@@ -80,8 +91,27 @@ def test_etag_gives_304(app, key):
 
 
 def test_if_range_with_a_stale_etag_sends_the_whole_file(app, key):
+    whole = get(app, f"/audio/{key}.wav")
     response = get(app, f"/audio/{key}.wav", **{"Range": "bytes=0-9", "If-Range": '"other"'})
     assert response.status_code == 200
+    assert "Content-Range" not in response.headers
+    assert response.data == whole.data and spoken_text_of(response.data) == TEXT
+
+
+def test_if_range_with_the_current_etag_sends_the_range(app, key):
+    whole = get(app, f"/audio/{key}.wav")
+    response = get(app, f"/audio/{key}.wav", **{"Range": "bytes=0-9", "If-Range": whole.headers["ETag"]})
+    assert response.status_code == 206
+    assert response.data == whole.data[:10]
+
+
+def test_a_clip_rendered_again_gets_a_new_etag(app, key):
+    """So a Range resumed with If-Range never splices bytes of two renderings."""
+    first = get(app, f"/audio/{key}.wav").headers["ETag"]
+    path = app.extensions["speech"].clip_path(key)
+    path.unlink()
+    app.extensions["speech"].clip_path(key)
+    assert get(app, f"/audio/{key}.wav").headers["ETag"] != first
 
 
 @pytest.mark.parametrize(
@@ -108,12 +138,36 @@ def test_registered_key_without_the_wav_suffix_is_404(app, key):
     assert get(app, f"/audio/{key}").status_code == 404
 
 
-def test_engine_failure_is_503_not_500(make_app):
-    app = make_app(FakeEngine(mode="fail"))
+def test_engine_failure_is_503_not_500_and_caches_nothing(make_app, tmp_path):
+    engine = FakeEngine(mode="fail")
+    app = make_app(engine)
     key = app.extensions["speech"].register(TEXT, "en")
     response = get(app, f"/audio/{key}.wav")
     assert response.status_code == 503
-    assert b"Traceback" not in response.data
+    assert b"Traceback" not in response.data and b"RuntimeError" not in response.data
+    assert len(engine.calls) == 2  # tried, and tried once more, then gave up
+    assert not list((tmp_path / "audio").glob("*.wav"))
+    engine.mode = "ok"  # the engine recovers: the same URL now plays
+    again = get(app, f"/audio/{key}.wav")
+    assert again.status_code == 200 and spoken_text_of(again.data) == TEXT
+
+
+def test_a_full_queue_is_503_with_retry_after_at_once(make_app):
+    gate = threading.Event()
+    engine = FakeEngine(gate=gate)
+    app = make_app(engine, SPEECH_QUEUE=1)
+    speech = app.extensions["speech"]
+    first, second = speech.register(TEXT, "en"), speech.register("Another sentence.", "en")
+    waiting = threading.Thread(target=get, args=(app, f"/audio/{first}.wav"))
+    waiting.start()
+    wait_until(lambda: speech.status()["waiting"] == 1, "the first request to wait for the engine")
+    response = get(app, f"/audio/{second}.wav")
+    gate.set()
+    waiting.join()
+    assert response.status_code == 503
+    assert int(response.headers["Retry-After"]) > 0
+    assert response.headers["Cache-Control"] == "no-store"  # never kept by the browser as the clip
+    assert engine.calls == [TEXT]  # the second was never handed to the engine
 
 
 def test_disabled_speech_starts_no_engine_and_serves_nothing(make_app):
