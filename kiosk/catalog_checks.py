@@ -24,6 +24,33 @@ def load_catalog(po_path: Path) -> Catalog:
         return read_po(f, abort_invalid=True)
 
 
+# A line of a string: msgid/msgstr/msgctxt (maybe msgstr[n]) or a continuation, quoted.
+STRING_LINE = re.compile(r'^(?:(?:msgid|msgid_plural|msgctxt|msgstr(?:\[\d+\])?)\s+)?"')
+
+
+def unterminated_strings(po_path: Path) -> list[str]:
+    """String lines whose closing quote is missing. Babel drops the line's last character
+    instead of failing, so "Reproducir with no closing quote would be shown as "Reproduci"."""
+    problems = []
+    text = po_path.read_text(encoding="utf-8")
+    for number, line in enumerate(text.splitlines(), 1):
+        if line.startswith("#"):
+            continue
+        stripped = line.rstrip()
+        if STRING_LINE.match(stripped) and (len(stripped) < 2 or not _closed(stripped)):
+            problems.append(f"line {number}: no closing quote: {stripped!r}")
+    return problems
+
+
+def _closed(line: str) -> bool:
+    """Whether the quoted part of `line` ends with an unescaped quote."""
+    body = line[line.index('"') + 1 :]
+    if not body.endswith('"'):
+        return False
+    backslashes = len(body[:-1]) - len(body[:-1].rstrip("\\"))
+    return backslashes % 2 == 0
+
+
 def messages(catalog: Catalog):
     """The real messages (not the header), as (msgid, msgstr, fuzzy)."""
     for message in catalog:

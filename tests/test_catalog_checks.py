@@ -149,8 +149,18 @@ def test_a_malformed_catalog_fails_loudly(tmp_path, content, error):
         list(checks.messages(checks.load_catalog(po)))
 
 
-def test_a_broken_string_is_not_taken_for_a_translation(tmp_path):
-    """Babel reads an unterminated msgstr as empty rather than failing: the check still catches it."""
+@pytest.mark.parametrize(
+    ("content", "problems"),
+    [
+        (b'msgid "Play"\nmsgstr "Reproducir\n', ["line 2: no closing quote: 'msgstr \"Reproducir'"]),
+        (b'msgid "Play"\nmsgstr "Reproducir \\"\n', ["line 2: no closing quote: 'msgstr \"Reproducir \\\\\"'"]),
+        (b'msgid ""\n"long \n"text"\nmsgstr "x"\n', ["line 2: no closing quote: '\"long'"]),
+        (b'msgid "Say \\"hi\\""\nmsgstr "Di \\"hola\\""\n', []),
+        (b'# msgstr "a comment"\nmsgid "a"\nmsgstr "b"\n', []),
+    ],
+)
+def test_a_string_without_its_closing_quote_is_found(tmp_path, content, problems):
+    """Babel reads it with its last letter cut off ("Reproduci") instead of failing."""
     po = tmp_path / "messages.po"
-    po.write_bytes(b'msgid "Play"\nmsgstr "Reproducir\n')
-    assert checks.incomplete(checks.load_catalog(po)) == ["untranslated: 'Play'"]
+    po.write_bytes(content)
+    assert checks.unterminated_strings(po) == problems

@@ -32,6 +32,10 @@ def test_catalog_is_complete(catalog):
     assert checks.incomplete(catalog) == []
 
 
+def test_every_string_is_closed(language):
+    assert checks.unterminated_strings(language / "LC_MESSAGES" / "messages.po") == []
+
+
 def test_catalog_passes_babel_checks(catalog):
     assert checks.babel_errors(catalog) == []
 
