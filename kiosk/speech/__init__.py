@@ -37,6 +37,9 @@ def init_app(app, *, executor=None) -> None:
         queue=config.get("SPEECH_QUEUE", 4),
         # "module:callable" of another engine; tests and a future engine use it.
         engine=config.get("SPEECH_ENGINE"),
+        # Speech workers (processes). One while serving, so pages keep a core of their own;
+        # `kiosk prerender` uses one per core.
+        workers=config.get("SPEECH_WORKERS", 1),
         executor=executor,
     )
     app.extensions["speech"] = speech

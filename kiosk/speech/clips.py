@@ -10,7 +10,7 @@ import re
 import threading
 import time
 import weakref
-from concurrent.futures import Future
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, TypeVar
@@ -19,6 +19,7 @@ from . import voices as voice_table
 from . import wav
 from .cache import CacheUnwritable, ClipCache
 from .engine import EngineClosed, EngineError, EngineInfo, Job, Words
+from .pool import WorkerPool
 from .worker import ProcessExecutor, default_engine_factory, load_engine
 
 log = logging.getLogger(__name__)
@@ -145,6 +146,7 @@ class Speech:
         attempts: int = 2,
         queue: int = DEFAULT_QUEUE,
         engine: str | None = None,
+        workers: int = 1,
     ) -> None:
         if not MIN_RATE <= int(rate) <= MAX_RATE:
             raise ValueError(f"SPEECH_RATE must be {MIN_RATE}-{MAX_RATE} words per minute, not {rate}")
@@ -156,12 +158,14 @@ class Speech:
         self.enabled = bool(enabled)
         self.attempts = attempts
         self.queue = int(queue)
+        # Workers render in parallel (prerender, and a crowd of patients); a given executor is one.
+        self.workers = getattr(executor, "size", 1) if executor is not None else max(1, int(workers))
         self._overrides = {voice_table.normalize(tag): voice for tag, voice in (voices or {}).items()}
         self.executor = executor if self.enabled else None
         if self.enabled and executor is None:
             # Built now, started lazily: the first voice or clip request spawns the worker.
             factory = functools.partial(load_engine, engine) if engine else default_engine_factory
-            self.executor = ProcessExecutor(factory)
+            self.executor = WorkerPool(factory, workers) if workers > 1 else ProcessExecutor(factory)
             weakref.finalize(self, self.executor.close)
         self._lock = threading.Lock()
         self._jobs: dict[str, Job] = {}
@@ -255,28 +259,40 @@ class Speech:
         return {tag: ClipCount(cached.get(tag, 0), missing.get(tag, 0)) for tag in {*cached, *missing}}
 
     def prerender(self, progress: Callable[[int, int], None] | None = None) -> int:
-        """Render every registered clip that is not cached yet; return how many were rendered.
+        """Render every registered clip that is not cached yet, on every worker; return how many.
 
         Gives up early when GIVE_UP_AFTER clips in a row fail, or at once when no folder can be written.
         """
         keys = self.missing()
-        failed = in_a_row = 0
-        for done, key in enumerate(keys, 1):
+        lock = threading.Lock()
+        tally = {"done": 0, "failed": 0, "in_a_row": 0}
+        stop = threading.Event()
+
+        def one(key: str) -> None:
+            if stop.is_set():
+                return
             try:
                 job = self._job(key)
                 if self.cache.find(key, job) is None:
                     self._flights.do(key, lambda: self._render_missing(key, job))
-                in_a_row = 0
+                ok = True
             except SpeechUnavailable as exc:
-                failed += 1
-                in_a_row += 1
+                ok = False
                 log.error("%s", exc)
-            if progress is not None:
-                progress(done, len(keys))
-            if in_a_row >= GIVE_UP_AFTER or self.cache.writable is False:
-                failed += len(keys) - done
-                log.error("gave up rendering: the last %d clips failed", in_a_row)
-                break
+            with lock:
+                tally["done"] += 1
+                tally["failed"] += 0 if ok else 1
+                tally["in_a_row"] = 0 if ok else tally["in_a_row"] + 1
+                if progress is not None:
+                    progress(tally["done"], len(keys))
+                if tally["in_a_row"] >= GIVE_UP_AFTER or self.cache.writable is False:
+                    if not stop.is_set():
+                        log.error("gave up rendering: the last %d clips failed", tally["in_a_row"])
+                    stop.set()
+
+        with ThreadPoolExecutor(self.workers, thread_name_prefix="prerender") as pool:
+            list(pool.map(one, keys))
+        failed = tally["failed"] + (len(keys) - tally["done"])
         if failed:
             error = SpeechUnavailable(f"{failed} of {len(keys)} clips could not be rendered")
             error.rendered = len(keys) - failed

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 import wave
 from dataclasses import dataclass
 from pathlib import Path
@@ -69,8 +70,9 @@ class FakeEngine:
 class ProcessFake:
     """Picklable factory for a worker process; every start and job is logged in the folder `state`.
 
-    `mode`: "die-once"/"hang-once" misbehave on the very first job across all workers (a marker
-    file remembers), "fail" fails every job, "fail-start" fails to start.
+    `mode`: "die-once"/"hang-once"/"garbage-once" misbehave on the very first job across all
+    workers (a marker file remembers), "fail" fails every job, "fail-start" fails to start,
+    "slow" takes 50 ms a job.
     """
 
     state: str
@@ -97,11 +99,16 @@ class _ProcessFakeEngine(FakeEngine):
         with open(self.state / "jobs", "a") as f:
             f.write(f"{os.getpid()}\n")
         marker = self.state / "misbehaved"
-        if self.process_mode in ("die-once", "hang-once") and not marker.exists():
+        if self.process_mode in ("die-once", "hang-once", "garbage-once") and not marker.exists():
             marker.touch()
             if self.process_mode == "die-once":
                 os._exit(3)
+            if self.process_mode == "garbage-once":
+                Path(path).write_bytes(b"not a wav file")
+                return ()
             threading.Event().wait()  # hang until killed
+        if self.process_mode == "slow":
+            time.sleep(0.05)  # long enough that a second job finds this worker busy
         return super().synthesize(text, voice, rate, path)
 
 
