@@ -288,6 +288,9 @@
     showSettings();
     showToggle();
     showMore();
+    // The first sentence is ready before the patient taps Play.
+    const first = sentences()[0];
+    if (first) voice.prepare(first.dataset.clip);
     away.disconnect();
     const whole = document.getElementById("player");
     if (whole) away.observe(whole);

@@ -60,9 +60,20 @@ window.kiosk = window.kiosk || {};
     if (part) caption.setAttribute("lang", part[1]);
   }
 
+  // Whether the element holds `url` already, loaded or loading without error:
+  // then it plays from the start without being fetched and decoded again (the
+  // clip at a URL never changes). This is what makes Play sound at once.
+  function holds(url) {
+    return audio.getAttribute("src") === url && !audio.error;
+  }
+
   function playPart() {
     const part = current.parts[current.index];
-    audio.src = part[0];
+    if (holds(part[0])) {
+      if (audio.currentTime) audio.currentTime = 0;
+    } else {
+      audio.src = part[0];
+    }
     applySettings();
     showCaption(part);
     const said = current;
@@ -140,6 +151,12 @@ window.kiosk = window.kiosk || {};
       applySettings();
       audio.play().catch(() => failed());
       return true;
+    },
+    // Load `url` ahead, while nothing is being said, so that saying it later
+    // starts at once (the player readies the page's first sentence).
+    prepare(url) {
+      if (current || !url || holds(url)) return;
+      audio.src = url;
     },
     // Whether `options` (as passed to say) is what is being said now.
     saying(options) { return current !== null && current.options === options; },

@@ -312,9 +312,11 @@ def test_the_language_button_is_named_without_its_arrow(page, live_server):
 
 def test_a_clip_that_fails_is_heard_as_an_apology(page, live_server):
     page.goto(live_server + SECTION)
-    record(page)
     first = page.locator("#main .sentence").first.get_attribute("data-clip")
+    # Failing from the page's load on: the player readies the first clip before any tap.
     page.route(f"**{first}", lambda route: route.fulfill(status=503, body="busy"))
+    page.goto(live_server + SECTION)
+    record(page)
     page.get_by_role("button", name="Play").click()
     # It is asked for again a few times first (a busy kiosk answers 503 for a few seconds).
     expect(page.locator(".player-status")).to_have_text(
@@ -326,7 +328,6 @@ def test_a_clip_that_fails_is_heard_as_an_apology(page, live_server):
 
 def test_a_clip_the_kiosk_is_too_busy_for_is_asked_for_again(page, live_server):
     page.goto(live_server + SECTION)
-    record(page)
     first = page.locator("#main .sentence").first.get_attribute("data-clip")
     asked = []
 
@@ -338,6 +339,8 @@ def test_a_clip_the_kiosk_is_too_busy_for_is_asked_for_again(page, live_server):
             route.continue_()
 
     page.route(f"**{first}", busy_once)
+    page.goto(live_server + SECTION)  # the player readies the first clip: that is the first ask
+    record(page)
     page.get_by_role("button", name="Play").click()
     wait_saying(page, first)
     assert len(asked) >= 2
@@ -351,3 +354,19 @@ def test_a_language_without_a_voice_says_so_and_offers_no_controls(page, live_se
     assert page.locator("#player").count() == 0
     assert page.locator("#main [data-clip]").count() == 0
     assert page.get_by_text(expected("fil", "Audio is not available in this language.")).is_visible()
+
+
+def test_the_first_sentence_is_loaded_before_play_is_tapped(page, live_server):
+    """Sound on the tap: Play finds the first clip in the element already, and fetches nothing."""
+    page.goto(live_server + SECTION)
+    first = page.locator("#main .sentence").first.get_attribute("data-clip")
+    page.wait_for_function(
+        "([url]) => kiosk.voice.audio.getAttribute('src') === url && kiosk.voice.audio.readyState >= 3", arg=[first]
+    )
+    assert page.evaluate("kiosk.voice.audio.paused")  # loaded, not playing: nothing is said unasked
+    fetched = []
+    page.on("request", lambda request: fetched.append(request.url) if request.url.endswith(first) else None)
+    record(page)
+    page.get_by_role("button", name="Play").click()
+    wait_saying(page, first)
+    assert fetched == []  # (the next sentence is fetched meanwhile, as ever)
