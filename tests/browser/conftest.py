@@ -5,6 +5,7 @@ needed), so the tests launch /usr/bin/chromium. The background-networking
 flags stop Chromium from calling out to the internet at start.
 """
 
+import functools
 import threading
 from contextlib import contextmanager
 from pathlib import Path
@@ -62,6 +63,12 @@ def live_server(browser_app):
 def browser():
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        # The kiosk's CSP (no 'unsafe-eval', no inline script) refuses what
+        # Playwright does in the page for a polled wait_for_function("expr")
+        # (eval) and for add_script_tag (an inline script). So contexts bypass
+        # it unless a test says bypass_csp=False, as test_csp.py does to check
+        # that the kiosk itself needs nothing the policy refuses.
+        browser.new_context = functools.partial(browser.new_context, bypass_csp=True)
         yield browser
         browser.close()
 

@@ -26,7 +26,7 @@ NOW_SAYING = """() => {
 
 
 def record(page):
-    page.wait_for_function("window.kiosk && window.kiosk.voice")
+    page.wait_for_function("() => window.kiosk && window.kiosk.voice")
     page.evaluate(RECORD)
 
 
@@ -37,7 +37,7 @@ def saying(page):
 
 def wait_saying(page, clip, timeout=20000):
     """Wait until `clip` is heard."""
-    page.wait_for_function(f"({NOW_SAYING})() === {json.dumps(clip)}", timeout=timeout)
+    page.wait_for_function(f"() => ({NOW_SAYING})() === {json.dumps(clip)}", timeout=timeout)
 
 
 def clips_of(locator):
@@ -67,4 +67,4 @@ def turn_on_guide(page):
     """Turn the guide on from its button, by keyboard, and wait for it to say so."""
     page.locator("#guide-toggle").focus()
     page.keyboard.press("Enter")
-    page.wait_for_function("document.getElementById('guide-toggle').getAttribute('aria-pressed') === 'true'")
+    page.wait_for_function("() => document.getElementById('guide-toggle').getAttribute('aria-pressed') === 'true'")
