@@ -8,7 +8,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from . import assets, errors, guide, i18n, idle, read_aloud, speech, status, views
+from . import assets, errors, guide, headers, i18n, idle, limits, read_aloud, rendering, speech, staff, status, views
 from .content import load_leaflets
 
 # templates/, static/, translations/ and leaflets/ sit at the repository root,
@@ -16,11 +16,18 @@ from .content import load_leaflets
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def create_app(test_config: dict | None = None, instance_path: str | None = None) -> Flask:
-    """Build the kiosk app; `test_config` overrides the defaults and instance config."""
+def create_app(
+    test_config: dict | None = None, instance_path: str | None = None, *, command: dict | None = None
+) -> Flask:
+    """Build the kiosk app; `test_config` overrides the defaults and instance config.
+
+    `command` holds a command's own options (kiosk prerender --workers), which win over
+    the site's settings for that run only."""
     app = Flask(
         __name__,
-        instance_path=instance_path,
+        # The instance folder holds the site's settings, PIN hash and audio cache; a
+        # service may put it elsewhere (e.g. /var/lib/kiosk) with KIOSK_INSTANCE_PATH.
+        instance_path=instance_path or os.environ.get("KIOSK_INSTANCE_PATH") or None,
         instance_relative_config=True,
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
@@ -33,6 +40,15 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
         # The public address where these same pages are served, for the QR
         # code that takes a leaflet home (e.g. https://clinic.example).
         PUBLIC_URL=None,
+        # The names this kiosk is reached by, on any port; a request with any
+        # other Host is refused (kiosk/limits.py).
+        TRUSTED_HOSTS=list(limits.LOOPBACK),
+        # No uploads: the largest body the kiosk takes is a small staff form.
+        MAX_CONTENT_LENGTH=64 * 1024,
+        # The session cookie is the staff screen's only (kiosk/staff/access.py):
+        # never sent with a request that another site starts.
+        SESSION_COOKIE_SAMESITE="Strict",
+        SESSION_COOKIE_HTTPONLY=True,
     )
     if test_config is None:
         # Site settings (for example another leaflets folder) live in the
@@ -41,8 +57,11 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
         app.config.from_prefixed_env("KIOSK")
     else:
         app.config.from_mapping(test_config)
+    app.config.from_mapping(command or {})
     os.makedirs(app.instance_path, exist_ok=True)
 
+    limits.init_app(app)
+    headers.init_app(app)
     app.extensions["leaflets"] = load_leaflets(Path(app.config["LEAFLETS_DIR"]))
     i18n.init_app(app)
     idle.init_app(app)
@@ -50,7 +69,9 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     speech.init_app(app)
     guide.init_app(app)
     read_aloud.init_app(app)
+    rendering.init_app(app)
     views.init_app(app)
     status.init_app(app)
+    staff.init_app(app)
     errors.init_app(app)
     return app

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
-import threading
+import os
+import signal
+import sys
 
 import click
 
@@ -26,44 +28,72 @@ def serve(host: str, port: int, threads: int) -> None:
     """Serve the kiosk with waitress (a production WSGI server)."""
     import waitress
 
-    from . import create_app
+    from . import create_app, logs
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
+    logs.quiet_waitress()
     app = create_app()
     # Pages are served at once; clips not cached yet are rendered meanwhile
     # (and any a patient asks for first are rendered on demand).
-    threading.Thread(target=_prerender_quietly, args=(app,), name="prerender", daemon=True).start()
+    app.extensions["render"].start()
     shown = "localhost" if host in ("127.0.0.1", "0.0.0.0", "::") else host
     click.echo(f"Kiosk ready: open http://{shown}:{port}/ in the kiosk browser. Ctrl+C stops it.")
+    previous = signal.signal(signal.SIGTERM, lambda signum, frame: _stop(app))
     try:
-        waitress.serve(app, host=host, port=port, threads=threads, ident="kiosk")
+        waitress.serve(
+            app, host=host, port=port, threads=threads, ident="kiosk",
+            # Close a connection that has sent nothing for 10 s (checked every
+            # 2 s). Waitress's default is 2 minutes (checked every 30 s), so
+            # half-open connections kept their slots long enough to lock the
+            # kiosk out; its browser simply opens a new connection.
+            channel_timeout=10,
+            cleanup_interval=2,
+            # Waitress stops accepting at this many open connections: at the
+            # default, 100, 110 half-open ones locked real requests out. Each
+            # costs one or two descriptors (a large answer is spooled to a
+            # file), so 250 still fits the usual limit of 1024 per process.
+            connection_limit=250,
+            # select() fails outright on a descriptor numbered 1024 or more,
+            # which busy connections plus spooled files can reach; poll() has
+            # no such limit.
+            asyncore_use_poll=True,
+            # Refuse a body over the app's own limit before reading it: at
+            # waitress's default (1 GiB) a 300 MB GET body was spooled to /tmp.
+            max_request_body_size=app.config["MAX_CONTENT_LENGTH"],
+            # A browser sends a few KiB of headers; the default 256 KiB per
+            # connection, times connection_limit, is memory a flood could take.
+            max_request_header_size=16 * 1024,
+        )
     finally:
+        signal.signal(signal.SIGTERM, previous)
         app.extensions["speech"].close()
 
 
-def _prerender_quietly(app) -> None:
-    from .read_aloud import register_all
-    from .speech import SpeechUnavailable
+def _stop(app) -> None:
+    """On TERM (systemd, docker stop): stop speech first, then leave waitress's loop.
 
-    try:
-        register_all(app)
-        rendered = app.extensions["speech"].prerender()
-        log.info("audio cache ready (%d clips rendered now)", rendered)
-    except SpeechUnavailable as error:
-        log.error("audio cache incomplete: %s", error)
+    The worker may be stuck inside a clip while a request thread waits on it; closing
+    speech kills it under that job (no new worker is started) and removes half-written
+    clips, so waitress's own shutdown, which waits for its threads, is quick.
+    """
+    log.info("stopping (TERM)")
+    app.extensions["speech"].close()
+    raise SystemExit(0)  # waitress's loop catches it and shuts down its threads
 
 
 @main.command()
-def prerender() -> None:
+@click.option("--workers", default=os.cpu_count() or 1, show_default="one per core", type=click.IntRange(1, 64),
+              help="Speech workers (processes) rendering at once.")
+def prerender(workers: int) -> None:
     """Render every sentence of every leaflet in every language with a voice."""
     from . import create_app
-    from .read_aloud import register_all
+    from .read_aloud import ensure_registered
     from .speech import SpeechUnavailable
 
-    app = create_app()
+    app = create_app(command={"SPEECH_WORKERS": workers})
     speech = app.extensions["speech"]
     try:
-        sentences = register_all(app)
+        sentences = ensure_registered(app)
         click.echo(f"{sentences} sentences across all languages; cache: {speech.cache_dir}")
         bar = None
 
@@ -84,6 +114,38 @@ def prerender() -> None:
         raise click.ClickException(f"Some audio could not be rendered: {error}") from error
     finally:
         speech.close()
+
+
+@main.command(name="set-pin")
+def set_pin() -> None:
+    """Set the PIN that opens the staff screen (/staff): 6 or more digits."""
+    from . import create_app
+    from .staff import pin
+
+    if _stdin_is_terminal():
+        entered = click.prompt(
+            f"New staff PIN ({pin.MIN_DIGITS} or more digits)", hide_input=True,
+            confirmation_prompt="The same PIN again",
+        )
+    else:
+        # From a script or a pipe: one line, not echoed anywhere.
+        entered = sys.stdin.readline()
+    entered = entered.strip()
+    if not pin.well_formed(entered):
+        raise click.ClickException(
+            f"A staff PIN is {pin.MIN_DIGITS} to {pin.MAX_DIGITS} digits (0-9) and nothing else. "
+            "The PIN was not changed."
+        )
+    app = create_app()
+    try:
+        path = pin.save(app.instance_path, entered)
+    finally:
+        app.extensions["speech"].close()
+    click.echo(f"Staff PIN set. Only a hash of it is kept, in {path}. Open /staff on the kiosk to use it.")
+
+
+def _stdin_is_terminal() -> bool:
+    return sys.stdin is not None and sys.stdin.isatty()
 
 
 @main.group()

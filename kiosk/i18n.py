@@ -155,8 +155,14 @@ def request_locale() -> Locale | None:
     return g.get("locale")
 
 
+def default_tag() -> str:
+    """The language of a page with none in its URL (the start screen, a 404
+    at /no/such/page): English until staff choose another (kiosk/staff/settings.py)."""
+    return current_app.extensions.get("default_language", SOURCE_LOCALE)
+
+
 def _select_locale() -> str:
-    return str(request_locale() or KNOWN_LOCALES[SOURCE_LOCALE])
+    return str(request_locale() or KNOWN_LOCALES[default_tag()])
 
 
 def init_app(app: Flask) -> None:

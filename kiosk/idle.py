@@ -34,6 +34,7 @@ def from_config(config) -> Idle:
 
 
 def init_app(app: Flask) -> None:
-    idle = from_config(app.config)
-    app.extensions["idle"] = idle
-    app.context_processor(lambda: {"idle": idle})
+    app.extensions["idle"] = from_config(app.config)
+    # Read at every page, not captured here: staff may change the idle time
+    # while the kiosk runs (kiosk/staff/settings.py replaces the extension).
+    app.context_processor(lambda: {"idle": app.extensions["idle"]})

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 from dataclasses import dataclass, field
 
 from flask import Flask, current_app, request, url_for
@@ -93,18 +94,29 @@ def ensure_registered(app: Flask) -> int:
     for serving: the first clip request, `kiosk serve`'s background render and
     the staff screen's re-render all come through here). Returns how many clips are known."""
     state = app.extensions["registration"]
+    speech = app.extensions["speech"]
     if not state.done.is_set():
         with state.lock:
-            if not state.done.is_set():
+            # Rendering every page takes seconds: while the engine is down, at most once a minute.
+            recent = state.tried_at is not None and time.monotonic() - state.tried_at < RETRY_REGISTRATION_AFTER
+            if not state.done.is_set() and not recent:
+                state.tried_at = time.monotonic()
                 register_all(app)
-                state.done.set()
-    return app.extensions["speech"].registered()
+                # With the engine down, no voice was found and nothing registered: try
+                # again next time rather than report zero clips for good.
+                if speech.engine_known:
+                    state.done.set()
+    return speech.registered()
 
 
 @dataclass
 class _Registration:
     done: threading.Event = field(default_factory=threading.Event)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    tried_at: float | None = None
+
+
+RETRY_REGISTRATION_AFTER = 60.0
 
 
 def register_all(app: Flask) -> int:

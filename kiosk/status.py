@@ -25,7 +25,7 @@ def language_status() -> list[dict]:
 
 @bp.get("/healthz")
 def healthz():
-    """Status for staff and IT: languages, their review state, and voices."""
+    """Status for staff and IT: languages, their review state, voices, and whether audio works."""
     languages = language_status()
     unreviewed = [row["tag"] for row in languages if not row.get("source") and not row["reviewed"]]
     warnings = []
@@ -36,12 +36,21 @@ def healthz():
     incomplete = [row["tag"] for row in languages if not row.get("source") and row["translated"] < row["total"]]
     if incomplete:
         warnings.append("Partly shown in English (translation incomplete): " + ", ".join(incomplete))
-    return jsonify(
-        status="ok",
+    # After language_status(): asking for voices starts the engine, so a
+    # worker that cannot start shows up here at once.
+    speech = current_app.extensions["speech"].status()
+    if not speech["ok"]:
+        warnings.append(f"Audio is not working: {speech['detail']}")
+    response = jsonify(
+        # A monitor watches the status code: 503 when patients get no audio.
+        status="ok" if speech["ok"] else "degraded",
+        speech=speech,
         leaflets=sorted(current_app.extensions["leaflets"]),
         languages=languages,
         warnings=warnings,
     )
+    response.status_code = 200 if speech["ok"] else 503
+    return response
 
 
 def init_app(app) -> None:

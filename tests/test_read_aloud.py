@@ -93,3 +93,33 @@ def test_every_language_with_a_voice_plays(speaking_app, tag, tmp_path):
         seconds = clip.getnframes() / clip.getframerate()
     # The heading is a few words: audible, and not a whole paragraph.
     assert 0.4 < seconds < 8, (text, seconds)
+
+
+def test_registration_is_tried_again_after_the_engine_failed(tmp_path):
+    """A kiosk whose engine could not start registers nothing; once it can, the clips must be found."""
+    from kiosk import create_app
+    from kiosk.read_aloud import ensure_registered
+    from kiosk.speech import Speech, ThreadExecutor
+
+    import speech.fakes as fakes
+
+    app = create_app({"TESTING": True, "SPEECH_ENABLED": False}, instance_path=str(tmp_path))
+    engine = fakes.FakeEngine()
+    broken = {"now": True}
+
+    def factory():
+        if broken["now"]:
+            raise RuntimeError("no eSpeak here")
+        return engine
+
+    app.extensions["speech"] = Speech(tmp_path / "audio", executor=ThreadExecutor(factory))
+    try:
+        assert ensure_registered(app) == 0
+        broken["now"] = False
+        assert ensure_registered(app) == 0  # not at every clip request: rendering every page takes seconds
+        # As if the retry intervals had passed.
+        app.extensions["speech"]._info_failed_at = None
+        app.extensions["registration"].tried_at = None
+        assert ensure_registered(app) > 100
+    finally:
+        app.extensions["speech"].close()

@@ -39,3 +39,34 @@ def test_warns_that_no_translation_is_reviewed(status):
 def test_reports_the_voice_of_each_language(status, tag, voice):
     rows = {row["tag"]: row for row in status["languages"]}
     assert rows[tag]["voice"] == voice
+
+
+def test_ok_only_while_the_speech_engine_works(app):
+    response = app.test_client().get("/healthz")
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["status"] == "ok"
+    assert (body["speech"]["ok"], body["speech"]["state"]) == (True, "off")
+
+
+def test_a_failed_engine_is_degraded_with_503(app, tmp_path):
+    from kiosk.speech import Speech, ThreadExecutor
+
+    def cannot_start():
+        raise RuntimeError("no eSpeak NG library")
+
+    speech = Speech(tmp_path / "audio", executor=ThreadExecutor(cannot_start))
+    app.extensions["speech"] = speech
+    try:
+        response = app.test_client().get("/healthz")
+    finally:
+        speech.close()
+    assert response.status_code == 503
+    body = response.get_json()
+    assert body["status"] == "degraded"
+    assert (body["speech"]["ok"], body["speech"]["state"]) == (False, "failed")
+    assert "no eSpeak NG library" in body["speech"]["last_error"]
+    assert "Audio is not working: the speech engine could not start" in body["warnings"]
+    # The rest is still there for IT to read.
+    assert [row["tag"] for row in body["languages"]] == list(KNOWN_LOCALES)
+    assert body["leaflets"] == ["trigger-point-injections"]

@@ -212,6 +212,11 @@ class Speech:
             self._tags.setdefault(key, locale_tag)
         return key
 
+    @property
+    def engine_known(self) -> bool:
+        """Whether voices could be looked up (or speech is off): registering found what it could."""
+        return not self.enabled or self._info is not None
+
     def registered(self) -> int:
         """How many clips are known (registered by the pages rendered so far)."""
         with self._lock:

@@ -1,0 +1,47 @@
+"""The staff screen at /staff, behind a PIN: how each language, voice and
+clip stands, the speech worker's state, re-rendering missing audio, the
+kiosk's settings, and any leaflet beside English.
+
+pin.py        the PIN's slow hash in the instance folder (`kiosk set-pin`)
+access.py     the staff session: signed cookie, 5 idle minutes, ends on any patient page
+settings.py   default language and idle time, in instance/settings.json
+bilingual.py  a leaflet paragraph by paragraph in two languages
+views.py      the pages
+"""
+
+from __future__ import annotations
+
+from flask import Flask, g, request
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_wtf.csrf import CSRFProtect
+
+from ..i18n import KNOWN_LOCALES, SOURCE_LOCALE
+from . import access, settings, views
+
+# Every form is the staff's; patient pages are all GET, which CSRFProtect
+# leaves alone.
+csrf = CSRFProtect()
+
+
+def english_on_staff_pages(endpoint=None, values=None) -> None:
+    """The staff screen is in English, and so is any error page under it
+    (a 404 at /staff/xx/leaflet/), whatever the kiosk's default language."""
+    if request.path == "/staff" or request.path.startswith("/staff/"):
+        g.locale = KNOWN_LOCALES[SOURCE_LOCALE]
+
+
+def init_app(app: Flask) -> None:
+    access.init_app(app)
+    csrf.init_app(app)
+    # One limiter per app, in memory: PIN tries are counted by this process
+    # only, which is all a kiosk has. No default limits: only the PIN form is
+    # limited, in views.login.
+    app.extensions["staff_limiter"] = Limiter(
+        get_remote_address, app=app, storage_uri="memory://", strategy="moving-window",
+    )
+    settings.init_app(app)
+    # Before the patient pages' own preprocessor, which answers /staff/a/b
+    # (a "section" in a language called "staff") with a 404 (see access.init_app).
+    app.url_value_preprocessor(english_on_staff_pages)
+    views.init_app(app)

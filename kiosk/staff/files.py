@@ -1,0 +1,47 @@
+"""Small files in the instance folder, written so that a crash or a full disk
+never leaves half of one behind."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+
+def write_atomically(path: str | os.PathLike, data: bytes) -> None:
+    """Replace `path` with `data` all at once, readable by its owner only (0600).
+
+    The bytes go to a temporary file in the same folder (mkstemp creates it
+    0600, so a secret is never readable by others, not even for a moment),
+    are flushed to the disk with fsync, and then os.replace swaps the file in:
+    a reader sees the old file or the new one, never a torn one, even if the
+    power goes mid-write.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as file:
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    _sync_folder(path.parent)
+
+
+def _sync_folder(folder: Path) -> None:
+    """fsync the folder too, so the rename itself survives a power cut (POSIX;
+    Windows cannot open a folder as a file, and NTFS journals the rename)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

@@ -1,0 +1,122 @@
+"""What staff may change on the kiosk (the language of the start screen and
+the idle time), kept in instance/settings.json across restarts.
+
+Settings override the site's config (instance/config.py, KIOSK_*) for the
+same things; unset, the config stands. The file is read once at start-up
+and rewritten whole, atomically, when staff save. A file that cannot be used
+(hand-edited, half-copied) is logged and ignored: the kiosk starts with the
+defaults rather than not at all.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from flask import Flask
+
+from .. import idle
+from ..i18n import KNOWN_LOCALES, SOURCE_LOCALE
+from .files import write_atomically
+
+log = logging.getLogger(__name__)
+
+FILE_NAME = "settings.json"
+# Seconds before the idle warning. Shorter than a minute interrupts a patient
+# who is reading; longer than ten leaves a leaflet on screen for the next one.
+IDLE_CHOICES = (60, 120, 180, 300, 600)
+
+
+class SettingsError(ValueError):
+    """Settings that cannot be used; `field` names the one at fault."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass(frozen=True)
+class Settings:
+    # The language of pages with none in their URL: the start screen, and a
+    # 404 at /no/such/page.
+    default_language: str = SOURCE_LOCALE
+    # Seconds before the idle warning; None keeps IDLE_SECONDS from the config.
+    idle_seconds: int | None = None
+
+
+def idle_choices(app: Flask) -> tuple[int, ...]:
+    """The idle times staff may choose: the usual ones, and the config's own
+    (which may be any number of seconds) so that saving keeps it."""
+    return tuple(sorted({*IDLE_CHOICES, idle.from_config(app.config).seconds}))
+
+
+def validate(data, app: Flask) -> Settings:
+    """Settings from a JSON object, or SettingsError saying what is wrong."""
+    if not isinstance(data, dict):
+        raise SettingsError("file", "it is not a JSON object")
+    unknown = sorted(set(data) - {"default_language", "idle_seconds"})
+    if unknown:
+        raise SettingsError(unknown[0], f"unknown setting {unknown[0]!r}")
+    language = data.get("default_language", SOURCE_LOCALE)
+    if language not in KNOWN_LOCALES:
+        raise SettingsError("default_language", f"{language!r} is not one of the kiosk's languages")
+    seconds = data.get("idle_seconds")
+    if seconds is not None and (
+        isinstance(seconds, bool) or not isinstance(seconds, int) or seconds not in idle_choices(app)
+    ):
+        choices = ", ".join(map(str, idle_choices(app)))
+        raise SettingsError("idle_seconds", f"idle time must be one of {choices} seconds, not {seconds!r}")
+    return Settings(language, seconds)
+
+
+def from_form(form, app: Flask) -> Settings:
+    """Settings from the staff screen's form (strings), checked as strictly as the file."""
+    seconds = form.get("idle_seconds", "")
+    if not seconds.isascii() or not seconds.isdigit():
+        raise SettingsError("idle_seconds", "Choose an idle time from the list.")
+    try:
+        return validate({"default_language": form.get("default_language", ""), "idle_seconds": int(seconds)}, app)
+    except SettingsError as error:
+        message = {
+            "default_language": "Choose a language from the list.",
+            "idle_seconds": "Choose an idle time from the list.",
+        }[error.field]
+        raise SettingsError(error.field, message) from error
+
+
+def path_in(app: Flask) -> Path:
+    return Path(app.instance_path) / FILE_NAME
+
+
+def load(app: Flask) -> Settings:
+    """The saved settings, or the defaults (and an error in the log) when the file cannot be used."""
+    path = path_in(app)
+    try:
+        return validate(json.loads(path.read_text(encoding="utf-8")), app)
+    except FileNotFoundError:
+        return Settings()
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, SettingsError) as error:
+        log.error("ignoring %s and using the default settings: %s", path, error)
+        return Settings()
+
+
+def save(app: Flask, settings: Settings) -> None:
+    text = json.dumps(asdict(settings), indent=2, sort_keys=True) + "\n"
+    write_atomically(path_in(app), text.encode("utf-8"))
+
+
+def apply(app: Flask, settings: Settings) -> None:
+    """Make `settings` the kiosk's from the next request on."""
+    configured = idle.from_config(app.config)
+    app.extensions["settings"] = settings
+    # Read by kiosk/i18n.py (the default locale) and kiosk/idle.py (the
+    # page's idle timing) on every request.
+    app.extensions["default_language"] = settings.default_language
+    # The warning keeps its configured length: WCAG 2.2.1 asks for at least 20 s.
+    app.extensions["idle"] = idle.Idle(settings.idle_seconds or configured.seconds, configured.warning)
+
+
+def init_app(app: Flask) -> None:
+    apply(app, load(app))

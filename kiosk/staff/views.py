@@ -1,0 +1,204 @@
+"""The staff screen: /staff, behind the PIN. In English, the clinic's
+working language: none of it is in the patients' catalogs."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from flask import (
+    Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, session, url_for,
+)
+from flask_htmx import HTMX
+from flask_limiter.errors import RateLimitExceeded
+
+from .. import idle, status
+from ..i18n import KNOWN_LOCALES, direction_of, native_name
+from ..provenance import provenance_of
+from ..read_aloud import ensure_registered
+from ..speech.clips import ClipCount
+from . import access, pin, settings
+from .access import Staff, staff_only
+from .bilingual import side_by_side
+
+log = logging.getLogger(__name__)
+
+bp = Blueprint("staff", __name__, url_prefix="/staff")
+
+# htmx's request headers, without its context processor (the patient's views
+# have that).
+htmx = HTMX()
+# Per client (remote address), counted over a moving minute.
+PIN_ATTEMPTS = "5 per minute"
+
+
+@bp.context_processor
+def staff_context():
+    return {"signed_in": access.SEEN in session, "min_digits": pin.MIN_DIGITS,
+            "staff_idle_seconds": access.IDLE_LIMIT}
+
+
+def render(template: str, code: int = 200, **context):
+    return make_response(render_template(f"staff/{template}.html", **context), code)
+
+
+def pin_state() -> tuple[str | None, bool]:
+    """The stored PIN line (None if there is none to check against) and
+    whether a file was there but unusable."""
+    try:
+        return pin.load(current_app.instance_path), False
+    except pin.PinFileError as error:
+        log.error("staff PIN unusable, so the staff screen stays locked: %s", error)
+        return None, True
+
+
+@bp.get("/")
+def index():
+    """The staff screen, or the PIN form, or how to set a PIN."""
+    stored, unusable = pin_state()
+    if stored is None:
+        if session:
+            access.end()  # the PIN was removed: so is every way in
+        return render("no_pin", title="Set a staff PIN", unusable=unusable)
+    state = access.check()
+    if state is not Staff.IN:
+        return render("login", title="Staff PIN", expired=state is Staff.EXPIRED)
+    return screen()
+
+
+def screen(code: int = 200, errors: dict[str, str] | None = None, chosen: dict[str, str] | None = None):
+    """The staff screen itself; after a bad form, with its errors and what was chosen."""
+    app = current_app._get_current_object()
+    speech = app.extensions["speech"]
+    if speech.enabled:
+        # Every clip of every page must be known before they can be counted
+        # (slow the first time: it renders every page once).
+        ensure_registered(app)
+    counts = speech.counts()
+    languages = []
+    for row in status.language_status():
+        locale = KNOWN_LOCALES[row["tag"]]
+        languages.append({
+            **row,
+            "native": native_name(locale),
+            "dir": direction_of(row["tag"]),
+            "clips": counts.get(row["tag"], ClipCount(0, 0)),
+        })
+    current = app.extensions["settings"]
+    return render(
+        "screen", code,
+        title="Staff screen",
+        languages=languages,
+        leaflets=app.extensions["leaflets"].values(),
+        speech=speech.status(),
+        progress=app.extensions["render"].progress,
+        idle=app.extensions["idle"],
+        idle_choices=settings.idle_choices(app),
+        configured_idle=idle.from_config(app.config).seconds,
+        chosen={
+            "default_language": current.default_language,
+            "idle_seconds": str(app.extensions["idle"].seconds),
+            **(chosen or {}),
+        },
+        errors=errors or {},
+        known_locales=KNOWN_LOCALES,
+    )
+
+
+@bp.post("/login")
+def login():
+    """Check the PIN (5 tries a minute per client) and start a staff session."""
+    stored, _ = pin_state()
+    if stored is None:
+        return redirect(url_for("staff.index"), 303)
+    with current_app.extensions["staff_limiter"].limit(PIN_ATTEMPTS):
+        entered = request.form.get("pin", "")
+        if pin.verify(entered, stored):
+            access.start()
+            return redirect(url_for("staff.index"), 303)
+    # The address only: never what was typed, which may be a near miss.
+    log.warning("staff PIN rejected for %s", request.remote_addr)
+    if not pin.well_formed(entered):
+        return render("login", 400, title="Staff PIN", error=f"The PIN is {pin.MIN_DIGITS} or more digits (0–9). Try again.")
+    return render("login", 403, title="Staff PIN", error="That PIN is not right. Try again.")
+
+
+def too_many_attempts(error: RateLimitExceeded):
+    """The sixth PIN within a minute: the form again, saying when to retry."""
+    log.warning("staff PIN attempts over the limit for %s", request.remote_addr)
+    limit = current_app.extensions["staff_limiter"].current_limit
+    wait = max(1, int(limit.reset_at - time.time()) + 1) if limit else 60
+    response = render(
+        "login", 429, title="Staff PIN",
+        error=f"Too many tries. Wait {wait} seconds, then try again.",
+    )
+    response.headers["Retry-After"] = str(wait)
+    return response
+
+
+@bp.post("/logout")
+def logout():
+    """End the staff session."""
+    access.end()
+    return redirect(url_for("staff.index"), 303)
+
+
+@bp.post("/settings")
+@staff_only
+def save_settings():
+    """Save the default language and idle time; they apply from the next page on."""
+    app = current_app._get_current_object()
+    try:
+        new = settings.from_form(request.form, app)
+    except settings.SettingsError as error:
+        chosen = {name: request.form.get(name, "") for name in ("default_language", "idle_seconds")}
+        return screen(400, errors={error.field: str(error)}, chosen=chosen)
+    settings.save(app, new)
+    settings.apply(app, new)
+    flash("Settings saved.")
+    return redirect(url_for("staff.index", _anchor="settings"), 303)
+
+
+@bp.post("/render")
+@staff_only
+def start_render():
+    """Render the missing audio in the background."""
+    if not current_app.extensions["render"].start():
+        flash("Audio is being rendered already.")
+    return redirect(url_for("staff.index", _anchor="audio"), 303)
+
+
+@bp.get("/render")
+@staff_only(refresh=False)
+def render_progress():
+    """The progress of the audio rendering: a fragment for htmx's poll."""
+    if not htmx:
+        return redirect(url_for("staff.index", _anchor="audio"), 303)
+    response = render("partials/progress", progress=current_app.extensions["render"].progress, poll=True)
+    response.vary.add("HX-Request")
+    return response
+
+
+@bp.get("/<lang>/<leaflet>/")
+@staff_only
+def bilingual(lang: str, leaflet: str):
+    """A leaflet in the patient's language beside English, to check or print."""
+    item = current_app.extensions["leaflets"].get(leaflet)
+    if lang not in KNOWN_LOCALES or item is None:
+        abort(404)
+    locale = KNOWN_LOCALES[lang]
+    return render(
+        "bilingual",
+        title=f"{item.title} in {locale.get_display_name('en')} beside English",
+        view=side_by_side(item, lang),
+        source=provenance_of(lang),
+        lang=lang,
+        locale=locale,
+        native=native_name(locale),
+        direction=direction_of(lang),
+    )
+
+
+def init_app(app) -> None:
+    app.register_error_handler(RateLimitExceeded, too_many_attempts)
+    app.register_blueprint(bp)

@@ -1,0 +1,149 @@
+"""The staff screen in a real browser: PIN, status, a re-render watched to its
+end, the bilingual view, axe-core, and the session ending on a patient page."""
+
+import threading
+
+import pytest
+from playwright.sync_api import expect
+
+from helpers import LEAFLET, LOCALES
+from kiosk import create_app
+from kiosk.speech import Speech, ThreadExecutor
+from kiosk.staff import pin
+from speech.fakes import FakeEngine
+
+from conftest import run_axe, serving
+from layout import TARGET_BOXES
+
+PIN = "482913"
+
+
+@pytest.fixture(scope="module")
+def gate():
+    """Holds the fake engine's every clip until the test opens it, so the
+    run is seen in progress before it is seen finished."""
+    return threading.Event()
+
+
+@pytest.fixture(scope="module")
+def staff_server(tmp_path_factory, gate):
+    """A kiosk with a PIN and a fake engine (clips in milliseconds, three voices)."""
+    instance = tmp_path_factory.mktemp("staff")
+    app = create_app({"TESTING": True}, instance_path=str(instance))
+    app.extensions["speech"].close()
+    engine = FakeEngine(gate=gate)
+    app.extensions["speech"] = Speech(instance / "audio", executor=ThreadExecutor(lambda: engine))
+    pin.save(app.instance_path, PIN)
+    try:
+        with serving(app) as url:
+            yield url
+    finally:
+        gate.set()
+        app.extensions["speech"].close()
+
+
+@pytest.fixture
+def staff_page(context):
+    page = context.new_page()
+    page.console_errors = []
+    page.on("pageerror", lambda e: page.console_errors.append(str(e)))
+    page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
+    yield page
+    page.close()
+
+
+def log_in(page, url):
+    page.goto(url + "/staff/")
+    expect(page.locator("h1")).to_have_text("Staff screen")
+    page.get_by_label("Staff PIN").fill(PIN)
+    page.get_by_role("button", name="Open the staff screen").click()
+    expect(page.locator("table.languages")).to_be_visible()
+
+
+def test_staff_log_in_render_audio_read_side_by_side_and_leave(staff_page, staff_server, gate):
+    page = staff_page
+    log_in(page, staff_server)
+    rows = page.locator("table.languages tbody tr")
+    expect(rows).to_have_count(len(LOCALES))
+    expect(page.locator("#language-es td.voice")).to_have_text("fake/es")
+    assert int(page.locator("#language-es td.missing").inner_text()) > 0
+    assert run_axe(page) == []
+    small = [b for b in page.evaluate(TARGET_BOXES) if b["w"] < 44 or b["h"] < 44]
+    assert small == []
+
+    # Re-render: the bar is shown while the engine is held, then htmx's poll
+    # moves it to its end without reloading the page.
+    page.get_by_role("button", name="Render missing audio").click()
+    bar = page.locator("progress#render-bar")
+    expect(bar).to_be_visible()
+    expect(page.locator("#render-progress")).to_have_attribute("hx-trigger", "every 2s")
+    expect(page.get_by_role("link", name="Refresh")).to_be_visible()
+    page.evaluate("window.sameDocument = true")
+    page.wait_for_function("document.querySelector('#render-bar').max > 1")
+    assert page.evaluate("document.querySelector('#render-bar').value") < page.evaluate("document.querySelector('#render-bar').max")
+    gate.set()
+    expect(page.locator("#render-progress .done")).to_have_text("Finished: every missing clip was rendered.", timeout=120_000)
+    page.wait_for_function("() => { const b = document.querySelector('#render-bar'); return b.value === b.max; }")
+    assert page.evaluate("window.sameDocument") is True  # updated in place, not reloaded
+    expect(page.locator("#render-progress")).not_to_have_attribute("hx-trigger", "every 2s")  # polling stopped
+    expect(page.locator("#render-announce")).to_have_text("Audio rendering finished.")
+    page.reload()
+    expect(page.locator("#language-es td.missing")).to_have_text("0")
+    assert run_axe(page) == []
+
+    # The Arabic leaflet beside English.
+    page.locator("#language-ar").get_by_role("link", name="Trigger Point Injections").click()
+    expect(page).to_have_url(f"{staff_server}/staff/ar/{LEAFLET}/")
+    arabic = page.locator("td.patient")
+    english = page.locator("td.english")
+    expect(arabic.first).to_have_attribute("dir", "rtl")
+    assert arabic.count() == english.count() > 20
+    # Right to left: the Arabic column's text starts at its right edge.
+    assert page.evaluate("getComputedStyle(document.querySelector('td.patient')).direction") == "rtl"
+    expect(page.get_by_role("button", name="Print")).to_be_visible()
+    assert run_axe(page) == []
+    small = [b for b in page.evaluate(TARGET_BOXES) if b["w"] < 44 or b["h"] < 44]
+    assert small == []
+    # On paper: both columns, no buttons.
+    page.emulate_media(media="print")
+    expect(page.get_by_role("button", name="Print")).to_be_hidden()
+    expect(page.locator("td.patient").first).to_be_visible()
+    expect(page.locator("td.english").first).to_be_visible()
+    page.emulate_media(media="screen")
+
+    # Back to the kiosk: the staff session is over.
+    page.get_by_role("link", name="Back to the kiosk").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.locator(".language-grid li")).to_have_count(len(LOCALES))
+    page.goto(staff_server + "/staff/")
+    expect(page.get_by_label("Staff PIN")).to_be_visible()
+    expect(page.locator("table.languages")).to_have_count(0)
+    assert run_axe(page) == []
+    assert page.console_errors == []
+
+
+def test_staff_pages_work_without_javascript(browser, staff_server):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    try:
+        log_in(page, staff_server)
+        page.get_by_label("Language of the start screen").select_option("es")
+        page.get_by_role("button", name="Save settings").click()
+        expect(page.get_by_text("Settings saved.")).to_be_visible()
+        page.get_by_label("Language of the start screen").select_option("en")
+        page.get_by_role("button", name="Save settings").click()
+        expect(page.get_by_text("Settings saved.")).to_be_visible()
+    finally:
+        context.close()
+
+
+def test_an_abandoned_staff_screen_returns_to_the_pin_form_by_itself(staff_page, staff_server, monkeypatch):
+    """The server forgets the session after the idle limit; the screen must not keep showing it."""
+    from kiosk.staff import access
+
+    monkeypatch.setattr(access, "IDLE_LIMIT", 3)
+    log_in(staff_page, staff_server)
+    assert staff_page.locator("body").get_attribute("data-staff-idle") == "3"
+    # Nobody touches it: within a few seconds the PIN form is back, and the table gone.
+    expect(staff_page.get_by_label("Staff PIN")).to_be_visible(timeout=15_000)
+    expect(staff_page.locator("table.languages")).to_have_count(0)
