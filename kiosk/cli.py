@@ -6,6 +6,7 @@ import logging
 import os
 import signal
 import sys
+from pathlib import Path
 
 import click
 
@@ -114,6 +115,82 @@ def prerender(workers: int) -> None:
         raise click.ClickException(f"Some audio could not be rendered: {error}") from error
     finally:
         speech.close()
+
+
+@main.command(name="export")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--force", is_flag=True,
+              help="Write into DIRECTORY even if it is not empty (files of the same name are replaced).")
+@click.option("--workers", default=os.cpu_count() or 1, show_default="one per core", type=click.IntRange(1, 64),
+              help="Speech workers (processes) rendering missing clips at once.")
+def export_(directory: Path, force: bool, workers: int) -> None:
+    """Write the whole kiosk as static files for any web server or CDN.
+
+    Every page in every language, the printable leaflets, 404.html, every clip,
+    htmx and the fonts; serve DIRECTORY with deploy/nginx/kiosk-export.conf
+    (see docs/deploy.md, "Serving an export")."""
+    from . import create_app
+    from .export import ExportError, check_target, export
+    from .i18n import KNOWN_LOCALES
+
+    try:
+        check_target(directory, force)  # before the app starts its speech worker
+    except ExportError as error:
+        raise click.ClickException(str(error)) from error
+    app = create_app(command={"SPEECH_WORKERS": workers})
+    bars = _Bars()
+    click.echo("Finding every page and clip ...")
+    try:
+        report = export(app, directory, force=force, progress=bars)
+    except ExportError as error:
+        raise click.ClickException(f"The export is incomplete: {error}") from error
+    finally:
+        bars.close()
+        app.extensions["speech"].close()
+    files = report.files
+    click.echo(f"Wrote {directory}:")
+    click.echo(f"  {len(report.pages) - 1} pages in {len(KNOWN_LOCALES)} languages, with the printable "
+               "leaflets, and 404.html")
+    click.echo(f"  {report.clips} clips in audio/")
+    click.echo(f"  {len(report.assets)} assets (htmx, scripts, styles, fonts) in static/ and vendor/")
+    click.echo(f"  {len(files)} files, {report.size / 1e6:.1f} MB in all")
+    if report.speech == "off":
+        click.echo("Warning: speech is turned off (SPEECH_ENABLED), so the export has no audio; "
+                   "its pages say audio is not available.", err=True)
+    elif report.speech == "unavailable":
+        click.echo("Warning: the speech engine could not start, so the export has no audio; "
+                   "its pages say audio is not available.", err=True)
+    if report.clips_missing:
+        click.echo(f"Warning: {report.clips_missing} clips could not be rendered and are missing; "
+                   "the player apologises when it reaches one. Export again once speech works.", err=True)
+    for problem in report.problems:
+        click.echo(f"Warning: {problem}", err=True)
+    click.echo("Serve it with deploy/nginx/kiosk-export.conf, or copy it to any web server or CDN "
+               "(docs/deploy.md, \"Serving an export\").")
+
+
+class _Bars:
+    """One click progress bar per stage of a long job: progress(stage, done, total)."""
+
+    def __init__(self) -> None:
+        self.stage = None
+        self.bar = None
+        self.done = 0
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if stage != self.stage:
+            self.close()
+            self.stage, self.done = stage, 0
+            self.bar = click.progressbar(length=total, label=stage, show_pos=True)
+            self.bar.__enter__()
+        self.bar.length = max(total, done)  # a crawl finds more as it goes
+        self.bar.update(done - self.done)
+        self.done = done
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+        self.bar = self.stage = None
 
 
 @main.command(name="set-pin")

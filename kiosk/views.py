@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, g, make_response, render_template, request, url_for
+from flask import Blueprint, abort, current_app, g, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_htmx import HTMX
 
 from . import take_home
 from .content import Leaflet
 from .i18n import current_tag, localize, pull_locale, push_locale, request_locale
 
-htmx = HTMX()
 start = Blueprint("start", __name__)
 pages = Blueprint("pages", __name__, url_prefix="/<lang>")
 pages.url_value_preprocessor(pull_locale)
@@ -18,24 +16,15 @@ pages.url_defaults(push_locale)
 # The QR code and provenance helpers, for any leaflet page that shows them.
 pages.context_processor(take_home.template_context)
 
-# htmx swaps only <main id="main"> when moving between pages of a leaflet.
-FRAGMENT_TARGET = "main"
 
+def render_page(partial: str, title: str, **context) -> str:
+    """Render a whole page, whoever asks.
 
-def render_page(partial: str, title: str, **context):
-    """Render a full page, or just its main content for an htmx swap.
-
-    Only requests aimed at #main get the fragment. Boosted links and history
-    restores also carry HX-Request but expect a whole page, so branch on
-    HX-Target and tell caches so with Vary.
+    htmx links that swap only the main content take it from the whole page
+    (hx-select), so every page is the source of its own fragment and a
+    static copy of the kiosk (kiosk export) behaves as the kiosk does.
     """
-    template = "page.html"
-    if htmx.target == FRAGMENT_TARGET and not htmx.history_restore_request:
-        template = "fragment.html"
-    body = render_template(template, partial=f"partials/{partial}.html", title=title, **context)
-    response = make_response(body)
-    response.vary.update(("HX-Target", "HX-History-Restore-Request"))
-    return response
+    return render_template("page.html", partial=f"partials/{partial}.html", title=title, **context)
 
 
 def leaflets() -> dict[str, Leaflet]:
@@ -132,7 +121,6 @@ def printable(leaflet):
 
 
 def init_app(app) -> None:
-    htmx.init_app(app)
     app.context_processor(lambda: {"up_url": up_url()})
     app.register_blueprint(start)
     app.register_blueprint(pages)

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Set up everything the kiosk needs in this checkout. Safe to run again.
 #   scripts/setup.sh          the kiosk: Python venv, npm assets, compiled catalogs
-#   scripts/setup.sh --test   also the test tools: pytest extras and Debian's Chromium
+#   scripts/setup.sh --test   also the test tools: pytest extras, Debian's Chromium and nginx
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -44,5 +44,15 @@ if [ -n "$extras" ]; then
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq
     apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core >/dev/null
+  fi
+  step "Test web server: Debian's nginx (the export test starts its own; no service is used)"
+  if [ ! -x /usr/sbin/nginx ]; then
+    if [ "$(id -u)" -ne 0 ]; then
+      echo "nginx is missing: run 'sudo apt-get install nginx' once." >&2
+      exit 1
+    fi
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends nginx >/dev/null
   fi
 fi

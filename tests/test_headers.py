@@ -30,7 +30,7 @@ def test_every_answer_has_the_security_headers(client, url):
 
 
 @pytest.mark.parametrize("url", HTML)
-@pytest.mark.parametrize("hx", [{}, {"HX-Request": "true", "HX-Target": "main"}], ids=["page", "fragment"])
+@pytest.mark.parametrize("hx", [{}, {"HX-Request": "true", "HX-Target": "main"}], ids=["page", "htmx"])
 def test_html_is_never_stored(client, url, hx):
     response = client.get(url, headers=hx)
     assert response.mimetype == "text/html"

@@ -222,6 +222,11 @@ class Speech:
         with self._lock:
             return len(self._jobs)
 
+    def keys(self) -> list[str]:
+        """The keys of every registered clip (kiosk export copies their files)."""
+        with self._lock:
+            return list(self._jobs)
+
     def job(self, key: str) -> Job:
         """What the clip `key` says, in which voice (UnknownClip if no page registered it)."""
         return self._job(key)

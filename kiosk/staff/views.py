@@ -25,8 +25,7 @@ log = logging.getLogger(__name__)
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
-# htmx's request headers, without its context processor (the patient's views
-# have that).
+# htmx's request headers (no template needs its context processor).
 htmx = HTMX()
 # Per client (remote address), counted over a moving minute.
 PIN_ATTEMPTS = "5 per minute"

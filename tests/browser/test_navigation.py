@@ -26,7 +26,23 @@ def test_next_swaps_main_pushes_url_and_moves_focus(page, live_server):
     # The language menu now points at the new section.
     href = page.locator("#language-menu a[hreflang=en]").get_attribute("href")
     assert href == f"/en/{LEAFLET}/{SECTIONS[1]}"
+    # The new <main> replaced the old one, taken from the whole page: not nested in it.
+    assert page.locator("main").count() == 1 and page.locator("header").count() == 1
     assert page.console_errors == []
+
+
+def test_the_whole_leaflet_from_the_contents_updates_title_and_back(page, live_server):
+    page.goto(live_server + f"/es/{LEAFLET}/")
+    assert page.locator("#back-link").get_attribute("href") == "/es/"
+    page.evaluate("window.kioskMarker = 'still here'")
+    page.locator("a.listen-all").click()
+    page.wait_for_url(re.compile(f"/es/{LEAFLET}/{SECTIONS[0]}$"))
+    page.wait_for_function(f"document.title.startsWith({expected('es', 'What Are Trigger Points?')!r})")
+    assert page.evaluate("window.kioskMarker") == "still here"
+    # Back now goes up from the section (to the contents), as on the section's own page.
+    assert page.locator("#back-link").get_attribute("href") == f"/es/{LEAFLET}/"
+    href = page.locator("#language-menu a[hreflang=fr]").get_attribute("href")
+    assert href == f"/fr/{LEAFLET}/{SECTIONS[0]}"
 
 
 def test_every_page_works_with_javascript_off(browser, live_server):

@@ -1,0 +1,180 @@
+"""`kiosk export`: every page, clip and asset as static files, with nothing dangling."""
+
+import re
+import wave
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
+
+import pytest
+from bs4 import BeautifulSoup
+from click.testing import CliRunner
+
+from kiosk import ROOT, cli, create_app
+from kiosk.export import ExportError, check_target, export, page_file, print_urls
+from kiosk.headers import HEADERS
+from kiosk.read_aloud import page_urls
+from kiosk.speech import Speech, ThreadExecutor
+
+from helpers import LEAFLET, LOCALES, SECTIONS, expected
+from speech.fakes import FakeEngine, spoken_text
+
+PREFIXES = ("/static/", "/vendor/", "/audio/")
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory):
+    """The kiosk with a fake engine (voices for en, es and ar), exported once; yields (app, folder, report)."""
+    base = tmp_path_factory.mktemp("export")
+    app = create_app({"TESTING": True}, instance_path=str(base / "instance"))
+    speech = app.extensions["speech"] = Speech(base / "audio", executor=ThreadExecutor(FakeEngine))
+    report = export(app, base / "site")
+    yield app, base / "site", report
+    speech.close()
+
+
+def read(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+@pytest.mark.parametrize(
+    ("url", "file"),
+    [
+        ("/", "index.html"),
+        ("/es/", "es/index.html"),
+        (f"/es/{LEAFLET}/", f"es/{LEAFLET}/index.html"),
+        (f"/es/{LEAFLET}/{SECTIONS[0]}", f"es/{LEAFLET}/{SECTIONS[0]}.html"),
+        (f"/zh-Hans/{LEAFLET}/print", f"zh-Hans/{LEAFLET}/print.html"),
+    ],
+)
+def test_pages_are_written_where_try_files_finds_them(url, file):
+    assert page_file(url) == file
+
+
+@pytest.mark.parametrize("url", ["/../etc/passwd", "/static/../../x.css", "relative.css"])
+def test_nothing_is_written_outside_the_export(url):
+    with pytest.raises(ExportError):
+        page_file(url)
+
+
+@pytest.mark.parametrize("tag", LOCALES)
+def test_every_page_of_every_language_is_exported_as_the_kiosk_answers_it(exported, tag):
+    app, site, _ = exported
+    client = app.test_client()
+    urls = [u for u in page_urls(app) + print_urls(app) if u.startswith(f"/{tag}/")]
+    assert urls == [f"/{tag}/", f"/{tag}/{LEAFLET}/", *(f"/{tag}/{LEAFLET}/{s}" for s in SECTIONS),
+                    f"/{tag}/{LEAFLET}/print"]
+    for url in urls:
+        file = site / page_file(url)
+        assert file.is_file(), url
+        assert file.read_bytes() == client.get(url).get_data(), url
+        page = read(file)
+        assert page.html["lang"] == tag, url
+    section = read(site / page_file(f"/{tag}/{LEAFLET}/{SECTIONS[1]}"))
+    assert section.select_one("h1").get_text(strip=True) == expected(tag, "What is a Trigger Point Injection?")
+    contents = read(site / page_file(f"/{tag}/{LEAFLET}/"))
+    assert contents.select_one("h1").get_text(strip=True) == expected(tag, "Trigger Point Injections")
+
+
+def test_the_start_screen_and_the_404_page(exported):
+    _, site, _ = exported
+    start = read(site / "index.html")
+    assert start.html["lang"] == "en"
+    assert start.select_one("h1").get_text(strip=True) == "Choose your language"
+    missing = read(site / "404.html")
+    assert missing.html["lang"] == "en"
+    assert missing.select_one("h1").get_text(strip=True) == "Page not found"
+    assert missing.select_one("#main a.button.primary")["href"] == "/"
+
+
+def references(site: Path):
+    """(page, path) for every /static, /vendor and /audio reference in an exported page."""
+    for page in site.rglob("*.html"):
+        for tag in read(page).find_all(True):
+            for name, value in tag.attrs.items():
+                if name in ("href", "src") or name.startswith("data-"):
+                    for url in re.findall(r"/(?:static|vendor|audio)/[^\"'\s,\]}]+", value):
+                        yield page, urlsplit(url).path
+
+
+def test_every_reference_in_every_page_is_in_the_export(exported):
+    _, site, _ = exported
+    found = {path for _, path in references(site)}
+    assert {p.split("/")[1] for p in found} == {"static", "vendor", "audio"}
+    dangling = sorted({f"{page.relative_to(site)}: {path}" for page, path in references(site)
+                       if not (site / unquote(path).lstrip("/")).is_file()})
+    assert dangling == []
+
+
+def test_every_url_in_every_stylesheet_is_in_the_export(exported):
+    _, site, _ = exported
+    sheets = list(site.rglob("*.css"))
+    assert any("fontsource" in str(s) for s in sheets) and (site / "static" / "kiosk.css") in sheets
+    dangling, fonts = [], 0
+    for sheet in sheets:
+        own = "/" + sheet.relative_to(site).as_posix()
+        for ref in re.findall(r"url\(\s*['\"]?([^'\")]+)['\"]?\s*\)", sheet.read_text(encoding="utf-8")):
+            if ref.startswith("data:"):
+                continue
+            path = unquote(urlsplit(urljoin(own, ref)).path)
+            fonts += path.endswith((".woff2", ".woff"))
+            if not (site / path.lstrip("/")).is_file():
+                dangling.append(f"{own}: {ref}")
+    assert fonts > 100 and dangling == []
+
+
+def test_only_what_a_patient_may_see(exported):
+    app, site, report = exported
+    names = [p.relative_to(site).as_posix() for p in site.rglob("*")]
+    assert not [n for n in names if re.search(r"staff|healthz|settings\.json|staff_pin|instance", n)]
+    assert {n.split("/")[0] for n in names} == {
+        *LOCALES, "index.html", "404.html", "static", "vendor", "audio"}
+    # No staff script or stylesheet either: only what the pages reference.
+    assert not (site / "static" / "staff.js").exists()
+
+
+def test_every_clip_is_a_wav_saying_its_own_text(exported):
+    app, site, report = exported
+    speech = app.extensions["speech"]
+    clips = sorted((site / "audio").glob("*.wav"))
+    assert report.speech == "on" and report.clips_missing == 0 and report.problems == []
+    assert len(clips) == report.clips == len(speech.keys()) > 100
+    for clip in clips:
+        with wave.open(str(clip), "rb") as w:
+            assert w.getnframes() > 0
+        assert spoken_text(clip) == speech.job(clip.stem).text
+    # The Spanish section's first sentence, as the page names it.
+    section = read(site / page_file(f"/es/{LEAFLET}/{SECTIONS[0]}"))
+    first = section.select_one("#main h1 .sentence[data-clip]")
+    assert spoken_text(site / first["data-clip"].lstrip("/")) == first.get_text()
+
+
+def test_the_shipped_nginx_config_sends_the_kiosks_security_headers():
+    conf = (ROOT / "deploy" / "nginx" / "kiosk-export.conf").read_text()
+    sent = dict(re.findall(r'(?m)^\s*add_header ([\w-]+) "([^"]*)" always;', conf))
+    assert {name: sent.get(name) for name in HEADERS} == HEADERS
+
+
+def test_a_folder_with_something_in_it_is_refused_without_force(tmp_path):
+    (tmp_path / "keep.txt").write_text("the clinic's")
+    result = CliRunner().invoke(cli.main, ["export", str(tmp_path)])
+    assert result.exit_code == 1
+    assert f"{tmp_path} is not empty" in result.output and "--force" in result.output
+    assert [p.name for p in tmp_path.iterdir()] == ["keep.txt"]
+    check_target(tmp_path, force=True)  # with --force it goes ahead
+    with pytest.raises(ExportError, match="is a file"):
+        check_target(tmp_path / "keep.txt", force=True)
+
+
+def test_the_command_says_what_it_wrote_and_that_speech_is_off(monkeypatch, tmp_path):
+    monkeypatch.setenv("KIOSK_SPEECH_ENABLED", "false")
+    monkeypatch.setenv("KIOSK_INSTANCE_PATH", str(tmp_path / "instance"))
+    result = CliRunner().invoke(cli.main, ["export", str(tmp_path / "site")])
+    assert result.exit_code == 0, result.output
+    assert f"Wrote {tmp_path / 'site'}" in result.output
+    assert re.search(r"\d+ pages in 14 languages", result.output)
+    assert "0 clips" in result.output
+    assert "speech is turned off" in result.output and "no audio" in result.output
+    assert (tmp_path / "site" / "es" / "index.html").is_file()
+    # Without a voice the pages say so, rather than offering a player that cannot play.
+    section = read(tmp_path / "site" / page_file(f"/es/{LEAFLET}/{SECTIONS[0]}"))
+    assert section.select_one("#player") is None
