@@ -8,7 +8,9 @@ from pathlib import Path
 
 from flask import Flask
 
-from . import assets, errors, guide, headers, i18n, idle, limits, read_aloud, rendering, speech, staff, status, views
+from . import (
+    assets, errors, guide, headers, i18n, idle, limits, page_cache, read_aloud, rendering, speech, staff, status, views,
+)
 from .content import load_leaflets
 
 # templates/, static/, translations/ and leaflets/ sit at the repository root,
@@ -71,6 +73,7 @@ def create_app(
     read_aloud.init_app(app)
     rendering.init_app(app)
     views.init_app(app)
+    page_cache.init_app(app)  # after headers.init_app: see page_cache.init_app
     status.init_app(app)
     staff.init_app(app)
     errors.init_app(app)

@@ -1,0 +1,170 @@
+"""The benchmark suite: every figure of the speed-and-scale issue, each against a baseline measured
+in the same run, written to bench/RESULTS.md. It prints figures; it does not pass or fail.
+
+    scripts/bench.sh            (set-up included: wrk and Chromium from Debian)
+    .venv/bin/python bench/run.py [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import bench_storm  # noqa: E402
+import browser_figures  # noqa: E402
+from common import LEAFLET, ROOT, get, kiosk_serve, prerendered_instance  # noqa: E402
+
+RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
+SECTION = f"/en/{LEAFLET}/what-to-expect"
+WRK_LATENCY = re.compile(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s)\s*$", re.MULTILINE)
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory = ""
+    try:
+        kib = int(Path("/proc/meminfo").read_text().split()[1])
+        memory = f", {kib / 2**20:.0f} GiB"
+    except (OSError, ValueError, IndexError):
+        pass
+    chromium = subprocess.run(["/usr/bin/chromium", "--version"], capture_output=True, text=True).stdout.strip()
+    return (f"{os.cpu_count()} cores ({cpu}){memory}; {platform.system()} {platform.release()}; "
+            f"Python {platform.python_version()}; {chromium or 'Chromium not found'}")
+
+
+def wrk(url: str, seconds: int, connections: int = 50) -> dict:
+    out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency",
+                          "-H", "Host: localhost", "-H", "Accept-Encoding: gzip", url],
+                         capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    latency = {}
+    for pct, value, unit in WRK_LATENCY.findall(out):
+        latency[pct] = float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+    return {"rps": rps, "p50": latency.get("50"), "p99": latency.get("99")}
+
+
+def throughput(port: int, seconds: int) -> dict:
+    """A section page against a static file of the same size, from the same server."""
+    status, _, _, body = get(port, SECTION)
+    assert status == 200
+    baseline = ROOT / "static" / f"bench-baseline-{os.getpid()}.html"
+    baseline.write_bytes(body)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        wrk(base + SECTION, 2)  # warm up
+        page = wrk(base + SECTION, seconds)
+        static = wrk(f"{base}/static/{baseline.name}", seconds)
+    finally:
+        baseline.unlink()
+    return {"size": len(body), "page": page, "static": static}
+
+
+def prerender_scaling(workers: int) -> dict:
+    """Wall time of `kiosk prerender` from an empty cache with 1 worker and with `workers`."""
+    times = {}
+    for n in sorted({1, workers}):
+        with tempfile.TemporaryDirectory(prefix="bench-prerender-") as instance:
+            start = time.perf_counter()
+            subprocess.run([sys.executable, "-c", "from kiosk.cli import main; main()", "prerender", "--workers", str(n)],
+                           cwd=ROOT, env={**os.environ, "KIOSK_INSTANCE_PATH": instance}, check=True,
+                           stdout=subprocess.DEVNULL)
+            times[n] = time.perf_counter() - start
+    return times
+
+
+def ratio(a: float, b: float) -> str:
+    return f"{a / b:.2f}×" if b else "n/a"
+
+
+def report(figures: dict) -> str:
+    tap, turn = figures["browser"]["tap"], figures["browser"]["turn"]
+    thr = figures["throughput"]
+    pre = figures["prerender"]
+    storm = figures["storm"]
+    cores = max(pre)
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Written by `bench/run.py` on {figures['when']}. Machine: {figures['machine']}.",
+        "Every ratio is against a baseline measured in the same run, on the same machine; a shared",
+        "machine is noisy, so compare ratios, not absolute times, across runs.",
+        "",
+        "| figure | kiosk | baseline (same run) | ratio | target |",
+        "|---|---|---|---|---|",
+        f"| tap Play → `playing` (median of {tap['repeats']}) | {tap['kiosk_ms']:.1f} ms | bare preloaded `<audio>`, same clip: "
+        f"{tap['bare_ms']:.1f} ms | {ratio(tap['kiosk_ms'], tap['bare_ms'])} | ≤ 1.5× or within 5 ms |",
+        f"| page turn: Next → new heading focused (median of {turn['repeats']}) | {turn['turn_ms']:.1f} ms | full load of the same "
+        f"URL: {turn['load_ms']:.1f} ms | {ratio(turn['turn_ms'], turn['load_ms'])} | ≤ 0.25× |",
+        f"| section page, 50 connections (wrk, gzip accepted) | {thr['page']['rps']:.0f} req/s, p50 {thr['page']['p50']:.1f} ms, "
+        f"p99 {thr['page']['p99']:.1f} ms | static file of the same size ({thr['size']:,} B): {thr['static']['rps']:.0f} req/s, "
+        f"p99 {thr['static']['p99']:.1f} ms | {ratio(thr['page']['rps'], thr['static']['rps'])} req/s, "
+        f"{ratio(thr['page']['p99'], thr['static']['p99'])} p99 | ≥ 0.8× req/s, p99 ≤ 1.5× |",
+    ]
+    for visit in figures["browser"]["first_visit"]:
+        lines.append(
+            f"| first visit to `{visit['path']}` | {visit['total'] / 1024:.0f} KB on the wire ({visit['requests']} requests: "
+            f"stylesheets {visit['stylesheets'] / 1024:.0f} KB, fonts {visit['fonts'] / 1024:.0f} KB, preloaded clip "
+            f"{visit['audio'] / 1024:.0f} KB) | — | — | Latin ≤ 150 KB, Chinese ≤ 400 KB |")
+    lines += [
+        f"| `kiosk prerender`, empty cache | {cores} workers: {pre[cores]:.1f} s | 1 worker: {pre[1]:.1f} s | "
+        f"{ratio(pre[cores], pre[1])} | ≤ 0.6× on 2 cores |",
+        f"| page p50 while {storm['clients']} clip requests wait behind a paused speech worker | {storm['paused']['p50']:.1f} ms | "
+        f"idle: {storm['idle']['p50']:.1f} ms | {ratio(storm['paused']['p50'], storm['idle']['p50'])} | idle speed |",
+        f"| page p50 during a polite storm ({storm['clients']} clients honouring Retry-After) | {storm['polite']['p50']:.1f} ms | "
+        f"idle: {storm['idle']['p50']:.1f} ms | {ratio(storm['polite']['p50'], storm['idle']['p50'])} | idle speed |",
+        f"| page p50 during a rude storm ({storm['clients']} clients re-asking at once) | {storm['rude']['p50']:.1f} ms | "
+        f"idle: {storm['idle']['p50']:.1f} ms | {ratio(storm['rude']['p50'], storm['idle']['p50'])} | (CPU-bound: both cores answer the storm) |",
+        "",
+        "Synthesis against libespeak-ng called directly is not measured yet (see the issue).",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer repeats and shorter load runs")
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is missing: run scripts/bench.sh, or apt-get install wrk")
+    repeats, seconds = (5, 5) if args.quick else (15, 10)
+    figures = {"when": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), "machine": machine()}
+
+    print("== prerender: 1 worker against one per core")
+    figures["prerender"] = prerender_scaling(os.cpu_count() or 1)
+    print(figures["prerender"])
+    with tempfile.TemporaryDirectory(prefix="bench-instance-") as instance:
+        prerendered_instance(instance)
+        with kiosk_serve(instance=instance) as (port, _, _server):
+            print("== throughput (wrk)")
+            figures["throughput"] = throughput(port, seconds)
+            print(figures["throughput"])
+            print("== browser figures (Chromium)")
+            figures["browser"] = browser_figures.run(f"http://127.0.0.1:{port}", repeats)
+            print(figures["browser"])
+    print("== storm")
+    figures["storm"] = bench_storm.run(50, 50 if args.quick else 200)
+    RESULTS.write_text(report(figures))
+    print(f"\nWrote {RESULTS}")
+
+
+if __name__ == "__main__":
+    main()
