@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, send_from_directory
+from flask import Blueprint, abort, current_app
+
+from .compressed import send_asset
 
 vendor = Blueprint("vendor", __name__, url_prefix="/vendor")
 
@@ -50,7 +52,7 @@ def asset(filename: str):
     # Joined (with werkzeug's safe_join, in send_from_directory) inside the
     # package's own folder, not node_modules: "htmx.org/../axe-core/axe.min.js"
     # stays inside node_modules but is no allowed package.
-    return send_from_directory(node_modules() / package, filename.removeprefix(package + "/"), max_age=86400)
+    return send_asset(node_modules() / package, filename.removeprefix(package + "/"), max_age=86400)
 
 
 def check_installed(app) -> None:
@@ -70,6 +72,10 @@ def check_installed(app) -> None:
 def init_app(app) -> None:
     check_installed(app)
     app.register_blueprint(vendor)
+    # The kiosk's own /static files, gzipped as the vendor files are.
+    app.view_functions["static"] = lambda filename: send_asset(
+        app.static_folder, filename, max_age=app.get_send_file_max_age(filename)
+    )
 
     @app.context_processor
     def asset_urls():
