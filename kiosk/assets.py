@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app
+from flask import Blueprint, abort, current_app, url_for
 
 from .compressed import send_asset
 
@@ -37,6 +37,30 @@ PACKAGES = ("htmx.org", *FONT_PACKAGES)
 SUFFIXES = {".js", ".css", ".woff2", ".woff"}
 HTMX_SCRIPT = "htmx.org/dist/htmx.min.js"
 FONT_STYLESHEETS = tuple(f"{package}/{weight}.css" for package in FONT_PACKAGES for weight in (400, 700))
+# The faces a page in each language draws with, besides Atkinson Hyperlegible, which every
+# page needs for its English (the fallback notice, "· Language", an untranslated paragraph).
+# Languages not listed are written in Latin script. Keep in step with static/kiosk.css.
+SCRIPT_FACES = {
+    "ru": ("@fontsource/noto-sans",),
+    "vi": ("@fontsource/noto-sans",),
+    "zh-Hans": ("@fontsource/noto-sans-sc",),
+    "ko": ("@fontsource/noto-sans-kr",),
+    "hi": ("@fontsource/noto-sans-devanagari",),
+    "ar": ("@fontsource/noto-sans-arabic",),
+    # Nastaliq lacks some symbols (the pager's arrows): the Arabic face draws those.
+    "ur": ("@fontsource/noto-nastaliq-urdu", "@fontsource/noto-sans-arabic"),
+}
+
+
+def font_stylesheets_for(tag: str) -> tuple[str, ...]:
+    """The font stylesheets of a page in `tag`: Latin, and its own script's faces.
+
+    Each stylesheet is a list of @font-face rules (the Chinese one is over 100 KB), so a
+    page links only those it can draw with. The language menu, which names every language
+    in its own script, loads the rest when it is opened (static/kiosk.js).
+    """
+    packages = ("@fontsource/atkinson-hyperlegible", *SCRIPT_FACES.get(tag, ()))
+    return tuple(sheet for sheet in FONT_STYLESHEETS if sheet.rsplit("/", 1)[0] in packages)
 
 
 def node_modules() -> Path:
@@ -79,4 +103,9 @@ def init_app(app) -> None:
 
     @app.context_processor
     def asset_urls():
-        return {"htmx_script": HTMX_SCRIPT, "font_stylesheets": FONT_STYLESHEETS}
+        return {
+            "htmx_script": HTMX_SCRIPT,
+            "font_stylesheets": FONT_STYLESHEETS,
+            "font_stylesheets_for": font_stylesheets_for,
+            "every_font_url": lambda: [url_for("vendor.asset", filename=sheet) for sheet in FONT_STYLESHEETS],
+        }

@@ -74,3 +74,22 @@ function forgetTheAddress() {
 forgetTheAddress();
 document.addEventListener("htmx:replacedInHistory", forgetTheAddress);
 document.addEventListener("htmx:pushedIntoHistory", forgetTheAddress);
+
+// The language menu names every language in its own script, but a page links
+// only its own script's font stylesheets (the Chinese one alone is over 100 KB).
+// Opening the menu links the rest; a face is then fetched only for the names
+// drawn with it. `toggle` does not bubble: listen while it is captured.
+document.addEventListener("toggle", (event) => {
+  const menu = event.target;
+  if (menu.id !== "language-menu" || !menu.open) return;
+  let urls = [];
+  try { urls = JSON.parse(menu.dataset.fonts || "[]"); } catch { return; }
+  const linked = new Set([...document.querySelectorAll('link[rel="stylesheet"]')].map((link) => link.getAttribute("href")));
+  for (const url of urls) {
+    if (linked.has(url)) continue;
+    const link = document.createElement("link");
+    link.rel = "stylesheet";
+    link.href = url;
+    document.head.append(link);
+  }
+}, true);

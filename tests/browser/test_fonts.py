@@ -68,3 +68,31 @@ def test_english_inside_another_script_gets_the_latin_face(page, live_server, ta
     page.evaluate("document.fonts.ready.then(() => true)")
     used = fonts_used_for(page, "#language-menu summary span[lang=en]")
     assert list(used) == ["Atkinson Hyperlegible"], used
+
+
+@pytest.mark.parametrize(("tag", "packages"), [
+    ("en", {"atkinson-hyperlegible"}),
+    ("es", {"atkinson-hyperlegible"}),
+    ("zh-Hans", {"atkinson-hyperlegible", "noto-sans-sc"}),
+    ("ur", {"atkinson-hyperlegible", "noto-nastaliq-urdu", "noto-sans-arabic"}),
+])
+def test_a_page_links_only_the_font_stylesheets_of_its_scripts(page, live_server, tag, packages):
+    sheets = []
+    page.on("request", lambda r: r.url.endswith(".css") and "/@fontsource/" in r.url and sheets.append(r.url))
+    page.goto(live_server + f"/{tag}/{LEAFLET}/{SECTIONS[0]}")
+    page.wait_for_load_state("networkidle")
+    assert {url.split("/@fontsource/")[1].split("/")[0] for url in sheets} == packages
+
+
+def test_the_language_menu_draws_every_name_in_its_own_face(page, live_server):
+    """A page links only its own script's faces; opening the menu brings the others."""
+    page.goto(live_server + f"/es/{LEAFLET}/{SECTIONS[0]}")
+    page.locator("#language-menu summary").click()
+    page.wait_for_function("document.querySelectorAll('link[rel=stylesheet][href*=\"@fontsource\"]').length === 14")
+    page.evaluate("document.fonts.ready.then(() => true)")
+    for tag, face in (("zh-Hans", "Noto Sans SC"), ("ar", "Noto Sans Arabic"), ("hi", "Noto Sans Devanagari")):
+        page.wait_for_function(
+            "face => [...document.fonts].some(f => f.family.replace(/\"/g, '') === face && f.status === 'loaded')", arg=face)
+        used = fonts_used_for(page, f'#language-menu .language-list [lang="{tag}"] .native')
+        main_font = max(used, key=used.get)
+        assert main_font.startswith(face), (tag, used)
