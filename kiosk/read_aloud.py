@@ -19,7 +19,7 @@ from werkzeug.exceptions import default_exceptions
 
 from .errors import MESSAGES, N_, handle_http_error
 from .guide import phrase
-from .i18n import KNOWN_LOCALES, Text, current_tag, localize
+from .i18n import KNOWN_LOCALES, Text, current_tag
 from .speech.sentences import split_sentences
 
 # Five speeds from 0.6x to 1.5x; the browser keeps the voice's pitch

@@ -23,7 +23,7 @@ from kiosk.read_aloud import ensure_registered
 from kiosk.speech import wav
 
 from speech.conftest import wait_until
-from speech.fakes import spoken_text
+
 from .conftest import read_only, tmpfs
 
 SECTION = "/en/trigger-point-injections/what-to-expect"
