@@ -2,6 +2,7 @@
 # Set up everything the kiosk needs in this checkout. Safe to run again.
 #   scripts/setup.sh          the kiosk: Python venv, npm assets, compiled catalogs
 #   scripts/setup.sh --test   also the test tools: pytest extras, Debian's Chromium and nginx
+#   scripts/setup.sh --bench  the test tools and Debian's wrk, for the benchmarks
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,7 +22,7 @@ if [ -z "$python" ]; then
 fi
 
 extras=""
-if [ "${1:-}" = "--test" ]; then extras="[test]"; fi
+case "${1:-}" in --test | --bench) extras="[test]" ;; esac
 
 step "Python packages (.venv)"
 [ -x .venv/bin/python ] || "$python" -m venv .venv
@@ -34,25 +35,26 @@ npm ci --no-audit --no-fund --loglevel=error
 step "Translations: compiling the catalogs"
 .venv/bin/kiosk catalog compile
 
+# Install Debian's PACKAGES when PROGRAM is missing (as root; else say what to run).
+debian_package() {
+  local program=$1; shift
+  [ -x "$program" ] && return
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "$program is missing: run 'sudo apt-get install $*' once." >&2
+    exit 1
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
 if [ -n "$extras" ]; then
   step "Test browser: Debian's Chromium (Playwright drives it; it downloads no browser)"
-  if [ ! -x /usr/bin/chromium ]; then
-    if [ "$(id -u)" -ne 0 ]; then
-      echo "Chromium is missing: run 'sudo apt-get install chromium fonts-dejavu-core' once." >&2
-      exit 1
-    fi
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq
-    apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core >/dev/null
-  fi
+  debian_package /usr/bin/chromium chromium fonts-dejavu-core
   step "Test web server: Debian's nginx (the export test starts its own; no service is used)"
-  if [ ! -x /usr/sbin/nginx ]; then
-    if [ "$(id -u)" -ne 0 ]; then
-      echo "nginx is missing: run 'sudo apt-get install nginx' once." >&2
-      exit 1
-    fi
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq
-    apt-get install -y -qq --no-install-recommends nginx >/dev/null
-  fi
+  debian_package /usr/sbin/nginx nginx
+fi
+if [ "${1:-}" = "--bench" ]; then
+  step "Load generator: Debian's wrk (for bench/run.py)"
+  debian_package /usr/bin/wrk wrk
 fi

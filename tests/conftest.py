@@ -1,8 +1,9 @@
 """Shared fixtures: the app, a test client and a CLI runner (as in flaskr)."""
 
 import pytest
+from click.testing import CliRunner
 
-from kiosk import create_app
+from kiosk import cli, create_app
 
 
 @pytest.fixture
@@ -34,3 +35,16 @@ def compiled_catalogs():
     from kiosk import catalogs
 
     catalogs.run(catalogs.compile_args())
+
+
+@pytest.fixture(scope="session")
+def serve_settings():
+    """The keyword arguments `kiosk serve` gives waitress (threads included), for tests that
+    run the kiosk behind waitress exactly as it is served."""
+    served = {}
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("KIOSK_SPEECH_ENABLED", "false")
+        patch.setattr("waitress.serve", lambda app, **kw: served.update(kw))
+        result = CliRunner().invoke(cli.main, ["serve"])
+    assert result.exit_code == 0, result.output
+    return {k: v for k, v in served.items() if k not in ("host", "port")}

@@ -13,10 +13,9 @@ import time
 from contextlib import ExitStack
 
 import pytest
-from click.testing import CliRunner
 from waitress.server import create_server
 
-from kiosk import ROOT, cli, create_app
+from kiosk import ROOT, create_app
 from kiosk.speech import Speech, ThreadExecutor
 
 from helpers import LEAFLET, SECTIONS
@@ -362,18 +361,6 @@ def test_range_on_other_files_is_never_a_5xx(client, url, value):
 
 
 # Raw requests to waitress, with the settings `kiosk serve` passes.
-
-
-@pytest.fixture(scope="module")
-def serve_settings():
-    """The keyword arguments `kiosk serve` gives waitress."""
-    served = {}
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("KIOSK_SPEECH_ENABLED", "false")
-        patch.setattr("waitress.serve", lambda app, **kw: served.update(kw))
-        result = CliRunner().invoke(cli.main, ["serve", "--port", "8123"])
-    assert result.exit_code == 0, result.output
-    return {k: v for k, v in served.items() if k not in ("host", "port")}
 
 
 @pytest.fixture(scope="module")

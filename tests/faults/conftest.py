@@ -11,24 +11,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from waitress.server import create_server
 
-from kiosk import cli, create_app
+from kiosk import create_app
 
 ENGINE = "faults.engine:FaultEngine"
-
-
-@pytest.fixture(scope="session")
-def serve_settings():
-    """The keyword arguments `kiosk serve` gives waitress (threads included)."""
-    served = {}
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("KIOSK_SPEECH_ENABLED", "false")
-        patch.setattr("waitress.serve", lambda app, **kw: served.update(kw))
-        result = CliRunner().invoke(cli.main, ["serve"])
-    assert result.exit_code == 0, result.output
-    return {k: v for k, v in served.items() if k not in ("host", "port")}
 
 
 @contextmanager
