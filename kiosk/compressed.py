@@ -45,16 +45,25 @@ def send_asset(directory: str | os.PathLike, filename: str, max_age: int | None)
         with _lock:
             _kept[key] = kept
     body, etag = kept
-    if request.if_none_match.contains(etag):
-        response = Response(status=304)
-    else:
-        response = Response(body, mimetype=mimetype)
-        response.headers["Content-Encoding"] = "gzip"
-    response.set_etag(etag)
-    response.vary.add("Accept-Encoding")
+    response = encoded(etag, mimetype, body)
     if max_age is None:
         response.cache_control.no_cache = True  # as send_file does: revalidate with the ETag
     else:
         response.cache_control.public = True
         response.cache_control.max_age = max_age
+    return response
+
+
+def encoded(etag: str, mimetype: str, gzipped: bytes, plain: bytes | None = None) -> Response:
+    """An answer kept in memory: 304 for a matching If-None-Match, else the gzip form to a
+    browser that accepts it (or when there is no plain form), else the plain one."""
+    if request.if_none_match.contains(etag):
+        response = Response(status=304)
+    elif plain is None or "gzip" in request.accept_encodings:
+        response = Response(gzipped, mimetype=mimetype)
+        response.headers["Content-Encoding"] = "gzip"
+    else:
+        response = Response(plain, mimetype=mimetype)
+    response.set_etag(etag)
+    response.vary.add("Accept-Encoding")
     return response

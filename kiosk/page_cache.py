@@ -17,6 +17,8 @@ from dataclasses import dataclass
 
 from flask import Flask, Response, current_app, request
 
+from .compressed import encoded
+
 # The patient's pages: their content depends only on the URL and the settings.
 CACHEABLE = frozenset({
     "start.choose_language", "pages.leaflet_list", "pages.overview", "pages.section", "pages.printable",
@@ -60,16 +62,7 @@ def _key() -> tuple | None:
 
 def _answer(page: Page) -> Response:
     """The kept page, as 304, gzip or plain as the request allows."""
-    if request.if_none_match.contains(page.etag):
-        response = Response(status=304)
-    elif "gzip" in request.accept_encodings:
-        response = Response(page.gzipped, mimetype=page.mimetype)
-        response.headers["Content-Encoding"] = "gzip"
-    else:
-        response = Response(page.body, mimetype=page.mimetype)
-    response.set_etag(page.etag)
-    response.vary.add("Accept-Encoding")
-    return response
+    return encoded(page.etag, page.mimetype, page.gzipped, page.body)
 
 
 def from_cache():
