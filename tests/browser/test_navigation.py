@@ -1,6 +1,7 @@
 """Moving through a leaflet in a real browser: htmx swaps, focus, Back, no JS."""
 
 import re
+from urllib.parse import urlsplit
 
 from helpers import LEAFLET, SECTIONS, expected
 
@@ -89,3 +90,61 @@ def test_a_stale_link_shows_the_error_page_not_nothing(page, live_server):
     page.wait_for_load_state()
     assert page.locator("main h1").inner_text() == expected("es", "Page not found")
     assert page.evaluate("document.documentElement.lang") == "es"
+
+
+def requests_for(page, path):
+    asked = []
+    page.on("request", lambda request: urlsplit(request.url).path == path and asked.append(request.resource_type))
+    return asked
+
+
+def test_a_section_read_a_moment_turns_from_memory(page, live_server):
+    following = f"/es/{LEAFLET}/{SECTIONS[1]}"
+    asked = requests_for(page, following)
+    page.goto(live_server + f"/es/{LEAFLET}/{SECTIONS[0]}")
+    # While the patient reads, the next section is fetched once, by script.
+    page.wait_for_load_state("networkidle")
+    assert asked == ["fetch"]
+    entries = page.evaluate("history.length")
+    page.get_by_role("link", name=re.compile(expected("es", "Next"))).click()
+    page.wait_for_url(re.compile(SECTIONS[1] + "$"))
+    page.wait_for_function("document.activeElement && document.activeElement.id === 'page-heading'")
+    # The tap asked the server nothing: the page came from memory, whole and right.
+    assert asked == ["fetch"]
+    assert heading(page) == expected("es", "What is a Trigger Point Injection?")
+    assert page.title().startswith(expected("es", "What is a Trigger Point Injection?"))
+    assert page.locator("#language-menu a[hreflang=fr]").get_attribute("href") == f"/fr/{LEAFLET}/{SECTIONS[1]}"
+    assert page.locator("main").count() == 1 and page.locator("header").count() == 1
+    # The step replaced the history entry, as htmx's own turns do.
+    assert page.evaluate("history.length") == entries
+    # And the new section's neighbours are fetched in their turn: Previous is instant too.
+    page.wait_for_load_state("networkidle")
+    back_to = requests_for(page, f"/es/{LEAFLET}/{SECTIONS[0]}")
+    page.wait_for_function(f"performance.getEntriesByName(location.origin + '/es/{LEAFLET}/{SECTIONS[0]}').length > 1")
+    page.get_by_role("link", name=re.compile(expected("es", "Previous"))).click()
+    page.wait_for_url(re.compile(SECTIONS[0] + "$"))
+    assert heading(page) == expected("es", "What Are Trigger Points?")
+    assert back_to == []
+    assert page.console_errors == []
+
+
+def test_a_turn_whose_fetch_failed_asks_the_server(page, live_server):
+    following = f"/es/{LEAFLET}/{SECTIONS[1]}"
+    failed = []
+
+    def fail_the_first(route):
+        if not failed:
+            failed.append(route.request.url)
+            route.abort()
+        else:
+            route.continue_()
+
+    page.route(live_server + following, fail_the_first)
+    asked = requests_for(page, following)
+    page.goto(live_server + f"/es/{LEAFLET}/{SECTIONS[0]}")
+    page.wait_for_load_state("networkidle")
+    assert failed and asked == ["fetch"]
+    page.get_by_role("link", name=re.compile(expected("es", "Next"))).click()
+    page.wait_for_url(re.compile(SECTIONS[1] + "$"))
+    assert heading(page) == expected("es", "What is a Trigger Point Injection?")
+    assert asked == ["fetch", "xhr"]
