@@ -42,11 +42,16 @@
     if (html === undefined) return;
     event.preventDefault();
     ready.clear();
-    htmx.swap(link.getAttribute("hx-target"), html,
-      { swapStyle: link.getAttribute("hx-swap"), swapDelay: 0, settleDelay: 0 },
-      { select: link.getAttribute("hx-select"), selectOOB: link.getAttribute("hx-select-oob"), contextElement: link });
-    // As hx-replace-url does: the step replaces the history entry.
-    history.replaceState({ htmx: true }, "", url);
+    // Swapped once the code that clicked has finished, as after htmx's own
+    // request: the player clicks Next from inside a clip's end, and a new
+    // section started in the middle of that would be stopped by its end.
+    queueMicrotask(() => {
+      htmx.swap(link.getAttribute("hx-target"), html,
+        { swapStyle: link.getAttribute("hx-swap"), swapDelay: 0, settleDelay: 0 },
+        { select: link.getAttribute("hx-select"), selectOOB: link.getAttribute("hx-select-oob"), contextElement: link });
+      // As hx-replace-url does: the step replaces the history entry.
+      history.replaceState({ htmx: true }, "", url);
+    });
   });
 
   document.addEventListener("htmx:afterSettle", (event) => {

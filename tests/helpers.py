@@ -40,7 +40,7 @@ def expected(tag: str, msgid: str) -> str:
 
 def job_for(app, clip_url: str):
     """What the clip at `clip_url` says, in which voice (UnknownClip if no page registered it)."""
-    return app.extensions["speech"].job(clip_url.rsplit("/", 1)[1].removesuffix(".wav"))
+    return app.extensions["speech"].job(clip_url.rsplit("/", 1)[1].removesuffix(".ogg"))
 
 
 def catalog_with_fuzzy(tmp_path: Path, tag: str, msgid: str) -> Path:

@@ -61,7 +61,7 @@ def app(app, tmp_path):
     (tmp_path / "config.py").write_text("SECRET = 'INSTANCE-SECRET-7f3a'\n")
     speech = Speech(tmp_path / "audio", executor=ThreadExecutor(FakeEngine))
     app.extensions["speech"] = speech
-    app.config["CLIP_URL"] = f"/audio/{speech.register(TEXT, 'en')}.wav"
+    app.config["CLIP_URL"] = f"/audio/{speech.register(TEXT, 'en')}.ogg"
     yield app
     speech.close()
 
@@ -154,9 +154,9 @@ TRAVERSALS = [
     "/vendor/htmx.org/../../package-lock.json",
     # /audio and the pages.
     "/audio/../pyproject.toml",
-    "/audio/..%2f..%2fpyproject.toml.wav",
-    "/audio/%2e%2e.wav",
-    "/audio/..%00.wav",
+    "/audio/..%2f..%2fpyproject.toml.ogg",
+    "/audio/%2e%2e.ogg",
+    "/audio/..%00.ogg",
     "/en/../../pyproject.toml",
     "/en/%2e%2e/%2e%2e/etc/passwd",
     f"/en/{LEAFLET}/..%2f..%2f..%2fpyproject.toml",
@@ -187,7 +187,7 @@ def test_nothing_is_served_from_outside_the_allowed_folders(client, app, url):
 @pytest.mark.parametrize("payload", XSS)
 @pytest.mark.parametrize("where", [
     "/{p}", "/en/{p}", "/en/{p}/", f"/ar/{LEAFLET}/{{p}}", "/static/{p}", "/vendor/htmx.org/{p}.js",
-    "/audio/{p}.wav", "/?q={p}", f"/es/{LEAFLET}/{SECTION}?{{p}}={{p}}",
+    "/audio/{p}.ogg", "/?q={p}", f"/es/{LEAFLET}/{SECTION}?{{p}}={{p}}",
 ])
 def test_nothing_sent_in_the_address_comes_back_unescaped(client, payload, where):
     response = get(client, where.replace("{p}", payload))

@@ -1,4 +1,4 @@
-"""Spoken leaflets: eSpeak NG (through pyttsx3) in a worker process, clips cached as WAV files."""
+"""Spoken leaflets: eSpeak NG (through pyttsx3) in a worker process, clips cached as Ogg Vorbis files."""
 
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 
 Two traps this module exists for:
 - A clip file can be there and still be wrong (a power cut mid-write, a full
-  disk, a hand-copied cache). Every file is checked with wav.check before it is
+  disk, a hand-copied cache). Every file is checked with ogg.check before it is
   served or counted, and a bad one is deleted so that it is rendered again.
 - A read-only or full cache folder does not fail fast by itself: the engine
   writes into it from another process and the failure only shows as a hung or
@@ -22,7 +22,7 @@ import time
 import uuid
 from pathlib import Path
 
-from . import wav
+from . import ogg, wav
 from .engine import Job
 
 log = logging.getLogger(__name__)
@@ -56,7 +56,7 @@ class ClipCache:
     def find(self, key: str, job: Job) -> Path | None:
         """The valid cached file for `key`, or None (a bad file found on the way is deleted)."""
         for folder in self._folders():
-            path = folder / f"{key}.wav"
+            path = folder / f"{key}{ogg.SUFFIX}"
             try:
                 stat = path.stat()
             except OSError:
@@ -66,7 +66,7 @@ class ClipCache:
                 if self._valid.get(key) == stamp:
                     return path
             try:
-                wav.check(path, job.text, job.rate)
+                ogg.check(path, job.text, job.rate)
             except wav.InvalidAudio as exc:
                 self._discard(path, exc)
                 continue

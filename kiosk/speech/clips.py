@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Callable, TypeVar
 
 from . import voices as voice_table
-from . import wav
+from . import ogg, wav
 from .cache import CacheUnwritable, ClipCache
 from .engine import EngineClosed, EngineError, EngineInfo, Job, Words
 from .pool import WorkerPool
@@ -70,11 +70,12 @@ class Rendered:
 
 
 def render(executor, job: Job, dest: Path, *, attempts: int = 2, cache: ClipCache | None = None) -> Rendered:
-    """Synthesize `job` to a temporary file, check it, then rename it to `dest`; retry on failure."""
+    """Synthesize `job` to a temporary WAV, check it, encode it (ogg.py), then rename that to `dest`;
+    retry on failure."""
     cache = cache or ClipCache(dest.parent)
     error: Exception | None = None
     for attempt in range(1, attempts + 1):
-        tmp = cache.temporary(dest)
+        tmp, encoded = cache.temporary(dest), cache.temporary(dest)
         try:
             words = executor.run(job, str(tmp))
             try:
@@ -82,7 +83,9 @@ def render(executor, job: Job, dest: Path, *, attempts: int = 2, cache: ClipCach
             except wav.InvalidAudio:
                 executor.discard()  # an engine that wrote bad audio is not trusted with the next job
                 raise
-            wav.commit(tmp, dest)
+            ogg.encode(tmp, encoded)
+            ogg.check(encoded, job.text, job.rate)
+            wav.commit(encoded, dest)
             return Rendered(dest, info.frames, words)
         except (EngineError, wav.InvalidAudio, OSError) as exc:
             error = exc
@@ -91,6 +94,7 @@ def render(executor, job: Job, dest: Path, *, attempts: int = 2, cache: ClipCach
                 break  # the server is stopping: no second attempt
         finally:
             cache.done_with(tmp)
+            cache.done_with(encoded)
     raise SpeechUnavailable(f"could not render {dest.name}: {error}") from error
 
 
@@ -232,7 +236,7 @@ class Speech:
         return self._job(key)
 
     def clip_path(self, key: str) -> Path:
-        """The valid WAV file for `key`, synthesized now (once, however many ask) if not cached yet.
+        """The valid clip file for `key`, synthesized now (once, however many ask) if not cached yet.
 
         At most `queue` callers wait for synthesis at once; any more get SpeechBusy at once.
         """
@@ -359,7 +363,7 @@ class Speech:
         except CacheUnwritable as exc:
             self._last_error = str(exc)
             raise SpeechUnavailable(str(exc)) from exc
-        path = folder / f"{key}.wav"
+        path = folder / f"{key}{ogg.SUFFIX}"
         try:
             render(self.executor, job, path, attempts=self.attempts, cache=self.cache)
         except SpeechUnavailable as exc:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, current_app, request, send_file
 from werkzeug.http import parse_range_header
 
+from . import ogg
 from .clips import SpeechBusy, SpeechUnavailable, UnknownClip
 
 bp = Blueprint("audio", __name__)
@@ -12,7 +13,7 @@ bp = Blueprint("audio", __name__)
 ONE_YEAR = 31536000
 
 
-@bp.get("/audio/<key>.wav")
+@bp.get(f"/audio/<key>{ogg.SUFFIX}")
 def clip(key: str):
     """Serve one spoken clip, synthesizing it first if it is not cached yet."""
     speech = current_app.extensions["speech"]
@@ -40,7 +41,7 @@ def clip(key: str):
         # never asks for more); anything else gets the whole clip, 200. A
         # well-formed range past the end still gets 416 with Content-Range.
         request.environ.pop("HTTP_RANGE", None)
-    response = send_file(path, mimetype="audio/wav", conditional=True, etag=etag, max_age=ONE_YEAR)
+    response = send_file(path, mimetype=ogg.MIMETYPE, conditional=True, etag=etag, max_age=ONE_YEAR)
     # The URL changes whenever the audio would: browsers need never revalidate.
     response.cache_control.immutable = True
     return response

@@ -1,4 +1,4 @@
-"""Check a rendered WAV before anyone hears it, and move it into the cache atomically."""
+"""Check the WAV an engine rendered before it is encoded (ogg.py), and move files into the cache atomically."""
 
 from __future__ import annotations
 
@@ -60,11 +60,16 @@ def check(path: str | os.PathLike, text: str, rate: int) -> WavInfo:
     if os.path.getsize(path) < 44 + frames * width:
         raise InvalidAudio("file is shorter than its header says")
     info = WavInfo(frames, framerate)
+    check_length(info.seconds, text, rate)
+    return info
+
+
+def check_length(seconds: float, text: str, rate: int) -> None:
+    """InvalidAudio unless `seconds` is about how long `text` takes at `rate` wpm."""
     expected = speech_units(text) * 60.0 / rate
     low, high = MIN_RATIO * expected, MAX_RATIO * expected + MAX_SLACK
-    if not low <= info.seconds <= high:
-        raise InvalidAudio(f"{info.seconds:.2f} s of audio for {len(text)} characters; expected {low:.1f}-{high:.1f} s")
-    return info
+    if not low <= seconds <= high:
+        raise InvalidAudio(f"{seconds:.2f} s of audio for {len(text)} characters; expected {low:.1f}-{high:.1f} s")
 
 
 def commit(tmp: Path, dest: Path) -> None:

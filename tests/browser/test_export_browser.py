@@ -162,7 +162,7 @@ def test_clips_and_fonts_have_their_types_and_long_caching(page, site):
     page.goto(site + f"/es/{LEAFLET}/{SECTIONS[0]}")
     clip = page.locator("#main .sentence[data-clip]").first.get_attribute("data-clip")
     content_type, cache_control, headers = header_of(site + clip, "Content-Type")
-    assert (content_type, cache_control) == ("audio/wav", "public, max-age=31536000, immutable")
+    assert (content_type, cache_control) == ("audio/ogg", "public, max-age=31536000, immutable")
     assert headers["Content-Security-Policy"] == HEADERS["Content-Security-Policy"]
     fonts = page.evaluate("performance.getEntriesByType('resource').map(e => e.name).filter(n => n.endsWith('.woff2'))")
     assert fonts, "the page loaded no font"

@@ -150,8 +150,8 @@ def test_every_clip_on_the_page_is_audio_of_its_sentence(page, live_server):
     assert clips and all(url for _, url in clips)
     assert len({url for _, url in clips}) == len({text for text, _ in clips})
     response = page.request.get(live_server + clips[0][1])
-    assert response.status == 200 and response.headers["content-type"] == "audio/wav"
-    assert response.body()[:4] == b"RIFF"
+    assert response.status == 200 and response.headers["content-type"] == "audio/ogg"
+    assert response.body()[:4] == b"OggS"
 
 
 def test_more_controls_are_one_tap_away_and_stay_open(page, live_server):

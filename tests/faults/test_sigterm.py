@@ -79,4 +79,4 @@ def test_sigterm_mid_render_stops_the_worker_and_removes_partial_files(tmp_path)
     assert "Traceback" not in output
     wait_until(lambda: not alive(worker), "the worker to be gone", limit=10)
     assert not list(audio.glob(".*.part"))
-    assert not list(audio.glob("*.wav"))  # and nothing half-done was taken for a clip
+    assert not list(audio.glob("*.ogg"))  # and nothing half-done was taken for a clip

@@ -83,7 +83,7 @@ def references(tmp_path_factory):
     def alone(job: Job) -> Rendered:
         executor = ProcessExecutor()
         try:
-            return render(executor, job, folder / f"{uuid.uuid4().hex}.wav", attempts=1)
+            return render(executor, job, folder / f"{uuid.uuid4().hex}.ogg", attempts=1)
         finally:
             executor.close()
 

@@ -1,13 +1,15 @@
-"""Fake engines: they write WAVs whose samples spell the text, so a test can read back what a file says."""
+"""Fake engines: they write WAVs that name their text, so a test can read back what a file says."""
 
 from __future__ import annotations
 
 import os
 import threading
 import time
-import wave
 from dataclasses import dataclass
 from pathlib import Path
+
+import numpy
+import soundfile
 
 from kiosk.speech.wav import speech_units
 from kiosk.speech.engine import EngineInfo, VoiceInfo
@@ -21,21 +23,21 @@ FRAMERATE = 22050
 
 
 def write_wav(path: str, text: str, rate: int) -> None:
-    """A WAV exactly as long as wav.check expects, whose first bytes are the text itself."""
+    """A WAV exactly as long as wav.check expects, whose first bytes are the text itself, and
+    whose comment tag names it too: the tag is what survives the clip's lossy encoding (ogg.py
+    carries an engine's tags over)."""
     frames = int(max(1, speech_units(text)) * 60 / rate * FRAMERATE)
     payload = text.encode("utf-8")[: frames * 2]
-    with wave.open(path, "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(FRAMERATE)
-        w.writeframes(payload + b"\0" * (frames * 2 - len(payload)))
+    samples = numpy.frombuffer(payload + b"\0" * (frames * 2 - len(payload)), dtype="<i2")
+    with soundfile.SoundFile(path, "w", FRAMERATE, 1, "PCM_16", format="WAV") as w:
+        w.comment = text
+        w.write(samples)
 
 
 def spoken_text(path: str | os.PathLike) -> str:
-    """The text a fake engine wrote into `path`."""
-    with wave.open(os.fspath(path), "rb") as w:
-        data = w.readframes(w.getnframes())
-    return data.rstrip(b"\0").decode("utf-8")
+    """The text a fake engine said into `path` (its WAV, or the clip encoded from it)."""
+    with soundfile.SoundFile(os.fspath(path)) as clip:
+        return clip.comment
 
 
 class FakeEngine:

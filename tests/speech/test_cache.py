@@ -63,8 +63,8 @@ def test_a_good_clip_is_checked_once_not_on_every_request(make_speech, monkeypat
     checks = []
     from kiosk.speech import cache
 
-    real = cache.wav.check
-    monkeypatch.setattr(cache.wav, "check", lambda *a: checks.append(a) or real(*a))
+    real = cache.ogg.check
+    monkeypatch.setattr(cache.ogg, "check", lambda *a: checks.append(a) or real(*a))
     for _ in range(5):
         speech.clip_path(key)
     assert checks == []

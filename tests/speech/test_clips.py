@@ -48,7 +48,7 @@ def test_clip_path_renders_once_then_hits_the_cache(make_speech):
     assert speech.clip_path(key) == path
     assert spoken_text(path) == "The nurse will call you."
     assert engine.calls == ["The nurse will call you."]
-    assert path.parent == speech.cache_dir and path.name == f"{key}.wav"
+    assert path.parent == speech.cache_dir and path.name == f"{key}.ogg"
 
 
 @pytest.mark.parametrize("key", ["", "abc", "A" * 64, "g" * 64, "0" * 63, "0" * 65, "../" + "0" * 61, None])
@@ -61,7 +61,7 @@ def test_unregistered_key_is_unknown_even_if_its_file_is_cached(make_speech):
     speech = make_speech(FakeEngine())
     key = "0" * 64
     speech.cache_dir.mkdir(parents=True)
-    (speech.cache_dir / f"{key}.wav").write_bytes(b"stale clip of an old translation")
+    (speech.cache_dir / f"{key}.ogg").write_bytes(b"stale clip of an old translation")
     with pytest.raises(KeyError):  # UnknownClip is a KeyError
         speech.clip_path(key)
 
@@ -116,7 +116,7 @@ def test_bad_audio_is_retried_on_a_fresh_engine_and_never_cached(make_speech):
     assert spoken_text(path) == "Hello there."
     assert len(engine.calls) == 2
     assert speech.executor.starts == 2  # the engine that wrote garbage was dropped
-    assert sorted(p.name for p in speech.cache_dir.iterdir()) == [f"{key}.wav"]  # no temporary left
+    assert sorted(p.name for p in speech.cache_dir.iterdir()) == [f"{key}.ogg"]  # no temporary left
 
 
 def test_prerender_renders_only_what_is_missing(make_speech):

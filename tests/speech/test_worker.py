@@ -25,7 +25,7 @@ def test_each_file_holds_its_own_text_in_one_worker(references, out_dir):
 
     executor = ProcessExecutor()  # a fresh process: its first job is the one that came back empty
     try:
-        results = [render(executor, job, out_dir / f"{i}.wav", attempts=1) for i, job in enumerate(jobs)]
+        results = [render(executor, job, out_dir / f"{i}.ogg", attempts=1) for i, job in enumerate(jobs)]
     finally:
         executor.close()
 
