@@ -72,7 +72,7 @@ def run(work: Path) -> None:
         with contextlib.redirect_stdout(io.StringIO()):  # the driver prints "Audio saved to ..."
             bare = median_ms(lambda: baseline_engine.synthesize(text, job.voice, job.rate, str(work / "bare.wav")))
         n = iter(range(10**6))
-        full = median_ms(lambda: render(executor, job, work / f"full{next(n)}.wav", attempts=1))
+        full = median_ms(lambda: render(executor, job, work / f"full{next(n)}.ogg", attempts=1))
         per100 = 100 / len(text)
         print(f"  {label:<20} {bare * per100:10.2f}   {full * per100:10.2f}   {full / bare:6.2f}x")
     executor.close()
@@ -87,12 +87,12 @@ def run(work: Path) -> None:
     misses, hits, ranges = [], [], []
     for i in range(REPEATS):
         key = speech.register(f"{TEXTS['medium (300 chars)']} Number {i}.", "en")
-        url = f"/audio/{key}.wav"
+        url = f"/audio/{key}.ogg"
         misses.append(timed(lambda: client.get(url, buffered=True)))
         hits.append(timed(lambda: client.get(url, buffered=True)))
         ranges.append(timed(lambda: client.get(url, headers={"Range": "bytes=0-65535"}, buffered=True)))
     miss, hit, rng = (1000 * statistics.median(x) for x in (misses, hits, ranges))
-    print("\nGET /audio/<key>.wav, 300-character clip (median of %d)" % REPEATS)
+    print("\nGET /audio/<key>.ogg, 300-character clip (median of %d)" % REPEATS)
     print(f"  cache miss (synthesize, check, rename, send): {miss:8.2f} ms")
     print(f"  cache hit (send the file):                    {hit:8.2f} ms   miss/hit {miss / hit:6.1f}x")
     print(f"  cache hit, Range 64 KiB (206):                {rng:8.2f} ms   range/hit {rng / hit:6.2f}x")

@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import LEAFLET, get, kiosk_serve  # noqa: E402
 
 PAGE = f"/en/{LEAFLET}/what-to-expect"
-CLIP = re.compile(r"/audio/[0-9a-f]{64}\.wav")
+CLIP = re.compile(r"/audio/[0-9a-f]{64}\.ogg")
 
 
 def page_latencies(port: int, n: int) -> list[float]:
