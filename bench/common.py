@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -62,6 +63,25 @@ def kiosk_serve(*args: str, instance: str | None = None, env: dict | None = None
         finally:
             server.terminate()
             server.wait(30)
+
+
+def wait_for_start_up(server: subprocess.Popen, timeout: float = 300) -> None:
+    """Wait until `kiosk serve` (from kiosk_serve) has done its start-up work: every page
+    rendered once, then every missing clip, which it logs as "audio cache ready" (or
+    "incomplete"). That work runs beside the requests, on the same cores and GIL: a figure
+    taken meanwhile measures start-up, and its baseline, taken later, does not.
+
+    The server's log is read from here on, so that a full pipe never stops it."""
+    done = threading.Event()
+
+    def read() -> None:
+        for line in server.stderr:
+            if "audio cache" in line or "rendering audio failed" in line:
+                done.set()
+
+    threading.Thread(target=read, daemon=True).start()
+    if not done.wait(timeout):
+        raise SystemExit(f"kiosk serve did not finish its start-up work within {timeout:.0f} s")
 
 
 def prerendered_instance(folder: str) -> None:

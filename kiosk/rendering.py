@@ -11,6 +11,7 @@ import logging
 import threading
 import time
 from dataclasses import dataclass, replace
+from typing import Callable
 
 from flask import Flask
 
@@ -48,24 +49,29 @@ class BackgroundRender:
         with self._lock:
             return self._progress
 
-    def start(self) -> bool:
-        """Start a run; False (and nothing started) when one is running already."""
+    def start(self, after_pages: Callable[[], None] | None = None) -> bool:
+        """Start a run; False (and nothing started) when one is running already.
+
+        `after_pages` is called on the run's thread once every page has been rendered, before
+        the clips are."""
         with self._lock:
             if self._progress.running:
                 return False
             self._progress = Progress(running=True, started=time.time())
-        threading.Thread(target=self._run, name="render-audio", daemon=True).start()
+        threading.Thread(target=self._run, args=(after_pages,), name="render-audio", daemon=True).start()
         return True
 
     def _update(self, **changes) -> None:
         with self._lock:
             self._progress = replace(self._progress, **changes)
 
-    def _run(self) -> None:
+    def _run(self, after_pages: Callable[[], None] | None) -> None:
         speech = self._app.extensions["speech"]
         error = None
         try:
             ensure_registered(self._app)
+            if after_pages is not None:
+                after_pages()
             self._update(total=len(speech.missing()))
             rendered = speech.prerender(lambda done, total: self._update(done=done, total=total))
             log.info("audio cache ready (%d clips rendered now)", rendered)

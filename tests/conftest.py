@@ -30,6 +30,15 @@ def runner(app):
 
 
 @pytest.fixture(scope="session", autouse=True)
+def no_frozen_heap():
+    """`kiosk serve` freezes the heap (gc.freeze) at start-up and again from its render thread;
+    in this process it would keep every earlier test's objects out of collection for good."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("gc.freeze", lambda: None)
+        yield
+
+
+@pytest.fixture(scope="session", autouse=True)
 def compiled_catalogs():
     """Compile the .po files so pages show exactly what the catalogs say now."""
     from kiosk import catalogs

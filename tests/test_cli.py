@@ -1,10 +1,14 @@
 """The `kiosk` command."""
 
 import json
+import threading
+import time
 
 from click.testing import CliRunner
 
+import kiosk
 from kiosk import cli, create_app
+from kiosk.read_aloud import page_urls
 
 from helpers import soup
 
@@ -18,6 +22,30 @@ def test_serve_uses_waitress_with_the_given_address(monkeypatch, tmp_path):
     assert "http://localhost:8123/" in result.output
     assert (served["host"], served["port"]) == ("127.0.0.1", 8123)
     assert served["app"].name == "kiosk"
+
+
+def test_serve_freezes_what_start_up_made(monkeypatch, tmp_path):
+    """Once the app is built, and again once every page is rendered: a full garbage collection
+    walked all of it, with every request thread stopped, and made the slowest page answers."""
+    # An earlier test's `kiosk serve` may still be rendering its pages; it would freeze here too.
+    for thread in threading.enumerate():
+        if thread.name == "render-audio":
+            thread.join(60)
+    apps, frozen = [], []
+    real_create_app = kiosk.create_app
+    monkeypatch.setattr("kiosk.create_app", lambda: apps.append(real_create_app()) or apps[0])
+    monkeypatch.setattr("gc.freeze", lambda: frozen.append(len(apps[0].extensions["page_cache"])))
+    monkeypatch.setattr("waitress.serve", lambda app, **kw: None)
+    monkeypatch.setenv("KIOSK_SPEECH_ENABLED", "false")
+    monkeypatch.setenv("KIOSK_INSTANCE_PATH", str(tmp_path))
+    result = CliRunner().invoke(cli.main, ["serve"])
+    assert result.exit_code == 0, result.output
+    render = apps[0].extensions["render"]
+    deadline = time.monotonic() + 60
+    while render.progress.running:
+        assert time.monotonic() < deadline, "the start-up render did not finish"
+        time.sleep(0.05)
+    assert frozen == [0, len(page_urls(apps[0]))]
 
 
 def test_serve_rejects_a_bad_port():
