@@ -9,7 +9,8 @@ from pathlib import Path
 from flask import Flask
 
 from . import (
-    assets, errors, guide, headers, i18n, idle, limits, page_cache, read_aloud, rendering, speech, staff, status, views,
+    assets, errors, fonts, guide, headers, i18n, idle, limits, page_cache, read_aloud, rendering, speech, staff, status,
+    views,
 )
 from .content import load_leaflets
 
@@ -37,6 +38,9 @@ def create_app(
     app.config.from_mapping(
         LEAFLETS_DIR=str(ROOT / "leaflets"),
         NODE_MODULES=str(ROOT / "node_modules"),
+        # The Chinese and Korean faces cut to the catalogs' characters by `kiosk catalog
+        # compile` (kiosk/fonts.py), like the .mo files a set-up product, never committed.
+        FONT_SUBSETS_DIR=str(ROOT / "build" / "fonts"),
         BABEL_TRANSLATION_DIRECTORIES=str(ROOT / "translations"),
         BABEL_DEFAULT_LOCALE=i18n.SOURCE_LOCALE,
         # The public address where these same pages are served, for the QR
@@ -68,6 +72,7 @@ def create_app(
     i18n.init_app(app)
     idle.init_app(app)
     assets.init_app(app)
+    fonts.init_app(app)  # after i18n.init_app: it reads the catalogs
     speech.init_app(app)
     guide.init_app(app)
     read_aloud.init_app(app)

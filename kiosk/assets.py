@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, url_for
+from flask import Blueprint, abort, current_app
 
 from .compressed import send_asset
 
@@ -23,9 +23,11 @@ vendor = Blueprint("vendor", __name__, url_prefix="/vendor")
 #   Noto Sans Arabic       Arabic (Naskh)
 #   Noto Nastaliq Urdu     Urdu, in the Nastaliq style Urdu readers expect
 # Every stylesheet splits its face into unicode-range subsets, so a page
-# downloads only the font files for the characters it shows.
+# downloads only the font files for the characters it shows. Chinese and Korean
+# pages link smaller faces made at set-up instead, when they are current (kiosk/fonts.py).
+LATIN_FACE = "@fontsource/atkinson-hyperlegible"
 FONT_PACKAGES = (
-    "@fontsource/atkinson-hyperlegible",
+    LATIN_FACE,
     "@fontsource/noto-sans",
     "@fontsource/noto-sans-sc",
     "@fontsource/noto-sans-kr",
@@ -36,7 +38,8 @@ FONT_PACKAGES = (
 PACKAGES = ("htmx.org", *FONT_PACKAGES)
 SUFFIXES = {".js", ".css", ".woff2", ".woff"}
 HTMX_SCRIPT = "htmx.org/dist/htmx.min.js"
-FONT_STYLESHEETS = tuple(f"{package}/{weight}.css" for package in FONT_PACKAGES for weight in (400, 700))
+WEIGHTS = (400, 700)  # body text, and headings and buttons
+FONT_STYLESHEETS = tuple(f"{package}/{weight}.css" for package in FONT_PACKAGES for weight in WEIGHTS)
 # The faces a page in each language draws with, besides Atkinson Hyperlegible, which every
 # page needs for its English (the fallback notice, "· Language", an untranslated paragraph).
 # Languages not listed are written in Latin script. Keep in step with static/kiosk.css.
@@ -50,17 +53,6 @@ SCRIPT_FACES = {
     # Nastaliq lacks some symbols (the pager's arrows): the Arabic face draws those.
     "ur": ("@fontsource/noto-nastaliq-urdu", "@fontsource/noto-sans-arabic"),
 }
-
-
-def font_stylesheets_for(tag: str) -> tuple[str, ...]:
-    """The font stylesheets of a page in `tag`: Latin, and its own script's faces.
-
-    Each stylesheet is a list of @font-face rules (the Chinese one is over 100 KB), so a
-    page links only those it can draw with. The language menu, which names every language
-    in its own script, loads the rest when it is opened (static/kiosk.js).
-    """
-    packages = ("@fontsource/atkinson-hyperlegible", *SCRIPT_FACES.get(tag, ()))
-    return tuple(sheet for sheet in FONT_STYLESHEETS if sheet.rsplit("/", 1)[0] in packages)
 
 
 def node_modules() -> Path:
@@ -105,7 +97,4 @@ def init_app(app) -> None:
     def asset_urls():
         return {
             "htmx_script": HTMX_SCRIPT,
-            "font_stylesheets": FONT_STYLESHEETS,
-            "font_stylesheets_for": font_stylesheets_for,
-            "every_font_url": lambda: [url_for("vendor.asset", filename=sheet) for sheet in FONT_STYLESHEETS],
         }

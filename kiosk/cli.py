@@ -35,6 +35,8 @@ def serve(host: str, port: int, threads: int) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
     logs.quiet_waitress()
     app = create_app()
+    for problem in app.extensions["fonts"].problems:
+        log.warning("%s", problem)
     _freeze_heap()
     # Pages are served at once; clips not cached yet are rendered meanwhile
     # (and any a patient asks for first are rendered on demand).
@@ -263,6 +265,17 @@ def update() -> None:
 
 @catalog.command(name="compile")
 def compile_() -> None:
-    """Compile the .po files to .mo (fuzzy entries are left out on purpose)."""
+    """Compile the .po files to .mo (fuzzy entries are left out on purpose), and cut the
+    Chinese and Korean fonts to the characters they show."""
+    from . import create_app
+    from .font_subsets import build
+
     catalogs.run(catalogs.compile_args())
     click.echo("Compiled the catalogs in translations/")
+    app = create_app()
+    try:
+        for line in build(app):
+            click.echo(line, err=line.startswith("Warning"))
+    finally:
+        app.extensions["speech"].close()
+    click.echo(f"Made the fonts in {app.config['FONT_SUBSETS_DIR']}")

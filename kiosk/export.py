@@ -30,7 +30,7 @@ from .read_aloud import ensure_registered, page_urls
 from .speech import SpeechUnavailable
 
 # What a page may reference that is a file of the kiosk's rather than a page.
-ASSET_PREFIXES = ("/static/", "/vendor/", "/audio/")
+ASSET_PREFIXES = ("/static/", "/vendor/", "/fonts/", "/audio/")
 # An address no route can answer (four segments, and the first is no language), for 404.html.
 NOT_FOUND_PROBE = "/not/a/kiosk/page"
 NOT_FOUND_FILE = "404.html"
@@ -160,7 +160,7 @@ def _export_clips(app: Flask, dest: Path, report: Report, progress: Progress) ->
 
 
 def _export_assets(client, dest: Path, html: dict[str, str], report: Report, progress: Progress) -> None:
-    """Every /static, /vendor and /audio file the pages reference, and what their CSS references."""
+    """Every /static, /vendor, /fonts and /audio file the pages reference, and what their CSS references."""
     wanted: dict[str, str] = {}  # asset path -> the first file that referenced it
     for url, text in html.items():
         for ref in references_in_html(text):

@@ -6,8 +6,8 @@ from __future__ import annotations
 # Everything the kiosk shows comes from itself: scripts and styles from
 # /static and /vendor (no inline script, style element or style attribute;
 # htmx is configured by <meta name="htmx-config"> and ships no indicator
-# styles), fonts from /vendor, clips from /audio. The take-home QR code is an
-# inline <svg> element, not an image URL, so img-src needs no data:.
+# styles), fonts from /vendor and /fonts, clips from /audio. The take-home QR
+# code is an inline <svg> element, not an image URL, so img-src needs no data:.
 CONTENT_SECURITY_POLICY = "; ".join((
     "default-src 'self'",
     "img-src 'self'",
@@ -32,8 +32,8 @@ def add_headers(response):
         response.headers.setdefault(name, value)
     # Pages, fragments and error pages say what a patient was reading, and the
     # next patient uses the same browser: keep none of them in its cache.
-    # Clips, /static and /vendor keep their long caching; they are the same
-    # for everyone.
+    # Clips, /static, /vendor and /fonts keep their long caching; they are the
+    # same for everyone.
     if response.mimetype == "text/html":
         response.headers["Cache-Control"] = "no-store"
     return response

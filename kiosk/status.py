@@ -36,6 +36,8 @@ def healthz():
     incomplete = [row["tag"] for row in languages if not row.get("source") and row["translated"] < row["total"]]
     if incomplete:
         warnings.append("Partly shown in English (translation incomplete): " + ", ".join(incomplete))
+    # Pages still draw every character then, but fetch several times the bytes.
+    warnings += current_app.extensions["fonts"].problems
     # After language_status(): asking for voices starts the engine, so a
     # worker that cannot start shows up here at once.
     speech = current_app.extensions["speech"].status()

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Set up everything the kiosk needs in this checkout. Safe to run again.
-#   scripts/setup.sh          the kiosk: Python venv, npm assets, compiled catalogs
+#   scripts/setup.sh          the kiosk: Python venv, npm assets, compiled catalogs and fonts
 #   scripts/setup.sh --test   also the test tools: pytest extras, Debian's Chromium and nginx
 #   scripts/setup.sh --bench  the test tools and Debian's wrk, for the benchmarks
 set -euo pipefail
@@ -32,7 +32,7 @@ step "Browser assets: htmx and fonts from the npm registry (node_modules)"
 command -v npm >/dev/null || { echo "Node.js with npm is needed: apt-get install nodejs npm" >&2; exit 1; }
 npm ci --no-audit --no-fund --loglevel=error
 
-step "Translations: compiling the catalogs"
+step "Translations: compiling the catalogs, and the Chinese and Korean fonts cut to them"
 .venv/bin/kiosk catalog compile
 
 # Install Debian's PACKAGES when PROGRAM is missing (as root; else say what to run).

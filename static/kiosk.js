@@ -76,7 +76,8 @@ document.addEventListener("htmx:replacedInHistory", forgetTheAddress);
 document.addEventListener("htmx:pushedIntoHistory", forgetTheAddress);
 
 // The language menu names every language in its own script, but a page links
-// only its own script's font stylesheets (the Chinese one alone is over 100 KB).
+// only its own script's fonts (Chinese alone is 60 KB a weight, even cut to the
+// kiosk's characters).
 // Opening the menu links the rest; a face is then fetched only for the names
 // drawn with it. `toggle` does not bubble: listen while it is captured.
 document.addEventListener("toggle", (event) => {

@@ -39,11 +39,15 @@ def no_frozen_heap():
 
 
 @pytest.fixture(scope="session", autouse=True)
-def compiled_catalogs():
-    """Compile the .po files so pages show exactly what the catalogs say now."""
+def compiled_catalogs(tmp_path_factory):
+    """Compile the .po files so pages show exactly what the catalogs say now, and cut the
+    fonts to them, as `kiosk catalog compile` does."""
     from kiosk import catalogs
+    from kiosk.font_subsets import build
 
     catalogs.run(catalogs.compile_args())
+    app = create_app({"TESTING": True, "SPEECH_ENABLED": False}, instance_path=str(tmp_path_factory.mktemp("fonts")))
+    build(app)
 
 
 @pytest.fixture(scope="session")

@@ -296,6 +296,17 @@ def test_any_patient_page_ends_the_session(with_pin, client, url):
     assert soup(client.get("/staff/")).select("table") == []
 
 
+def test_the_files_a_staff_page_loads_do_not_end_the_session(with_pin, client):
+    log_in(client)
+    page = soup(client.get("/staff/"))
+    files = [tag.get("href") or tag.get("src") for tag in page.select("link[href], script[src]")]
+    assert {url.split("/")[1] for url in files} == {"static", "vendor", "fonts"}
+    for url in files:
+        with client.get(url) as response:
+            assert response.status_code == 200, url
+    assert soup(client.get("/staff/")).select("table")
+
+
 def test_patient_pages_get_no_cookie_and_still_refuse_a_post(client):
     response = client.get("/")
     assert "Set-Cookie" not in response.headers

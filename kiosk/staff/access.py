@@ -24,7 +24,7 @@ SEEN = "staff_seen"
 SECRET_KEY_FILE = "secret_key"
 # Requests that do not end a staff session: the staff screen itself and what
 # its pages load. Anything else is a patient's page.
-STAFF_PATHS = ("/staff", "/static", "/vendor", "/audio")
+STAFF_PATHS = ("/staff", "/static", "/vendor", "/fonts", "/audio")
 
 
 class Staff(Enum):

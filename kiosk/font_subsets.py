@@ -1,0 +1,105 @@
+"""Make the Chinese and Korean faces hold only what the kiosk shows (`kiosk catalog compile`).
+
+Run after every compile of the catalogs (the set-up script does): a face cut to last
+month's catalogs would lack this month's new characters, so kiosk/fonts.py uses a face
+only while it holds every character of the compiled catalogs, and links the whole
+Fontsource face otherwise. The fonts are Noto's, under the SIL Open Font License, which
+allows subsetting (Fontsource's own files are subsets too) and reserves no font name.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from flask import Flask
+from fontTools import subset
+
+from .assets import WEIGHTS
+from .fonts import (
+    SUBSET_SOURCES, catalog_characters, languages_of, manifest_path, package_version, subset_files,
+)
+
+# What a page may show in any face besides its catalogs' text: digits, ASCII punctuation,
+# and the characters written into the templates and stylesheets (the pager's ‹ ›, the
+# menus' ▾). Each is kept when the source has it (the CJK files lack ▾ and ○, which
+# Chromium then draws from a system font, as it does on every Latin page); only the
+# catalogs' characters are required (see fonts.catalog_characters).
+ASCII = {chr(code) for code in range(0x20, 0x7F)}
+
+
+def interface_characters(app: Flask) -> set[str]:
+    """The characters beyond ASCII in the templates and the kiosk's own stylesheets."""
+    files = [*Path(app.root_path, app.template_folder).rglob("*.html"), *Path(app.static_folder).rglob("*.css")]
+    return {char for path in files for char in path.read_text(encoding="utf-8") if ord(char) > 0x7E}
+
+
+def options() -> subset.Options:
+    chosen = subset.Options()
+    chosen.flavor = "woff2"
+    chosen.name_IDs = ["*"]  # keep the copyright and the licence in the file
+    return chosen
+
+
+def build(app: Flask) -> list[str]:
+    """Cut each face in SUBSET_SOURCES to its languages' characters; one line per face, or a warning."""
+    folder = Path(app.config["FONT_SUBSETS_DIR"])
+    folder.mkdir(parents=True, exist_ok=True)
+    extra = ASCII | interface_characters(app)
+    lines = []
+    for package, source in SUBSET_SOURCES.items():
+        required = catalog_characters(app, package)
+        wanted = required | extra
+        metadata = json.loads((Path(app.config["NODE_MODULES"]) / package / "metadata.json").read_text())
+        stylesheet, *faces = subset_files(package)
+        # Until the new manifest is written, a start-up finds no subset, not half of one.
+        manifest_path(app, package).unlink(missing_ok=True)
+        held = set(wanted)
+        sizes = []
+        for weight, name in zip(WEIGHTS, faces):
+            source_file = Path(app.config["NODE_MODULES"]) / package / "files" / f"{source}-{weight}-normal.woff"
+            with subset.load_font(str(source_file), options()) as font:
+                held &= {chr(code) for code in font.getBestCmap()}
+                subsetter = subset.Subsetter(options())
+                subsetter.populate(unicodes=[ord(char) for char in wanted])
+                subsetter.subset(font)
+                _replace(folder / name, lambda path: subset.save_font(font, str(path), options()))
+            sizes.append(f"{(folder / name).stat().st_size / 1024:.0f} KB")
+        version = package_version(app, package)
+        _replace(folder / stylesheet, lambda path: path.write_text(
+            _stylesheet(metadata["family"], package, version, languages_of(package), faces), encoding="utf-8"))
+        # Last: the manifest says the files are complete, and what they hold.
+        _replace(manifest_path(app, package), lambda path: path.write_text(json.dumps(
+            {"package": package, "version": version, "characters": "".join(sorted(held))},
+            ensure_ascii=False, indent=1), encoding="utf-8"))
+        lines.append(f"{metadata['family']}: {len(held)} characters, {' + '.join(sizes)} ({stylesheet})")
+        missing = required - held
+        if missing:
+            lines.append(
+                f"Warning: {package}'s {source} files lack {''.join(sorted(missing))}: pages in "
+                f"{', '.join(languages_of(package))} will load the whole {metadata['family']} face.")
+    return lines
+
+
+def _stylesheet(family: str, package: str, version: str, tags: list[str], faces: list[str]) -> str:
+    rules = [f"/* {family}, only the characters the kiosk shows in {', '.join(tags)}: made by "
+             f"`kiosk catalog compile` from {package} {version} (SIL Open Font License 1.1). */\n"]
+    for weight, name in zip(WEIGHTS, faces):
+        rules.append(
+            "@font-face {\n"
+            f"  font-family: '{family}';\n"
+            "  font-style: normal;\n"
+            "  font-display: swap;\n"
+            f"  font-weight: {weight};\n"
+            f"  src: url(./{name}) format('woff2');\n"
+            "}\n"
+        )
+    return "\n".join(rules)
+
+
+def _replace(target: Path, write) -> None:
+    """Write beside `target` and rename over it: a running kiosk never sends half a file."""
+    partial = target.with_name(target.name + ".partial")
+    write(partial)
+    os.replace(partial, target)

@@ -1,0 +1,170 @@
+"""Chinese and Korean pages link faces cut to the kiosk's characters (kiosk/fonts.py,
+kiosk/font_subsets.py), hold every character they show, and link the whole Fontsource
+face whenever such a face is not current."""
+
+import gzip
+import json
+import shutil
+from functools import cache
+from pathlib import Path
+
+import pytest
+from fontTools.ttLib import TTFont
+
+from kiosk import catalogs, create_app
+from kiosk.font_subsets import build
+from kiosk.fonts import SUBSET_SOURCES
+
+from helpers import LEAFLET, SECTIONS, soup
+
+SUBSET_LANGUAGES = {"zh-Hans": "noto-sans-sc", "ko": "noto-sans-kr"}
+LATIN = ["/vendor/@fontsource/atkinson-hyperlegible/400.css", "/vendor/@fontsource/atkinson-hyperlegible/700.css"]
+# A character the Chinese catalog does not use today (猫, cat) but its source font has.
+NEW_CHARACTER = "猫"
+# One that Fontsource's whole face has, in a file of its own, but its chinese-simplified file lacks.
+RARE_CHARACTER = "丂"
+
+
+def font_links(response) -> list[str]:
+    return [link["href"] for link in soup(response).select('link[rel="stylesheet"]')
+            if link["href"].startswith(("/vendor/@fontsource/", "/fonts/"))]
+
+
+@cache
+def characters_of(path: Path) -> frozenset[str]:
+    with TTFont(path) as font:
+        return frozenset(chr(code) for code in font.getBestCmap())
+
+
+def shown_in(response, tag: str) -> set[str]:
+    """The characters of every text on the page whose language is `tag`."""
+    shown = set()
+    for text in soup(response).find_all(string=True):
+        if text.parent.name in ("script", "style", "title"):
+            continue
+        owner = text.find_parent(attrs={"lang": True})
+        if owner is not None and owner["lang"] == tag:
+            shown.update(text)
+    return shown - set("\n\t")
+
+
+@pytest.mark.parametrize(("tag", "sheets"), [
+    ("en", LATIN),
+    ("es", LATIN),
+    ("zh-Hans", [*LATIN, "/fonts/noto-sans-sc.css"]),
+    ("ko", [*LATIN, "/fonts/noto-sans-kr.css"]),
+    ("ar", [*LATIN, "/vendor/@fontsource/noto-sans-arabic/400.css", "/vendor/@fontsource/noto-sans-arabic/700.css"]),
+])
+def test_a_page_links_only_the_font_stylesheets_of_its_scripts(client, tag, sheets):
+    assert font_links(client.get(f"/{tag}/{LEAFLET}/{SECTIONS[0]}")) == sheets
+
+
+@pytest.mark.parametrize("tag", SUBSET_LANGUAGES)
+@pytest.mark.parametrize("path", ["/", f"/{LEAFLET}/", *(f"/{LEAFLET}/{s}" for s in SECTIONS), f"/{LEAFLET}/print"])
+def test_every_character_a_page_shows_is_in_the_face_it_loads(app, client, tag, path):
+    response = client.get(f"/{tag}{path}")
+    assert response.status_code == 200
+    shown = shown_in(response, tag)
+    assert len(shown) > 20
+    folder = Path(app.config["FONT_SUBSETS_DIR"])
+    for face in sorted(folder.glob(f"{SUBSET_LANGUAGES[tag]}-*.woff2")):
+        assert sorted(shown - characters_of(face)) == [], face.name
+
+
+def test_the_start_screen_and_the_language_menu_take_every_face(client):
+    every = font_links(client.get("/"))
+    assert {"/fonts/noto-sans-sc.css", "/fonts/noto-sans-kr.css"} <= set(every)
+    assert not [url for url in every if "/noto-sans-sc/" in url or "/noto-sans-kr/" in url]
+    menu = soup(client.get(f"/es/{LEAFLET}/")).select_one("#language-menu")
+    assert json.loads(menu["data-fonts"]) == every
+
+
+def test_a_face_is_served_with_its_stylesheet(client):
+    sheet = client.get("/fonts/noto-sans-sc.css", headers={"Accept-Encoding": "gzip"})
+    assert sheet.status_code == 200 and sheet.headers["Content-Encoding"] == "gzip"
+    text = gzip.decompress(sheet.get_data()).decode()
+    assert "font-family: 'Noto Sans SC'" in text and "url(./noto-sans-sc-700.woff2)" in text
+    face = client.get("/fonts/noto-sans-sc-400.woff2")
+    assert face.status_code == 200 and face.mimetype == "font/woff2"
+    assert face.headers["Cache-Control"] == "public, max-age=86400"
+    face.close()
+
+
+@pytest.mark.parametrize("url", ["/fonts/noto-sans-sc.json", "/fonts/../kiosk/fonts.py",
+                                 "/fonts/%2e%2e%2fpyproject.css", "/fonts/no-such.css"])
+def test_nothing_else_is_served_from_the_fonts_folder(client, url):
+    assert client.get(url).status_code == 404
+
+
+def warnings_of(app) -> list[str]:
+    return [w for w in app.test_client().get("/healthz").get_json()["warnings"] if w.startswith("Fonts:")]
+
+
+def test_without_its_subset_a_page_links_the_whole_face(tmp_path):
+    app = create_app({"TESTING": True, "SPEECH_ENABLED": False, "FONT_SUBSETS_DIR": str(tmp_path / "none")},
+                     instance_path=str(tmp_path))
+    assert font_links(app.test_client().get(f"/zh-Hans/{LEAFLET}/{SECTIONS[0]}")) == [
+        *LATIN, "/vendor/@fontsource/noto-sans-sc/400.css", "/vendor/@fontsource/noto-sans-sc/700.css"]
+    assert warnings_of(app) == [
+        f"Fonts: pages in {tag} load the whole {package} face (several times the bytes): its subset is "
+        "not made yet. Run `kiosk catalog compile`." for package, tag in zip(SUBSET_SOURCES, SUBSET_LANGUAGES)]
+
+
+@pytest.mark.parametrize(("change", "problem"), [
+    (lambda m: m.update(version="5.2.0"), "was made from version 5.2.0, but 5.3.0 is installed"),
+    (lambda m: m.update(characters=m["characters"].replace("注", "")),
+     "lacks 1 of the characters the catalogs show (注)"),
+])
+def test_a_subset_not_made_from_what_is_installed_is_not_used(app, tmp_path, change, problem):
+    folder = shutil.copytree(app.config["FONT_SUBSETS_DIR"], tmp_path / "fonts")
+    manifest = json.loads((folder / "noto-sans-sc.json").read_text())
+    change(manifest)
+    (folder / "noto-sans-sc.json").write_text(json.dumps(manifest))
+    stale = create_app({"TESTING": True, "SPEECH_ENABLED": False, "FONT_SUBSETS_DIR": str(folder)},
+                       instance_path=str(tmp_path))
+    assert "/vendor/@fontsource/noto-sans-sc/400.css" in font_links(stale.test_client().get("/zh-Hans/"))
+    assert "/fonts/noto-sans-kr.css" in font_links(stale.test_client().get("/ko/"))
+    (warning,) = warnings_of(stale)
+    assert f"noto-sans-sc face (several times the bytes): its subset {problem}." in warning
+
+
+def compiled_with(tmp_path, character: str) -> Path:
+    """A compiled copy of the catalogs whose Chinese title gained `character`; returns its folder."""
+    translations = tmp_path / "translations"
+    shutil.copytree(catalogs.TRANSLATIONS, translations)
+    po = catalogs.catalog_path("zh_Hans", translations)
+    text = po.read_text(encoding="utf-8")
+    assert character not in text
+    po.write_text(text.replace('msgstr "触发点注射"', f'msgstr "触发点注射{character}"', 1), encoding="utf-8")
+    catalogs.run(["compile", "-d", str(translations)])
+    return translations
+
+
+def test_a_new_translation_is_in_the_face_once_the_catalogs_are_compiled_again(app, tmp_path):
+    """A translator's new character: the old face is set aside, and compiling makes a new one."""
+    shutil.copytree(app.config["FONT_SUBSETS_DIR"], tmp_path / "fonts")
+    config = {"TESTING": True, "SPEECH_ENABLED": False, "FONT_SUBSETS_DIR": str(tmp_path / "fonts"),
+              "BABEL_TRANSLATION_DIRECTORIES": str(compiled_with(tmp_path, NEW_CHARACTER))}
+
+    before = create_app(config, instance_path=str(tmp_path))
+    assert "/vendor/@fontsource/noto-sans-sc/400.css" in font_links(before.test_client().get("/zh-Hans/"))
+    assert f"lacks 1 of the characters the catalogs show ({NEW_CHARACTER})" in warnings_of(before)[0]
+
+    assert not [line for line in build(before) if line.startswith("Warning")]
+    after = create_app(config, instance_path=str(tmp_path))
+    assert "/fonts/noto-sans-sc.css" in font_links(after.test_client().get("/zh-Hans/"))
+    assert warnings_of(after) == []
+    assert NEW_CHARACTER in characters_of(tmp_path / "fonts" / "noto-sans-sc-400.woff2")
+
+
+def test_a_character_the_source_lacks_keeps_the_whole_face(tmp_path):
+    """丂 is in Fontsource's Noto Sans SC, but not in the file the cut face is made from."""
+    config = {"TESTING": True, "SPEECH_ENABLED": False, "FONT_SUBSETS_DIR": str(tmp_path / "fonts"),
+              "BABEL_TRANSLATION_DIRECTORIES": str(compiled_with(tmp_path, RARE_CHARACTER))}
+    app = create_app(config, instance_path=str(tmp_path))
+    lines = build(app)
+    assert lines[1].startswith(
+        f"Warning: @fontsource/noto-sans-sc's noto-sans-sc-chinese-simplified files lack {RARE_CHARACTER}:")
+    again = create_app(config, instance_path=str(tmp_path))
+    assert "/vendor/@fontsource/noto-sans-sc/400.css" in font_links(again.test_client().get("/zh-Hans/"))
+    assert "/fonts/noto-sans-kr.css" in font_links(again.test_client().get("/ko/"))
