@@ -135,10 +135,14 @@ def choose_sheets(app: Flask) -> Fonts:
 
 @bp.get("/<filename>")
 def subset(filename: str):
-    """A face made at set-up, or its stylesheet, cached for a day like the vendor files."""
+    """A face made at set-up, or its stylesheet: revalidated on every page load (a 304).
+
+    Not cached for a day like the vendor files: a subset is remade, under the same name, when
+    a translation brings a new character, and a day-old copy would draw that character as a
+    box."""
     if Path(filename).suffix not in (".css", ".woff2"):
         abort(404)
-    return send_asset(current_app.config["FONT_SUBSETS_DIR"], filename, max_age=86400)
+    return send_asset(current_app.config["FONT_SUBSETS_DIR"], filename, max_age=None)
 
 
 def init_app(app: Flask) -> None:
