@@ -22,6 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench_storm  # noqa: E402
+import bench_synthesis  # noqa: E402
 import browser_figures  # noqa: E402
 from common import LEAFLET, ROOT, get, kiosk_serve, prerendered_instance, wait_for_start_up  # noqa: E402
 
@@ -107,6 +108,7 @@ def report(figures: dict) -> str:
     thr = figures["throughput"]
     pre = figures["prerender"]
     storm = figures["storm"]
+    synth = figures["synthesis"]
     cores = max(pre)
     lines = [
         "# Benchmark results",
@@ -133,6 +135,10 @@ def report(figures: dict) -> str:
             f"stylesheets {visit['stylesheets'] / 1024:.0f} KB, fonts {visit['fonts'] / 1024:.0f} KB, preloaded clip "
             f"{visit['audio'] / 1024:.0f} KB) | — | — | Latin ≤ 150 KB, Chinese ≤ 400 KB |")
     lines += [
+        f"| synthesis of a section's {synth['sentences']} sentences ({synth['chars']:,} characters; "
+        f"{', '.join(synth['languages'])}), empty cache (median of {synth['repeats']}) | {synth['kiosk_s']:.2f} s | "
+        f"libespeak-ng called directly, same sentences, voices and rate: {synth['baseline_s']:.2f} s | "
+        f"{ratio(synth['kiosk_s'], synth['baseline_s'])} | ≤ 1.5× |",
         f"| `kiosk prerender`, empty cache | {cores} workers: {pre[cores]:.1f} s | 1 worker: {pre[1]:.1f} s | "
         f"{ratio(pre[cores], pre[1])} | ≤ 0.6× on 2 cores |",
         f"| page p50 while {storm['clients']} clip requests wait behind a paused speech worker | {storm['paused']['p50']:.1f} ms | "
@@ -142,7 +148,9 @@ def report(figures: dict) -> str:
         f"| page p50 during a rude storm ({storm['clients']} clients re-asking at once) | {storm['rude']['p50']:.1f} ms | "
         f"idle: {storm['idle']['p50']:.1f} ms | {ratio(storm['rude']['p50'], storm['idle']['p50'])} | (CPU-bound: both cores answer the storm) |",
         "",
-        "Synthesis against libespeak-ng called directly is not measured yet (see the issue).",
+        f"Synthesis, the same speech on both sides: the kiosk's clips hold {synth['kiosk_audio_s']:.1f} s of audio, "
+        f"libespeak-ng's {synth['baseline_audio_s']:.1f} s; {synth['clips_of_equal_length']} of "
+        f"{synth['clips_compared']} clips are of equal length.",
         "",
     ]
     return "\n".join(lines)
@@ -158,6 +166,9 @@ def main() -> None:
     figures = {"when": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), "machine": machine(),
                "quick": args.quick}
 
+    print("== synthesis: the kiosk against libespeak-ng called directly")
+    figures["synthesis"] = bench_synthesis.run(repeats)
+    print(figures["synthesis"])
     print("== prerender: 1 worker against one per core")
     figures["prerender"] = prerender_scaling(os.cpu_count() or 1)
     print(figures["prerender"])

@@ -38,6 +38,9 @@ RETRY_AFTER = 5  # seconds: about how long the engine takes to work through a fu
 # prerender gives up after this many clips in a row could not be rendered (an engine that cannot
 # start or a disk that cannot be written would otherwise cost minutes per clip, for hours).
 GIVE_UP_AFTER = 5
+# prerender keeps this many clips in hand per worker: while one is checked and made durable (two
+# fsyncs, several milliseconds), the worker already speaks the next, rather than wait for it.
+CLIPS_IN_HAND = 2
 
 T = TypeVar("T")
 
@@ -304,7 +307,7 @@ class Speech:
                         log.error("gave up rendering: the last %d clips failed", tally["in_a_row"])
                     stop.set()
 
-        with ThreadPoolExecutor(self.workers, thread_name_prefix="prerender") as pool:
+        with ThreadPoolExecutor(CLIPS_IN_HAND * self.workers, thread_name_prefix="prerender") as pool:
             list(pool.map(one, keys))
         failed = tally["failed"] + (len(keys) - tally["done"])
         if failed:

@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from kiosk.speech import Speech, SpeechUnavailable, UnknownClip, clip_key
+from kiosk.speech import Speech, SpeechUnavailable, UnknownClip, clip_key, wav
 
 from .conftest import wait_until
 from .fakes import FakeEngine, spoken_text
@@ -130,6 +130,21 @@ def test_prerender_renders_only_what_is_missing(make_speech):
     assert speech.prerender() == 0
     assert [spoken_text(speech.clip_path(k)) for k in keys] == ["One.", "Dos.", "ثلاثة."]
     assert len(engine.calls) == 3
+
+
+def test_prerender_keeps_the_worker_busy_while_a_clip_is_made_durable(make_speech, monkeypatch):
+    engine = FakeEngine()
+    speech = make_speech(engine)
+    speech.register("One.", "en")
+    speech.register("Two.", "en")
+    commit = wav.commit
+
+    def slow_commit(tmp, dest):
+        wait_until(lambda: len(engine.calls) == 2, "the engine to start on the next clip meanwhile")
+        commit(tmp, dest)
+
+    monkeypatch.setattr(wav, "commit", slow_commit)
+    assert speech.prerender() == 2
 
 
 def test_prerender_reports_failures_after_trying_everything(make_speech):
