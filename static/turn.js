@@ -24,7 +24,8 @@
       if (ready.has(url) || asked.has(url)) continue;
       asked.add(url);
       fetch(url, { credentials: "same-origin", cache: "no-store" })
-        .then((response) => (response.ok ? response.text() : null))
+        // A redirected answer is another page than the link names: let htmx ask.
+        .then((response) => (response.ok && !response.redirected ? response.text() : null))
         .then((html) => { if (html !== null && asked.has(url)) ready.set(url, html); })
         .catch(() => { /* the tap will ask htmx instead */ })
         .finally(() => asked.delete(url));
