@@ -73,21 +73,18 @@ class Rendered:
 
 
 def render(executor, job: Job, dest: Path, *, attempts: int = 2, cache: ClipCache | None = None) -> Rendered:
-    """Synthesize `job` to a temporary WAV, check it, encode it (ogg.py), then rename that to `dest`;
-    retry on failure."""
+    """Have the executor speak and encode `job` into a temporary file (produce.py), check that,
+    then rename it to `dest`; retry on failure."""
     cache = cache or ClipCache(dest.parent)
     error: Exception | None = None
     for attempt in range(1, attempts + 1):
+        # Both temporary names are the server's, so close() and the start-up sweep remove
+        # whatever a killed worker leaves.
         tmp, encoded = cache.temporary(dest), cache.temporary(dest)
         try:
-            words = executor.run(job, str(tmp))
-            try:
-                info = wav.check(tmp, job.text, job.rate)
-            except wav.InvalidAudio:
-                executor.discard()  # an engine that wrote bad audio is not trusted with the next job
-                raise
-            ogg.encode(tmp, encoded)
-            ogg.check(encoded, job.text, job.rate)
+            words = executor.run(job, str(tmp), str(encoded))
+            # Checked again here: what goes into the cache is never taken on a worker's word.
+            info = ogg.check(encoded, job.text, job.rate)
             wav.commit(encoded, dest)
             return Rendered(dest, info.frames, words)
         except (EngineError, wav.InvalidAudio, OSError) as exc:

@@ -8,7 +8,6 @@ jobs are asked for at the same time.
 from __future__ import annotations
 
 import queue
-import threading
 
 from .engine import EngineError, EngineInfo, Job, Words
 from .worker import EngineFactory, ProcessExecutor
@@ -22,8 +21,6 @@ class WorkerPool:
         self._free: queue.LifoQueue[ProcessExecutor] = queue.LifoQueue()
         for executor in reversed(self._executors):
             self._free.put(executor)
-        # discard() is called by the thread that ran the job, right after it: remember which worker.
-        self._last = threading.local()
 
     @property
     def size(self) -> int:
@@ -36,21 +33,15 @@ class WorkerPool:
     def info(self) -> EngineInfo:
         return self._executors[0].info()
 
-    def run(self, job: Job, path: str) -> Words:
+    def run(self, job: Job, wav: str, clip: str) -> Words:
         executor = self._free.get()
-        self._last.executor = executor
         try:
             # Clip keys name the first worker's engine: another worker must run the very same one.
             if executor is not self._executors[0] and executor.info().engine != self.info().engine:
                 raise EngineError("speech workers disagree about the engine's version")
-            return executor.run(job, path)
+            return executor.run(job, wav, clip)
         finally:
             self._free.put(executor)
-
-    def discard(self) -> None:
-        executor = getattr(self._last, "executor", None)
-        if executor is not None:
-            executor.discard()
 
     def close(self) -> None:
         for executor in self._executors:

@@ -15,6 +15,8 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Callable
 
 from .engine import Engine, EngineClosed, EngineError, EngineInfo, Job, Words
+from .produce import Unwritable, make_clip
+from .wav import InvalidAudio
 
 log = logging.getLogger(__name__)
 
@@ -87,23 +89,31 @@ class ProcessExecutor:
         with self._lock:
             return self._live_worker().info
 
-    def run(self, job: Job, path: str) -> Words:
-        """Synthesize `job` into the WAV file `path`; EngineError if the worker fails, hangs or dies."""
+    def run(self, job: Job, wav: str, clip: str) -> Words:
+        """Have the worker speak `job` into `wav` and encode it into `clip` (produce.make_clip).
+
+        EngineError if the worker fails, hangs or dies, InvalidAudio if it wrote bad audio (the
+        worker is replaced for both), Unwritable if the clip could not be written.
+        """
         with self._lock:
             worker = self._live_worker()
             job_id = next(self._ids)
             try:
                 status, reply_id, payload = worker.request(
-                    ("synth", job_id, job.text, job.voice, job.rate, path),
+                    ("synth", job_id, job.text, job.voice, job.rate, wav, clip),
                     job_timeout(job, self._timeout),
                 )
                 # A reply that is not for this job means the worker is out of step with us:
                 # trust nothing it wrote.
                 if reply_id != job_id:
                     raise EngineError(f"worker answered job {reply_id} when asked for job {job_id}")
+                if status == "unwritable":
+                    raise Unwritable(payload)  # the disk's fault, not the worker's: it is kept
+                if status == "invalid":
+                    raise InvalidAudio(payload)
                 if status != "ok":
                     raise EngineError(payload)
-            except EngineError:
+            except (EngineError, InvalidAudio):
                 # Whatever state pyttsx3 and eSpeak are in now, the next job gets a fresh process.
                 self._discard_locked()
                 raise
@@ -241,9 +251,13 @@ def serve(conn, factory: EngineFactory) -> None:
             break  # the server went away
         if message[0] != "synth":
             break
-        _, job_id, text, voice, rate, path = message
+        _, job_id, text, voice, rate, wav, clip = message
         try:
-            reply = ("ok", job_id, tuple(engine.synthesize(text, voice, rate, path)))
+            reply = ("ok", job_id, make_clip(engine, Job(text, voice, rate), wav, clip))
+        except Unwritable as exc:
+            reply = ("unwritable", job_id, str(exc))
+        except InvalidAudio as exc:
+            reply = ("invalid", job_id, str(exc))
         except Exception as exc:  # noqa: BLE001 - reported to the parent, which replaces this worker
             reply = ("error", job_id, f"{type(exc).__name__}: {exc}")
         conn.send(reply)
@@ -273,12 +287,10 @@ class ThreadExecutor:
         with self._lock:
             return self._call(lambda engine: engine.info(), self._timeout)
 
-    def run(self, job: Job, path: str) -> Words:
-        def synthesize(engine: Engine) -> Words:
-            return tuple(engine.synthesize(job.text, job.voice, job.rate, path))
-
+    def run(self, job: Job, wav: str, clip: str) -> Words:
+        """As ProcessExecutor.run, with the same errors."""
         with self._lock:
-            return self._call(synthesize, job_timeout(job, self._timeout))
+            return self._call(lambda engine: make_clip(engine, job, wav, clip), job_timeout(job, self._timeout))
 
     def discard(self) -> None:
         with self._lock:
@@ -302,6 +314,11 @@ class ThreadExecutor:
         except FutureTimeout:
             self._abandon()
             raise EngineError(f"speech engine did not answer within {timeout:.0f} s") from None
+        except Unwritable:
+            raise  # the disk's fault: the engine is kept
+        except (EngineError, InvalidAudio):
+            self._abandon()
+            raise
         except Exception as exc:
             self._abandon()
             raise EngineError(f"{type(exc).__name__}: {exc}") from exc

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import inspect
 import os
+import time
 
 from kiosk.speech import espeak
 
@@ -19,3 +21,28 @@ def test_long_data_path_gets_a_short_link(tmp_path):
     assert os.path.realpath(link) == os.path.realpath(data)
     assert espeak._short_path(str(data)) == link  # and again, reusing the link
     os.unlink(link)
+
+
+def test_pyttsx3_run_loop_naps_through_the_module_we_shorten():
+    """If pyttsx3 stops calling `time.sleep` in its loop, the short naps silently stop working."""
+    from pyttsx3.drivers import espeak as driver
+
+    assert "time.sleep(" in inspect.getsource(driver.EspeakDriver.startLoop)
+    assert driver.time is time or isinstance(driver.time, espeak._ShortNaps)
+
+
+def test_short_naps_cap_sleep_and_pass_everything_else_through():
+    naps = []
+
+    class Clock:
+        def sleep(self, seconds):
+            naps.append(seconds)
+
+        def monotonic(self):
+            return 42.0
+
+    shim = espeak._ShortNaps(Clock())
+    shim.sleep(0.01)
+    shim.sleep(0.0002)
+    assert naps == [espeak.LOOP_NAP, 0.0002]
+    assert shim.monotonic() == 42.0

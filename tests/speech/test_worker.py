@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import pytest
+import soundfile
 
 from kiosk.speech import EngineError, ProcessExecutor, Speech, SpeechUnavailable
 from kiosk.speech.clips import render
 from kiosk.speech.engine import Job
+from kiosk.speech.produce import Unwritable
 
 from . import fakes
 from .samples import prefix, same_length, tolerance
@@ -37,9 +39,57 @@ def test_each_file_holds_its_own_text_in_one_worker(references, out_dir):
 
 
 def test_voice_espeak_cannot_load_fails_the_job_instead_of_keeping_the_last_voice(real_executor, out_dir):
-    real_executor.run(Job("مرحبا بكم في العيادة.", "sem/ar", 150), str(out_dir / "ar.wav"))
+    real_executor.run(Job("مرحبا بكم في العيادة.", "sem/ar", 150), str(out_dir / "ar.wav"), str(out_dir / "ar.ogg"))
     with pytest.raises(EngineError, match="voice"):
-        real_executor.run(Job("Welcome to the clinic.", "no/such-voice", 150), str(out_dir / "bad.wav"))
+        real_executor.run(Job("Welcome to the clinic.", "no/such-voice", 150),
+                          str(out_dir / "bad.wav"), str(out_dir / "bad.ogg"))
+    assert not (out_dir / "bad.ogg").exists()
+
+
+def test_worker_hands_back_the_encoded_clip_and_removes_its_wav(tmp_path):
+    state = tmp_path / "state"
+    state.mkdir()
+    executor = ProcessExecutor(fakes.ProcessFake(str(state)))
+    try:
+        words = executor.run(Job("Please take a seat.", "fake/en", 150), str(tmp_path / "a.wav"), str(tmp_path / "a.ogg"))
+    finally:
+        executor.close()
+    assert words == ((1, len("Please take a seat.")),)
+    assert soundfile.info(str(tmp_path / "a.ogg")).subtype == "VORBIS"
+    assert fakes.spoken_text(tmp_path / "a.ogg") == "Please take a seat."
+    assert not (tmp_path / "a.wav").exists()  # about seven times the clip's size
+
+
+def test_garbage_audio_replaces_the_worker(tmp_path):
+    state = tmp_path / "state"
+    state.mkdir()
+    executor = ProcessExecutor(fakes.ProcessFake(str(state), "garbage-once"))
+    speech = Speech(tmp_path / "audio", executor=executor)
+    try:
+        key = speech.register("The doctor is running late.", "en")
+        path = speech.clip_path(key)
+    finally:
+        speech.close()
+    assert fakes.spoken_text(path) == "The doctor is running late."
+    assert executor.starts == 2
+    assert sorted(p.name for p in (tmp_path / "audio").iterdir()) == [f"{key}.ogg"]
+
+
+def test_a_clip_that_cannot_be_written_keeps_the_worker(tmp_path):
+    """A full or read-only disk is not the engine's fault: restarting eSpeak would only cost time."""
+    state = tmp_path / "state"
+    state.mkdir()
+    executor = ProcessExecutor(fakes.ProcessFake(str(state)))
+    job = Job("Hello.", "fake/en", 150)
+    try:
+        with pytest.raises(Unwritable):
+            executor.run(job, str(tmp_path / "a.wav"), str(tmp_path / "no-such-folder" / "a.ogg"))
+        executor.run(job, str(tmp_path / "b.wav"), str(tmp_path / "b.ogg"))
+    finally:
+        executor.close()
+    assert executor.starts == 1
+    assert not (tmp_path / "a.wav").exists()
+    assert fakes.spoken_text(tmp_path / "b.ogg") == "Hello."
 
 
 def test_worker_uses_the_wheel_library(real_executor):

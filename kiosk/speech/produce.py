@@ -1,0 +1,43 @@
+"""One clip from one job, where the engine runs: speak it to WAV, check that, encode it (ogg.py).
+
+This runs inside the speech worker, not in the web server. Encoding costs more CPU than eSpeak's
+synthesis itself, so in the server's threads it would be a step that every worker waits on, and
+`kiosk prerender` would gain nothing from a second worker. Here each worker does the whole
+job on its own core.
+"""
+
+from __future__ import annotations
+
+import os
+
+from . import ogg, wav
+from .engine import Engine, EngineError, Job, Words
+
+
+class Unwritable(OSError):
+    """The finished clip could not be written (disk full, folder gone read-only): not the engine's fault."""
+
+
+def make_clip(engine: Engine, job: Job, wav_path: str, clip_path: str) -> Words:
+    """Speak `job` into `wav_path`, check it, and encode it into `clip_path`; return the word events.
+
+    Raises EngineError when the engine fails, wav.InvalidAudio when what it wrote is not a whole
+    rendering of the text (both mean: do not trust this engine with the next job), and
+    Unwritable when the clip could not be written.
+    """
+    try:
+        words = tuple(engine.synthesize(job.text, job.voice, job.rate, wav_path))
+    except Exception as exc:
+        raise EngineError(f"{type(exc).__name__}: {exc}") from exc
+    wav.check(wav_path, job.text, job.rate)
+    try:
+        ogg.encode(wav_path, clip_path)
+    except OSError as exc:
+        raise Unwritable(str(exc)) from exc
+    finally:
+        # The WAV is about seven times the clip: do not leave it for the server to remove.
+        try:
+            os.unlink(wav_path)
+        except OSError:
+            pass
+    return words
