@@ -9,14 +9,15 @@ allows subsetting (Fontsource's own files are subsets too) and reserves no font 
 
 from __future__ import annotations
 
+import io
 import json
-import os
 from pathlib import Path
 
 from flask import Flask
 from fontTools import subset
 
 from .assets import WEIGHTS
+from .files import write_atomically
 from .fonts import (
     SUBSET_SOURCES, catalog_characters, languages_of, manifest_path, package_version, subset_files,
 )
@@ -27,6 +28,8 @@ from .fonts import (
 # Chromium then draws from a system font, as it does on every Latin page); only the
 # catalogs' characters are required (see fonts.catalog_characters).
 ASCII = {chr(code) for code in range(0x20, 0x7F)}
+# Served to every browser, and written by the set-up (often as root) for the kiosk's own user.
+PUBLIC = 0o644
 
 
 def interface_characters(app: Flask) -> set[str]:
@@ -64,15 +67,17 @@ def build(app: Flask) -> list[str]:
                 subsetter = subset.Subsetter(options())
                 subsetter.populate(unicodes=[ord(char) for char in wanted])
                 subsetter.subset(font)
-                _replace(folder / name, lambda path: subset.save_font(font, str(path), options()))
+                data = io.BytesIO()
+                subset.save_font(font, data, options())
+                write_atomically(folder / name, data.getvalue(), mode=PUBLIC)
             sizes.append(f"{(folder / name).stat().st_size / 1024:.0f} KB")
         version = package_version(app, package)
-        _replace(folder / stylesheet, lambda path: path.write_text(
-            _stylesheet(metadata["family"], package, version, languages_of(package), faces), encoding="utf-8"))
+        sheet = _stylesheet(metadata["family"], package, version, languages_of(package), faces)
+        write_atomically(folder / stylesheet, sheet.encode("utf-8"), mode=PUBLIC)
         # Last: the manifest says the files are complete, and what they hold.
-        _replace(manifest_path(app, package), lambda path: path.write_text(json.dumps(
-            {"package": package, "version": version, "characters": "".join(sorted(held))},
-            ensure_ascii=False, indent=1), encoding="utf-8"))
+        manifest = {"package": package, "version": version, "characters": "".join(sorted(held))}
+        write_atomically(manifest_path(app, package), json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8"),
+                         mode=PUBLIC)
         lines.append(f"{metadata['family']}: {len(held)} characters, {' + '.join(sizes)} ({stylesheet})")
         missing = required - held
         if missing:
@@ -98,8 +103,3 @@ def _stylesheet(family: str, package: str, version: str, tags: list[str], faces:
     return "\n".join(rules)
 
 
-def _replace(target: Path, write) -> None:
-    """Write beside `target` and rename over it: a running kiosk never sends half a file."""
-    partial = target.with_name(target.name + ".partial")
-    write(partial)
-    os.replace(partial, target)

@@ -5,6 +5,7 @@ face whenever such a face is not current."""
 import gzip
 import json
 import shutil
+import stat
 from functools import cache
 from pathlib import Path
 
@@ -159,6 +160,17 @@ def test_a_new_translation_is_in_the_face_once_the_catalogs_are_compiled_again(a
     assert "/fonts/noto-sans-sc.css" in font_links(after.test_client().get("/zh-Hans/"))
     assert warnings_of(after) == []
     assert NEW_CHARACTER in characters_of(tmp_path / "fonts" / "noto-sans-sc-400.woff2")
+
+
+def test_the_made_files_are_readable_by_the_kiosk_user_and_leave_no_temporary(app, tmp_path):
+    """The set-up writes them as root; the kiosk, running as its own user, must still read them."""
+    config = {"TESTING": True, "SPEECH_ENABLED": False, "FONT_SUBSETS_DIR": str(tmp_path / "fonts"),
+              "BABEL_TRANSLATION_DIRECTORIES": app.config["BABEL_TRANSLATION_DIRECTORIES"]}
+    build(create_app(config, instance_path=str(tmp_path)))
+    made = sorted((tmp_path / "fonts").iterdir())
+    assert {path.name for path in made} >= {"noto-sans-sc.css", "noto-sans-sc-400.woff2", "noto-sans-kr-700.woff2"}
+    assert not [path.name for path in made if path.name.startswith(".")]
+    assert {path.name: stat.S_IMODE(path.stat().st_mode) for path in made} == {path.name: 0o644 for path in made}
 
 
 def test_a_character_the_source_lacks_keeps_the_whole_face(tmp_path):

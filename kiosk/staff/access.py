@@ -17,7 +17,7 @@ from pathlib import Path
 from flask import Flask, current_app, redirect, request, session, url_for
 from flask_htmx import make_response as htmx_response
 
-from .files import write_atomically
+from ..files import write_atomically
 
 IDLE_LIMIT = 5 * 60  # seconds without a staff request
 SEEN = "staff_seen"

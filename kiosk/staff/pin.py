@@ -15,7 +15,7 @@ import re
 import secrets
 from pathlib import Path
 
-from .files import write_atomically
+from ..files import write_atomically
 
 FILE_NAME = "staff_pin"
 MIN_DIGITS = 6

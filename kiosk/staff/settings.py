@@ -19,7 +19,7 @@ from flask import Flask
 
 from .. import idle
 from ..i18n import KNOWN_LOCALES, SOURCE_LOCALE
-from .files import write_atomically
+from ..files import write_atomically
 
 log = logging.getLogger(__name__)
 

@@ -1,5 +1,5 @@
-"""Small files in the instance folder, written so that a crash or a full disk
-never leaves half of one behind."""
+"""Small files (staff settings, the PIN, the cut fonts), written so that a crash
+or a full disk never leaves half of one behind, and a reader never sees one."""
 
 from __future__ import annotations
 
@@ -8,14 +8,18 @@ import tempfile
 from pathlib import Path
 
 
-def write_atomically(path: str | os.PathLike, data: bytes) -> None:
-    """Replace `path` with `data` all at once, readable by its owner only (0600).
+def write_atomically(path: str | os.PathLike, data: bytes, *, mode: int = 0o600) -> None:
+    """Replace `path` with `data` all at once, with permissions `mode` (by default its owner's only).
 
     The bytes go to a temporary file in the same folder (mkstemp creates it
     0600, so a secret is never readable by others, not even for a moment),
     are flushed to the disk with fsync, and then os.replace swaps the file in:
     a reader sees the old file or the new one, never a torn one, even if the
     power goes mid-write.
+
+    The trap for public files (mode 0o644, the fonts): `sudo scripts/setup.sh`
+    writes them as root while the kiosk runs as its own user, which could not
+    read a 0600 file.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -24,6 +28,8 @@ def write_atomically(path: str | os.PathLike, data: bytes) -> None:
         with os.fdopen(fd, "wb") as file:
             file.write(data)
             file.flush()
+            if mode != 0o600:
+                os.fchmod(file.fileno(), mode)
             os.fsync(file.fileno())
         os.replace(temporary, path)
     except BaseException:
