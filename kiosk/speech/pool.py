@@ -1,16 +1,22 @@
 """Several speech workers behind the one executor interface, so prerendering uses every core.
 
 Each worker is a ProcessExecutor of its own (one process, one job at a time). A job goes to
-a free worker, the most recently used first, so a second worker is only spawned when two
-jobs are asked for at the same time.
+a free worker, the most recently used first. A pool is only made for `kiosk prerender` and
+`kiosk export`, which will need every worker: so when it is first asked for the voices, it
+starts the other workers too, in the background, while the pages are rendered to find the
+clips (a second or so of start-up each, that the clips would otherwise wait for).
 """
 
 from __future__ import annotations
 
+import logging
 import queue
+import threading
 
 from .engine import EngineError, EngineInfo, Job, Words
 from .worker import EngineFactory, ProcessExecutor
+
+log = logging.getLogger(__name__)
 
 
 class WorkerPool:
@@ -21,6 +27,9 @@ class WorkerPool:
         self._free: queue.LifoQueue[ProcessExecutor] = queue.LifoQueue()
         for executor in reversed(self._executors):
             self._free.put(executor)
+        self._starting = threading.Lock()
+        self._started = False
+        self._engine: str | None = None  # the first worker's engine, which every clip key names
 
     @property
     def size(self) -> int:
@@ -31,13 +40,23 @@ class WorkerPool:
         return sum(executor.starts for executor in self._executors)
 
     def info(self) -> EngineInfo:
-        return self._executors[0].info()
+        with self._starting:
+            if not self._started:
+                self._started = True
+                for executor in self._executors[1:]:
+                    threading.Thread(target=_start, args=(executor,), name="speech-worker-start", daemon=True).start()
+        info = self._executors[0].info()
+        self._engine = info.engine
+        return info
 
     def run(self, job: Job, wav: str, clip: str) -> Words:
         executor = self._free.get()
         try:
             # Clip keys name the first worker's engine: another worker must run the very same one.
-            if executor is not self._executors[0] and executor.info().engine != self.info().engine:
+            # The trap: asking the first worker (info()) takes its lock, which it holds for the whole
+            # of its job, so every job for another worker waited for the first worker's job to end.
+            # Its engine is remembered instead.
+            if executor is not self._executors[0] and executor.info().engine != (self._engine or self.info().engine):
                 raise EngineError("speech workers disagree about the engine's version")
             return executor.run(job, wav, clip)
         finally:
@@ -46,3 +65,11 @@ class WorkerPool:
     def close(self) -> None:
         for executor in self._executors:
             executor.close()
+
+
+def _start(executor: ProcessExecutor) -> None:
+    try:
+        executor.info()
+    except EngineError as exc:
+        # Not fatal here: the first job given to this worker starts it again, or fails with this.
+        log.warning("a speech worker could not start: %s", exc)

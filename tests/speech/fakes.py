@@ -74,7 +74,8 @@ class ProcessFake:
 
     `mode`: "die-once"/"hang-once"/"garbage-once" misbehave on the very first job across all
     workers (a marker file remembers), "fail" fails every job, "fail-start" fails to start,
-    "slow" takes 50 ms a job.
+    "slow" takes 50 ms a job, "hold-first" keeps the very first job until the file
+    `state`/release exists (at most a minute).
     """
 
     state: str
@@ -109,6 +110,11 @@ class _ProcessFakeEngine(FakeEngine):
                 Path(path).write_bytes(b"not a wav file")
                 return ()
             threading.Event().wait()  # hang until killed
+        if self.process_mode == "hold-first" and not marker.exists():
+            marker.touch()
+            deadline = time.monotonic() + 60
+            while not (self.state / "release").exists() and time.monotonic() < deadline:
+                time.sleep(0.01)
         if self.process_mode == "slow":
             time.sleep(0.05)  # long enough that a second job finds this worker busy
         return super().synthesize(text, voice, rate, path)

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import threading
+import time
+
 from kiosk.speech import Speech
+from kiosk.speech.engine import Job
 from kiosk.speech.pool import WorkerPool
 
 from . import fakes
@@ -32,6 +36,53 @@ def test_a_worker_that_wrote_garbage_is_the_one_replaced(tmp_path):
     try:
         key = speech.register("Please take a seat.", "en")
         assert fakes.spoken_text(speech.clip_path(key)) == "Please take a seat."
-        assert pool.starts == 2  # the one that wrote garbage, and its replacement; the other never started
+        first, second = pool._executors
+        assert first.starts == 2  # the one that wrote garbage, and its replacement
+        assert second.starts <= 1  # the other, if it has started by now, is untouched
     finally:
         speech.close()
+
+
+def test_every_worker_starts_as_soon_as_the_voices_are_asked_for(tmp_path):
+    """prerender renders every page to find its clips first: the other workers start meanwhile."""
+    state = tmp_path / "state"
+    state.mkdir()
+    pool = WorkerPool(fakes.ProcessFake(str(state)), 3)
+    try:
+        pool.info()
+        deadline = time.monotonic() + 60
+        while len(fakes.starts(state)) < 3 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert len(fakes.starts(state)) == 3
+        assert fakes.jobs(state) == []  # started, not given work
+    finally:
+        pool.close()
+    assert pool.starts == 3
+
+
+def test_a_job_for_a_free_worker_does_not_wait_for_a_busy_one(tmp_path):
+    """The trap: checking the second worker's engine against the first's took the first's lock,
+    held for the whole of its job, so two workers spoke one clip at a time."""
+    state = tmp_path / "state"
+    state.mkdir()
+    pool = WorkerPool(fakes.ProcessFake(str(state), mode="hold-first"), 2)
+    job = Job("Please take a seat.", "fake/en", 150)
+    try:
+        pool.info()
+        held = threading.Thread(target=pool.run, args=(job, str(tmp_path / "1.wav"), str(tmp_path / "1.ogg")))
+        held.start()
+        while not (state / "misbehaved").exists():  # the first worker has its job, and keeps it
+            time.sleep(0.01)
+        other = threading.Thread(target=pool.run, args=(job, str(tmp_path / "2.wav"), str(tmp_path / "2.ogg")))
+        other.start()
+        other.join(30)
+        finished_while_held = not other.is_alive()
+        (state / "release").touch()
+        held.join(60)
+        other.join(60)
+    finally:
+        (state / "release").touch()
+        pool.close()
+    assert finished_while_held
+    assert fakes.spoken_text(tmp_path / "2.ogg") == "Please take a seat."
+    assert len(set(fakes.jobs(state))) == 2
