@@ -64,7 +64,7 @@ def wrk(url: str, seconds: int, connections: int = 50) -> dict:
     return {"rps": rps, "p50": latency.get("50"), "p99": latency.get("99")}
 
 
-def throughput(port: int, seconds: int, rounds: int = 3) -> dict:
+def throughput(port: int, seconds: int, rounds: int = 5) -> dict:
     """A section page against a static file of the same size, from the same server: `rounds`
     runs of each, taken in turn, and the median of each figure (on a shared machine one run's
     slowest 1 % can be another process's doing)."""
