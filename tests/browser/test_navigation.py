@@ -3,6 +3,8 @@
 import re
 from urllib.parse import urlsplit
 
+import pytest
+
 from helpers import LEAFLET, SECTIONS, expected
 
 BASE_SECTION = f"/en/{LEAFLET}/{SECTIONS[0]}"
@@ -98,7 +100,10 @@ def requests_for(page, path):
     return asked
 
 
-def test_a_section_read_a_moment_turns_from_memory(page, live_server):
+@pytest.mark.parametrize("screen", [{"width": 1080, "height": 1920}, {"width": 1920, "height": 1080}],
+                         ids=["portrait", "landscape"])
+def test_a_section_read_a_moment_turns_from_memory(page, live_server, screen):
+    page.set_viewport_size(screen)
     following = f"/es/{LEAFLET}/{SECTIONS[1]}"
     asked = requests_for(page, following)
     page.goto(live_server + f"/es/{LEAFLET}/{SECTIONS[0]}")
