@@ -26,18 +26,20 @@ def make_clip(engine: Engine, job: Job, wav_path: str, clip_path: str) -> Words:
     Unwritable when the clip could not be written.
     """
     try:
-        words = tuple(engine.synthesize(job.text, job.voice, job.rate, wav_path))
-    except Exception as exc:
-        raise EngineError(f"{type(exc).__name__}: {exc}") from exc
-    wav.check(wav_path, job.text, job.rate)
-    try:
-        ogg.encode(wav_path, clip_path)
-    except OSError as exc:
-        raise Unwritable(str(exc)) from exc
+        try:
+            words = tuple(engine.synthesize(job.text, job.voice, job.rate, wav_path))
+        except Exception as exc:
+            raise EngineError(f"{type(exc).__name__}: {exc}") from exc
+        wav.check(wav_path, job.text, job.rate)
+        try:
+            ogg.encode(wav_path, clip_path)
+        except OSError as exc:
+            raise Unwritable(str(exc)) from exc
+        return words
     finally:
-        # The WAV is about seven times the clip: do not leave it for the server to remove.
+        # The WAV is about seven times the clip: gone at once, whatever happened, rather than
+        # left for the server to remove after the job.
         try:
             os.unlink(wav_path)
         except OSError:
             pass
-    return words
