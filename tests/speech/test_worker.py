@@ -60,21 +60,6 @@ def test_worker_hands_back_the_encoded_clip_and_removes_its_wav(tmp_path):
     assert not (tmp_path / "a.wav").exists()  # about seven times the clip's size
 
 
-def test_garbage_audio_replaces_the_worker(tmp_path):
-    state = tmp_path / "state"
-    state.mkdir()
-    executor = ProcessExecutor(fakes.ProcessFake(str(state), "garbage-once"))
-    speech = Speech(tmp_path / "audio", executor=executor)
-    try:
-        key = speech.register("The doctor is running late.", "en")
-        path = speech.clip_path(key)
-    finally:
-        speech.close()
-    assert fakes.spoken_text(path) == "The doctor is running late."
-    assert executor.starts == 2
-    assert sorted(p.name for p in (tmp_path / "audio").iterdir()) == [f"{key}.ogg"]
-
-
 def test_a_clip_that_cannot_be_written_keeps_the_worker(tmp_path):
     """A full or read-only disk is not the engine's fault: restarting eSpeak would only cost time."""
     state = tmp_path / "state"
@@ -102,8 +87,8 @@ def test_worker_uses_the_wheel_library(real_executor):
     assert "espeakng-loader 0.2.4" in info.engine
 
 
-@pytest.mark.parametrize("mode", ["die-once", "hang-once"])
-def test_job_survives_a_worker_that_dies_or_hangs(mode, tmp_path):
+@pytest.mark.parametrize("mode", ["die-once", "hang-once", "garbage-once"])
+def test_job_survives_a_worker_that_dies_hangs_or_writes_garbage(mode, tmp_path):
     state = tmp_path / "state"
     state.mkdir()
     executor = ProcessExecutor(fakes.ProcessFake(str(state), mode), timeout=3.0)
@@ -117,6 +102,7 @@ def test_job_survives_a_worker_that_dies_or_hangs(mode, tmp_path):
     assert executor.starts == 2
     ran_in = fakes.jobs(state)
     assert len(ran_in) == 2 and ran_in[0] != ran_in[1]  # the retry ran in a new process
+    assert sorted(p.name for p in (tmp_path / "audio").iterdir()) == [f"{key}.ogg"]  # no temporary left
 
 
 def test_engine_that_keeps_failing_gives_up_after_bounded_attempts(tmp_path):
