@@ -28,9 +28,7 @@ def main() -> None:
 @click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64))
 def serve(host: str, port: int, threads: int) -> None:
     """Serve the kiosk with waitress (a production WSGI server)."""
-    import waitress
-
-    from . import create_app, logs
+    from . import create_app, logs, server
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
     logs.quiet_waitress()
@@ -45,7 +43,7 @@ def serve(host: str, port: int, threads: int) -> None:
     click.echo(f"Kiosk ready: open http://{shown}:{port}/ in the kiosk browser. Ctrl+C stops it.")
     previous = signal.signal(signal.SIGTERM, lambda signum, frame: _stop(app))
     try:
-        waitress.serve(
+        server.serve(
             app, host=host, port=port, threads=threads, ident="kiosk",
             # Close a connection that has sent nothing for 10 s (checked every
             # 2 s). Waitress's default is 2 minutes (checked every 30 s), so

@@ -57,7 +57,7 @@ def serve_settings():
     served = {}
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("KIOSK_SPEECH_ENABLED", "false")
-        patch.setattr("waitress.serve", lambda app, **kw: served.update(kw))
+        patch.setattr("kiosk.server.serve", lambda app, **kw: served.update(kw))
         result = CliRunner().invoke(cli.main, ["serve"])
     assert result.exit_code == 0, result.output
     return {k: v for k, v in served.items() if k not in ("host", "port")}

@@ -13,7 +13,7 @@ import time
 from contextlib import ExitStack
 
 import pytest
-from waitress.server import create_server
+from kiosk.server import create as kiosk_server
 
 from kiosk import ROOT, create_app
 from kiosk.speech import Speech, ThreadExecutor
@@ -369,7 +369,7 @@ def server(serve_settings, tmp_path_factory):
     instance = tmp_path_factory.mktemp("instance")
     (instance / "config.py").write_text("SECRET = 'INSTANCE-SECRET-7f3a'\n")
     app = create_app({"SPEECH_ENABLED": False}, instance_path=str(instance))
-    server = create_server(app, host="127.0.0.1", port=0, **serve_settings)
+    server = kiosk_server(app, host="127.0.0.1", port=0, **serve_settings)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     yield server.socket.getsockname()[:2]

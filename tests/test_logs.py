@@ -23,7 +23,7 @@ def test_waitress_messages_lose_the_path(caplog):
 
 def test_kiosk_serve_silences_the_queue_depth_warnings(monkeypatch, caplog):
     monkeypatch.setenv("KIOSK_SPEECH_ENABLED", "false")
-    monkeypatch.setattr("waitress.serve", lambda app, **kw: None)
+    monkeypatch.setattr("kiosk.server.serve", lambda app, **kw: None)
     assert CliRunner().invoke(cli.main, ["serve"]).exit_code == 0
     with caplog.at_level(logging.INFO):
         logging.getLogger("waitress.queue").warning("Task queue depth is %d", 3)

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import sync_playwright
-from waitress.server import create_server
+from kiosk.server import create as kiosk_server
 
 from kiosk import create_app
 
@@ -42,7 +42,7 @@ def browser_app(tmp_path_factory):
 @contextmanager
 def serving(app):
     """`app` served by waitress on a free loopback port; yields its base URL."""
-    server = create_server(app, host="127.0.0.1", port=0, threads=8)
+    server = kiosk_server(app, host="127.0.0.1", port=0, threads=8)
     port = server.socket.getsockname()[1]
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

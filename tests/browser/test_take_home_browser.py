@@ -9,7 +9,7 @@ import pytest
 import zxingcpp
 from PIL import Image
 from pypdf import PdfReader
-from waitress.server import create_server
+from kiosk.server import create as kiosk_server
 
 from kiosk import ROOT, create_app
 from kiosk.content import load_leaflet
@@ -28,7 +28,7 @@ def public_server(tmp_path_factory):
         {"TESTING": True, "SPEECH_ENABLED": False, "PUBLIC_URL": PUBLIC_URL},
         instance_path=str(tmp_path_factory.mktemp("instance")),
     )
-    server = create_server(app, host="127.0.0.1", port=0, threads=4)
+    server = kiosk_server(app, host="127.0.0.1", port=0, threads=4)
     port = server.socket.getsockname()[1]
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

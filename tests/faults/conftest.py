@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from waitress.server import create_server
+from kiosk.server import create as kiosk_server
 
 from kiosk import create_app
 
@@ -20,7 +20,7 @@ ENGINE = "faults.engine:FaultEngine"
 
 @contextmanager
 def serving(app, settings):
-    server = create_server(app, host="127.0.0.1", port=0, **settings)
+    server = kiosk_server(app, host="127.0.0.1", port=0, **settings)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     try:

@@ -1,0 +1,57 @@
+"""The web server: waitress (pinned in pyproject.toml), with a change to its channel.
+
+Found with py-spy and counters in waitress's loop, under `bench/run.py`'s load (50
+connections); see the README's "Speed and scale".
+
+Its loop no longer spins while a request thread writes. Waitress marks a connection
+writable whenever output is pending; while a request thread is itself sending that
+output it holds the connection's output lock, and the loop, which cannot take the
+lock, found the socket writable again at once: tens of thousands of empty turns a second,
+holding the GIL, so the request thread sending the output waited for it in turn. It
+made the static file's rate collapse to 20-130 req/s at random, and fattened the
+pages' slowest answers. Now a connection is not polled for writing while its lock is
+held, and a request thread that leaves output unsent wakes the loop once it lets go.
+"""
+
+from __future__ import annotations
+
+from waitress.channel import HTTPChannel
+from waitress.server import BaseWSGIServer, create_server
+
+
+class Channel(HTTPChannel):
+    def writable(self):
+        if self.requests and self.total_outbufs_len and not (self.will_close or self.close_when_flushed):
+            # A request is running. If its thread holds the output lock, it is sending now
+            # (waitress's handle_write would only fail to take the lock, and poll again).
+            if not self.outbuf_lock.acquire(blocking=False):
+                return False
+            self.outbuf_lock.release()
+        return super().writable()
+
+    def write_soon(self, data):
+        written = super().write_soon(data)
+        if self.total_outbufs_len:
+            # Output the socket would not take yet, and the loop may have skipped this
+            # connection while the lock was held (waitress pulled the trigger inside it).
+            self.server.pull_trigger()
+        return written
+
+
+def create(app, **settings):
+    """A waitress server for `app` with the kiosk's channel, listening but not yet serving."""
+    listeners: dict = {}
+    server = create_server(app, map=listeners, **settings)
+    # Every listening socket registers itself in the map (one server object each, or a
+    # MultiSocketServer over them); none has accepted a connection before run().
+    for listener in listeners.values():
+        if isinstance(listener, BaseWSGIServer):
+            listener.channel_class = Channel
+    return server
+
+
+def serve(app, **settings) -> None:
+    """Serve `app` until the process is told to stop (waitress.serve, with the kiosk's channel)."""
+    server = create(app, **settings)
+    server.print_listen("Serving on http://{}:{}")
+    server.run()
