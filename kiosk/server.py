@@ -1,22 +1,26 @@
-"""The web server: waitress (pinned in pyproject.toml), with a change to its channel.
+"""The web server: waitress (pinned in pyproject.toml), with two changes to its channel.
 
-Found with py-spy and counters in waitress's loop, under `bench/run.py`'s load (50
-connections); see the README's "Speed and scale".
+Both were found with py-spy and counters in waitress's loop, under `bench/run.py`'s load
+(50 connections); see the README's "Speed and scale".
 
-Its loop no longer spins while a request thread writes. Waitress marks a connection
-writable whenever output is pending; while a request thread is itself sending that
-output it holds the connection's output lock, and the loop, which cannot take the
-lock, found the socket writable again at once: tens of thousands of empty turns a second,
-holding the GIL, so the request thread sending the output waited for it in turn. It
-made the static file's rate collapse to 20-130 req/s at random, and fattened the
-pages' slowest answers. Now a connection is not polled for writing while its lock is
-held, and a request thread that leaves output unsent wakes the loop once it lets go.
+1. Its loop no longer spins while a request thread writes. Waitress marks a connection
+   writable whenever output is pending; while a request thread is itself sending that
+   output it holds the connection's output lock, and the loop, which cannot take the
+   lock, found the socket writable again at once: tens of thousands of empty turns a
+   second, holding the GIL, so the request thread sending the output waited for it. It
+   made the static file's rate collapse to 20-130 req/s at random, and fattened the
+   pages' slowest answers. Now a connection is not polled for writing while its lock is
+   held, and a request thread that leaves output unsent wakes the loop once it lets go.
+2. Request threads take turns (kiosk.turns), so that the loop thread gets the GIL back
+   soon after each of its system calls.
 """
 
 from __future__ import annotations
 
 from waitress.channel import HTTPChannel
 from waitress.server import BaseWSGIServer, create_server
+
+from .turns import TURNS
 
 
 class Channel(HTTPChannel):
@@ -36,6 +40,10 @@ class Channel(HTTPChannel):
             # connection while the lock was held (waitress pulled the trigger inside it).
             self.server.pull_trigger()
         return written
+
+    def service(self):
+        with TURNS.taken():
+            super().service()
 
 
 def create(app, **settings):

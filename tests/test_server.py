@@ -1,5 +1,5 @@
 """The web server `kiosk serve` runs (kiosk.server): waitress, whose loop waits rather than
-spins while a request thread sends."""
+spins while a request thread sends, and whose request threads take turns."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from waitress.channel import HTTPChannel
 from waitress.server import BaseWSGIServer
 
 from kiosk import server as web
+from kiosk.turns import AT_ONCE, TURNS
 
 
 @contextmanager
@@ -43,6 +44,13 @@ def plain(body: bytes):
         start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", str(len(body)))])
         return [body]
     return app
+
+
+def wait_until(condition, what: str, timeout: float = 10) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, what
+        time.sleep(0.01)
 
 
 def test_the_loop_waits_while_a_request_thread_sends(serve_settings, monkeypatch):
@@ -78,6 +86,77 @@ def test_the_loop_waits_while_a_request_thread_sends(serve_settings, monkeypatch
     # Waitress's own channel turned the loop about 100,000 times a second here; each request
     # thread's send now wakes it a few times.
     assert len(polls) < 50, f"the loop turned {len(polls)} times while a thread sent"
+
+
+def test_requests_take_turns(serve_settings):
+    """Of 8 requests at once on 8 threads, no more than AT_ONCE run at the same time."""
+    lock = threading.Lock()
+    running, most = [0], [0]
+
+    def busy(environ, start_response):
+        with lock:
+            running[0] += 1
+            most[0] = max(most[0], running[0])
+        time.sleep(0.1)
+        with lock:
+            running[0] -= 1
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return [b"done"]
+
+    assert serve_settings["threads"] >= 8
+    with serving(busy, serve_settings) as address:
+        threads = [threading.Thread(target=get, args=(address, "/")) for _ in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert most[0] == AT_ONCE
+
+
+def test_a_request_waiting_on_another_process_gives_its_turn_to_a_page(serve_settings):
+    """As a clip request does while its sentence is synthesized: more such waits than turns
+    still leave pages answering."""
+    release = threading.Event()
+    inside = []
+
+    def app(environ, start_response):
+        if environ["PATH_INFO"] == "/wait":
+            with TURNS.given_back():
+                inside.append(1)
+                release.wait(30)
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return [environ["PATH_INFO"].encode()]
+
+    waiters = AT_ONCE + 2
+    assert serve_settings["threads"] > waiters
+    with serving(app, serve_settings) as address:
+        threads = [threading.Thread(target=get, args=(address, "/wait"), kwargs={"timeout": 60})
+                   for _ in range(waiters)]
+        for thread in threads:
+            thread.start()
+        try:
+            wait_until(lambda: len(inside) == waiters, "every waiting request started its wait")
+            assert get(address, "/page", timeout=5).endswith(b"/page")
+            assert not release.is_set()
+        finally:
+            release.set()
+            for thread in threads:
+                thread.join()
+
+
+def test_giving_back_a_turn_outside_a_request_changes_nothing():
+    """The test client and prerender's threads hold no turn: their waits give nothing back."""
+    with TURNS.given_back():
+        pass
+    with TURNS.taken():
+        with TURNS.given_back():
+            pass
+    # Every turn is free again: AT_ONCE can be taken without waiting, and no more.
+    held = [TURNS._free.acquire(blocking=False) for _ in range(AT_ONCE + 1)]
+    for got in held:
+        if got:
+            TURNS._free.release()
+    assert held == [True] * AT_ONCE + [False]
 
 
 def test_every_listening_socket_gets_the_kiosk_channel():

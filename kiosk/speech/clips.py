@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, TypeVar
 
+from ..turns import TURNS
 from . import voices as voice_table
 from . import ogg, wav
 from .cache import CacheUnwritable, ClipCache
@@ -249,7 +250,10 @@ class Speech:
         with self._lock:
             self._waiters += 1
         try:
-            return self._flights.do(key, lambda: self._render_missing(key, job))
+            # The work is the speech worker's, in its own process: this request's turn
+            # (kiosk.turns) goes to a page meanwhile.
+            with TURNS.given_back():
+                return self._flights.do(key, lambda: self._render_missing(key, job))
         finally:
             with self._lock:
                 self._waiters -= 1
