@@ -10,7 +10,9 @@ turns 2 at a time, 0.67-0.79x in four runs, for a fifth fewer pages a second (st
 
 A request that waits for something that uses no CPU here (a clip being synthesized in a
 speech worker process) gives its turn back meanwhile: otherwise two such waits would
-stop every page.
+stop every page. The trap left: a request thread whose answer is over waitress's
+outbuf_high_watermark (16 MB) waits, in its turn, for a slow client to take it; nothing
+the kiosk serves is a tenth of that.
 """
 
 from __future__ import annotations
