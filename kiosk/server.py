@@ -13,17 +13,32 @@ Both were found with py-spy and counters in waitress's loop, under `bench/run.py
    held, and a request thread that leaves output unsent wakes the loop once it lets go.
 2. Request threads take turns (kiosk.turns), so that the loop thread gets the GIL back
    soon after each of its system calls.
+
+And the answers waitress gives itself, before the app sees a request (a malformed request,
+a header or body over the limits), carry the kiosk's security headers like every other.
 """
 
 from __future__ import annotations
 
 from waitress.channel import HTTPChannel
 from waitress.server import BaseWSGIServer, create_server
+from waitress.task import ErrorTask
 
+from .headers import HEADERS
 from .turns import TURNS
 
 
+class RefusalTask(ErrorTask):
+    """Waitress's own error answer (400, 413, 431, 501), with the kiosk's security headers."""
+
+    def execute(self):
+        self.response_headers.extend(HEADERS.items())
+        super().execute()
+
+
 class Channel(HTTPChannel):
+    error_task_class = RefusalTask
+
     def writable(self):
         if self.requests and self.total_outbufs_len and not (self.will_close or self.close_when_flushed):
             # A request is running. If its thread holds the output lock, it is sending now

@@ -13,9 +13,10 @@ import time
 from contextlib import ExitStack
 
 import pytest
-from kiosk.server import create as kiosk_server
 
 from kiosk import ROOT, create_app
+from kiosk.headers import HEADERS
+from kiosk.server import create as kiosk_server
 from kiosk.speech import Speech, ThreadExecutor
 
 from helpers import LEAFLET, SECTIONS
@@ -472,6 +473,10 @@ RAW = {
 def test_raw_malformed_requests(server, data, status):
     answer = exchange(server, data)
     assert check_raw(answer, [b"<script>alert(1)</script>"], allowed=(501,)) == status
+    # Whoever answered, the app or waitress itself (400, 413, 431, 501 before the app is called).
+    head = answer.split(b"\r\n\r\n", 1)[0].decode("latin-1").lower()
+    for name, value in HEADERS.items():
+        assert f"\r\n{name.lower()}: {value.lower()}" in head, name
 
 
 def test_half_open_connections_do_not_lock_the_kiosk_out(server, serve_settings):

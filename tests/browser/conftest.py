@@ -13,9 +13,9 @@ from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import sync_playwright
-from kiosk.server import create as kiosk_server
 
 from kiosk import create_app
+from kiosk.server import create as kiosk_server
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

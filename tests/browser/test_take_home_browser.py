@@ -9,10 +9,10 @@ import pytest
 import zxingcpp
 from PIL import Image
 from pypdf import PdfReader
-from kiosk.server import create as kiosk_server
 
 from kiosk import ROOT, create_app
 from kiosk.content import load_leaflet
+from kiosk.server import create as kiosk_server
 
 from helpers import LEAFLET, expected
 

@@ -11,9 +11,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from kiosk.server import create as kiosk_server
 
 from kiosk import create_app
+from kiosk.server import create as kiosk_server
 
 ENGINE = "faults.engine:FaultEngine"
 
