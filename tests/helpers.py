@@ -1,6 +1,8 @@
 """Small helpers for reading pages and catalogs in tests."""
 
 import shutil
+import threading
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
@@ -10,12 +12,28 @@ from kiosk import catalogs
 from kiosk.catalog_checks import load_catalog
 from kiosk.catalogs import TRANSLATIONS
 from kiosk.i18n import KNOWN_LOCALES
+from kiosk.server import create as kiosk_server
 
 FIXTURES = Path(__file__).parent / "fixtures"
 LEAFLET = "trigger-point-injections"
 SECTIONS = ("what-are-trigger-points", "what-is-a-trigger-point-injection", "what-to-expect")
 LOCALES = tuple(KNOWN_LOCALES)
 TRANSLATED = tuple(tag for tag in LOCALES if tag != "en")
+
+
+@contextmanager
+def serving(app, **settings):
+    """`app` served as `kiosk serve` serves it (kiosk.server) on a free loopback port, on a
+    thread of its own; yields its base URL."""
+    server = kiosk_server(app, host="127.0.0.1", port=0, **settings)
+    host, port = server.socket.getsockname()[:2]
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        yield f"http://{host}:{port}"
+    finally:
+        server.close()
+        thread.join(10)
 
 
 def soup(response):

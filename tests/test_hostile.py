@@ -8,18 +8,17 @@ a socket to waitress started with the settings `kiosk serve` uses.
 """
 
 import socket
-import threading
 import time
 from contextlib import ExitStack
+from urllib.parse import urlsplit
 
 import pytest
 
 from kiosk import ROOT, create_app
 from kiosk.headers import HEADERS
-from kiosk.server import create as kiosk_server
 from kiosk.speech import Speech, ThreadExecutor
 
-from helpers import LEAFLET, SECTIONS
+from helpers import LEAFLET, SECTIONS, serving
 from speech.fakes import FakeEngine
 
 SECTION = SECTIONS[0]
@@ -370,12 +369,9 @@ def server(serve_settings, tmp_path_factory):
     instance = tmp_path_factory.mktemp("instance")
     (instance / "config.py").write_text("SECRET = 'INSTANCE-SECRET-7f3a'\n")
     app = create_app({"SPEECH_ENABLED": False}, instance_path=str(instance))
-    server = kiosk_server(app, host="127.0.0.1", port=0, **serve_settings)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield server.socket.getsockname()[:2]
-    server.close()
-    thread.join(5)
+    with serving(app, **serve_settings) as url:
+        address = urlsplit(url)
+        yield address.hostname, address.port
 
 
 def exchange(address, data: bytes, timeout: float = 10.0) -> bytes:

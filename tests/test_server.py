@@ -6,7 +6,7 @@ from __future__ import annotations
 import socket
 import threading
 import time
-from contextlib import contextmanager
+from urllib.parse import urlsplit
 
 from waitress import wasyncore
 from waitress.channel import HTTPChannel
@@ -15,23 +15,14 @@ from waitress.server import BaseWSGIServer
 from kiosk import server as web
 from kiosk.turns import AT_ONCE, TURNS
 
-
-@contextmanager
-def serving(app, settings):
-    """`app` behind kiosk.server on a free loopback port; yields (host, port)."""
-    server = web.create(app, host="127.0.0.1", port=0, **settings)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    try:
-        yield server.socket.getsockname()[:2]
-    finally:
-        server.close()
-        thread.join(10)
+from helpers import serving
+from speech.conftest import wait_until
 
 
-def get(address, path: str, timeout: float = 10) -> bytes:
-    """The whole answer to one GET on a connection of its own."""
-    with socket.create_connection(address, timeout=timeout) as sock:
+def get(url: str, path: str, timeout: float = 10) -> bytes:
+    """The whole answer to one GET on a connection of its own, status line and headers included."""
+    address = urlsplit(url)
+    with socket.create_connection((address.hostname, address.port), timeout=timeout) as sock:
         sock.sendall(f"GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n".encode())
         chunks = []
         while chunk := sock.recv(65536):
@@ -44,13 +35,6 @@ def plain(body: bytes):
         start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", str(len(body)))])
         return [body]
     return app
-
-
-def wait_until(condition, what: str, timeout: float = 10) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, what
-        time.sleep(0.01)
 
 
 def test_the_loop_waits_while_a_request_thread_sends(serve_settings, monkeypatch):
@@ -79,8 +63,8 @@ def test_the_loop_waits_while_a_request_thread_sends(serve_settings, monkeypatch
     monkeypatch.setattr(web.Channel, "_flush_some", slow_flush)
     monkeypatch.setattr(wasyncore, "poll2", counted_poll)
     body = b"x" * 100_000
-    with serving(plain(body), serve_settings) as address:
-        answer = get(address, "/")
+    with serving(plain(body), **serve_settings) as url:
+        answer = get(url, "/")
     assert answer.startswith(b"HTTP/1.1 200") and answer.endswith(body)
     assert sending.is_set()
     # Waitress's own channel turned the loop about 100,000 times a second here; each request
@@ -104,8 +88,8 @@ def test_requests_take_turns(serve_settings):
         return [b"done"]
 
     assert serve_settings["threads"] >= 8
-    with serving(busy, serve_settings) as address:
-        threads = [threading.Thread(target=get, args=(address, "/")) for _ in range(8)]
+    with serving(busy, **serve_settings) as url:
+        threads = [threading.Thread(target=get, args=(url, "/")) for _ in range(8)]
         for thread in threads:
             thread.start()
         for thread in threads:
@@ -129,14 +113,14 @@ def test_a_request_waiting_on_another_process_gives_its_turn_to_a_page(serve_set
 
     waiters = AT_ONCE + 2
     assert serve_settings["threads"] > waiters
-    with serving(app, serve_settings) as address:
-        threads = [threading.Thread(target=get, args=(address, "/wait"), kwargs={"timeout": 60})
+    with serving(app, **serve_settings) as url:
+        threads = [threading.Thread(target=get, args=(url, "/wait"), kwargs={"timeout": 60})
                    for _ in range(waiters)]
         for thread in threads:
             thread.start()
         try:
             wait_until(lambda: len(inside) == waiters, "every waiting request started its wait")
-            assert get(address, "/page", timeout=5).endswith(b"/page")
+            assert get(url, "/page", timeout=5).endswith(b"/page")
             assert not release.is_set()
         finally:
             release.set()

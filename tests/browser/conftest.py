@@ -6,8 +6,6 @@ flags stop Chromium from calling out to the internet at start.
 """
 
 import functools
-import threading
-from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -15,7 +13,8 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 from kiosk import create_app
-from kiosk.server import create as kiosk_server
+
+import helpers
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -39,17 +38,9 @@ def browser_app(tmp_path_factory):
     app.extensions["speech"].close()
 
 
-@contextmanager
 def serving(app):
-    """`app` served by waitress on a free loopback port; yields its base URL."""
-    server = kiosk_server(app, host="127.0.0.1", port=0, threads=8)
-    port = server.socket.getsockname()[1]
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.close()
+    """`app` served with `kiosk serve`'s 8 threads on a free loopback port; yields its base URL."""
+    return helpers.serving(app, threads=8)
 
 
 @pytest.fixture(scope="session")

@@ -3,7 +3,6 @@ decodes to the leaflet's public address, and the printed leaflet holds the
 leaflet's text in the patient's language and none of the kiosk's controls."""
 
 import io
-import threading
 
 import pytest
 import zxingcpp
@@ -12,9 +11,8 @@ from pypdf import PdfReader
 
 from kiosk import ROOT, create_app
 from kiosk.content import load_leaflet
-from kiosk.server import create as kiosk_server
 
-from helpers import LEAFLET, expected
+from helpers import LEAFLET, expected, serving
 
 CONTENT = load_leaflet(ROOT / "leaflets" / f"{LEAFLET}.toml")
 PUBLIC_URL = "https://clinic.example"
@@ -28,12 +26,8 @@ def public_server(tmp_path_factory):
         {"TESTING": True, "SPEECH_ENABLED": False, "PUBLIC_URL": PUBLIC_URL},
         instance_path=str(tmp_path_factory.mktemp("instance")),
     )
-    server = kiosk_server(app, host="127.0.0.1", port=0, threads=4)
-    port = server.socket.getsockname()[1]
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{port}"
-    server.close()
+    with serving(app, threads=4) as url:
+        yield url
 
 
 @pytest.fixture

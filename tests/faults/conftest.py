@@ -6,28 +6,16 @@ A read-only folder must be a read-only *mount*: chmod does not stop root, and CI
 from __future__ import annotations
 
 import subprocess
-import threading
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 from kiosk import create_app
-from kiosk.server import create as kiosk_server
+
+from helpers import serving
 
 ENGINE = "faults.engine:FaultEngine"
-
-
-@contextmanager
-def serving(app, settings):
-    server = kiosk_server(app, host="127.0.0.1", port=0, **settings)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    try:
-        yield "http://127.0.0.1:%d" % server.socket.getsockname()[1]
-    finally:
-        server.close()
-        thread.join(10)
 
 
 @pytest.fixture
@@ -49,7 +37,7 @@ def make_kiosk(tmp_path, serve_settings):
         app = create_app({"TESTING": True, "SPEECH_CACHE_DIR": str(cache), "SPEECH_ENGINE": ENGINE, **config},
                          instance_path=str(tmp_path / f"instance-{len(apps)}"))
         apps.append(app)
-        with serving(app, serve_settings) as url:
+        with serving(app, **serve_settings) as url:
             yield app, url
 
     yield make
