@@ -19,8 +19,7 @@ from pathlib import Path
 
 import soundfile
 
-from bench_synthesis import DirectEspeak, section_clips
-from kiosk import create_app
+from bench_synthesis import DirectEspeak, section_jobs
 from kiosk.speech import ogg
 
 # (label, libsndfile format, subtype, suffix, extra arguments)
@@ -35,15 +34,11 @@ FORMATS = [
 def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-codecs-") as scratch:
         work = Path(scratch)
-        app = create_app(instance_path=str(work / "instance"), command={"SPEECH_WORKERS": 1})
-        try:
-            clips = section_clips(app)
-        finally:
-            app.extensions["speech"].close()
+        clips = section_jobs()
         direct = DirectEspeak()
         start = time.perf_counter()
         wavs = []
-        for n, (_, job) in enumerate(clips):
+        for n, job in enumerate(clips):
             wavs.append(work / f"{n}.wav")
             direct.synthesize(job.text, job.voice, job.rate, wavs[-1])
         synthesis = time.perf_counter() - start

@@ -108,6 +108,16 @@ def section_clips(app) -> list[tuple[str, object]]:
     return clips
 
 
+def section_jobs() -> list:
+    """The Job of every sentence a section page speaks in LANGUAGES, from an app made for this and closed."""
+    with tempfile.TemporaryDirectory(prefix="bench-jobs-") as scratch:
+        app = create_app(instance_path=scratch, command={"SPEECH_WORKERS": 1})
+        try:
+            return [job for _, job in section_clips(app)]
+        finally:
+            app.extensions["speech"].close()
+
+
 def frames(path: Path) -> int:
     """Samples in a WAV (the baseline's) or an Ogg clip (the kiosk's: encoding keeps the count)."""
     return soundfile.info(str(path)).frames
