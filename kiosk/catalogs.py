@@ -20,10 +20,13 @@ def catalog_path(locale, translations: Path = TRANSLATIONS) -> Path:
 def extract_args(output: Path = POT) -> list[str]:
     # --omit-header drops the creation date, so the committed POT changes only
     # when a message does and a staleness test can compare it byte for byte.
+    # --add-location=file keeps the file of each message but not its line: Babel's
+    # line numbers for Python differ between Python versions (3.13 moved them), and
+    # every edit that shifts a template's lines would otherwise rewrite 14 catalogs.
     # `phrase` is the audio guide's gettext (kiosk.guide): shown and spoken.
     return [
         "extract", "-F", str(ROOT / "babel.cfg"), "--omit-header", "-k", "phrase",
-        "--no-wrap", "--sort-by-file", "-o", str(output), ".",
+        "--no-wrap", "--sort-by-file", "--add-location=file", "-o", str(output), ".",
     ]
 
 

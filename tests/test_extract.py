@@ -4,7 +4,7 @@
 from babel.messages.extract import extract
 from babel.messages.pofile import read_po
 
-from kiosk import ROOT, catalogs
+from kiosk import catalogs
 from kiosk.content.extract import extract_leaflet
 
 from helpers import FIXTURES
@@ -43,9 +43,8 @@ def test_pybabel_uses_the_registered_extractor(tmp_path):
     catalogs.run(catalogs.extract_args(output))
     with open(output, "rb") as f:
         catalog = read_po(f)
-    source = (ROOT / "leaflets" / "trigger-point-injections.toml").read_text(encoding="utf-8")
-    line = source.splitlines().index('    "Buttocks",') + 1
-    assert catalog["Buttocks"].locations == [("leaflets/trigger-point-injections.toml", line)]
+    # File names only, never line numbers: those differ between Python versions.
+    assert catalog["Buttocks"].locations == [("leaflets/trigger-point-injections.toml", None)]
     assert "Play" in catalog  # templates too
     assert "Page not found" in catalog  # and Python
 
