@@ -25,6 +25,9 @@ def test_long_data_path_gets_a_short_link(tmp_path):
 
 def test_pyttsx3_run_loop_naps_through_the_module_we_shorten():
     """If pyttsx3 stops calling `time.sleep` in its loop, the short naps silently stop working."""
+    # The driver loads libespeak-ng when it is imported: load the wheel's copy first, as
+    # EspeakEngine does, or the import looks for a system eSpeak NG that set-up never installs.
+    espeak.load_library()
     from pyttsx3.drivers import espeak as driver
 
     assert "time.sleep(" in inspect.getsource(driver.EspeakDriver.startLoop)
