@@ -13,6 +13,7 @@ from kiosk.catalog_checks import load_catalog
 from kiosk.catalogs import TRANSLATIONS
 from kiosk.i18n import KNOWN_LOCALES
 from kiosk.server import create as kiosk_server
+from waitress import wasyncore
 
 FIXTURES = Path(__file__).parent / "fixtures"
 LEAFLET = "trigger-point-injections"
@@ -32,8 +33,20 @@ def serving(app, **settings):
     try:
         yield f"http://{host}:{port}"
     finally:
-        server.close()
-        thread.join(10)
+        stop(server, thread)
+
+
+def stop(server, thread: threading.Thread) -> None:
+    """Stop a server that `thread` runs, from another thread, and wait until it has stopped.
+
+    The trap: closing its sockets from here while the loop thread sits in poll() makes the
+    loop fail with EBADF on a descriptor that is gone. So the loop closes them itself, in
+    a call handed to it through its trigger; with its map empty, its loop ends.
+    """
+    server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))
+    thread.join(60)
+    assert not thread.is_alive(), "the server's loop did not stop"
+    server.task_dispatcher.shutdown()
 
 
 def soup(response):

@@ -153,3 +153,19 @@ def test_every_listening_socket_gets_the_kiosk_channel():
         assert {s.channel_class for s in listeners} == {web.Channel}
     finally:
         server.close()
+
+
+def test_serving_stops_its_loop_and_threads_with_a_connection_still_open():
+    """The tests' server stops cleanly: a keep-alive connection left open by a browser kept the
+    loop polling, and closing sockets under it from another thread made it fail with EBADF."""
+    before = threading.active_count()
+    with serving(plain(b"ok"), threads=4) as url:
+        address = urlsplit(url)
+        kept = socket.create_connection((address.hostname, address.port), timeout=10)
+        kept.sendall(b"GET / HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        assert kept.recv(65536).startswith(b"HTTP/1.1 200")
+    try:
+        assert threading.active_count() == before
+        assert kept.recv(1) == b""  # the server closed it
+    finally:
+        kept.close()
