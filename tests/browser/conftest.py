@@ -10,7 +10,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 
 from kiosk import create_app
 
@@ -27,6 +27,13 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--autoplay-policy=no-user-gesture-required",
 ]
+# How long any wait in a browser test may take (ms), for an event that normally comes
+# in well under a second. Clips are synthesized by eSpeak on demand, and on a busy
+# 2-core machine (CI, with the other tests running) that took over 20 s; a generous
+# deadline costs nothing when the event comes, since every wait ends when it does.
+DEADLINE = 120_000
+expect.set_options(timeout=DEADLINE)
+
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 
 
@@ -59,9 +66,16 @@ def browser():
         # (eval) and for add_script_tag (an inline script). So contexts bypass
         # it unless a test says bypass_csp=False, as test_csp.py does to check
         # that the kiosk itself needs nothing the policy refuses.
-        browser.new_context = functools.partial(browser.new_context, bypass_csp=True)
+        browser.new_context = functools.partial(_new_context, browser.new_context)
         yield browser
         browser.close()
+
+
+def _new_context(new_context, **options):
+    """A context that bypasses the CSP (see above) and waits up to DEADLINE for anything."""
+    context = new_context(**{"bypass_csp": True, **options})
+    context.set_default_timeout(DEADLINE)
+    return context
 
 
 @pytest.fixture

@@ -35,9 +35,9 @@ def saying(page):
     return page.evaluate(NOW_SAYING)
 
 
-def wait_saying(page, clip, timeout=20000):
+def wait_saying(page, clip):
     """Wait until `clip` is heard."""
-    page.wait_for_function(f"() => ({NOW_SAYING})() === {json.dumps(clip)}", timeout=timeout)
+    page.wait_for_function(f"() => ({NOW_SAYING})() === {json.dumps(clip)}")
 
 
 def clips_of(locator):

@@ -81,7 +81,7 @@ def test_the_first_of_a_kind_is_hinted_once(page, live_server):
     link.focus()
     wait_saying(page, clips_of(link)[0])
     page.wait_for_function(
-        "clip => voiceLog.some(e => e.type === 'playing' && e.clip === clip)", arg=hint, timeout=20000
+        "clip => voiceLog.some(e => e.type === 'playing' && e.clip === clip)", arg=hint
     )
     page.locator("#main a.button").first.focus()
     wait_saying(page, clips_of(page.locator("#main a.button").first)[0])
@@ -96,7 +96,7 @@ def test_question_mark_speaks_help_in_layers(page, live_server):
     page.keyboard.press("?")  # turns the guide on, says so, then the help
     help_ = json.loads(page.locator("#page-help").get_attribute("data-json"))
     wait_saying(page, guide_phrase(page, "on")["say"][0][0])
-    wait_saying(page, help_["where"][0][0], timeout=30000)
+    wait_saying(page, help_["where"][0][0])
     assert help_["where"][0][2] == "Está en la sección 2 de 3:"
     page.keyboard.press("?")  # skips to the next layer: what you can do here
     wait_saying(page, help_["what"][0][0])

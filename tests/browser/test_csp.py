@@ -66,8 +66,8 @@ def test_nothing_the_kiosk_does_is_blocked(watched, live_server):
     visit(page, live_server + f"/en/{LEAFLET}/{SECTIONS[0]}")
     record(page)
     page.get_by_role("button", name="Play").click()
-    page.wait_for_function("() => document.querySelector('#main .sentence.speaking')", timeout=60000)
-    wait_saying(page, page.locator("#main .sentence.speaking").get_attribute("data-clip"), timeout=60000)
+    page.wait_for_function("() => document.querySelector('#main .sentence.speaking')")
+    wait_saying(page, page.locator("#main .sentence.speaking").get_attribute("data-clip"))
     for menu in ("#display-menu", "#language-menu"):
         page.locator(f"{menu} summary").click()
         page.wait_for_function(f"() => document.querySelector('{menu}').open")
@@ -84,7 +84,7 @@ def test_nothing_the_kiosk_does_is_blocked(watched, live_server):
     # Last: with the guide on, a tap on a control is announced first, not acted on.
     record(page)
     turn_on_guide(page)
-    wait_saying(page, guide_phrase(page, "on"), timeout=60000)
+    wait_saying(page, guide_phrase(page, "on"))
 
     visit(page, live_server + "/en/no-such-page/")
     assert violations(page) == []

@@ -192,8 +192,8 @@ def test_the_audio_guide_speaks_a_button(page, site):
 
 def test_the_idle_reset_returns_to_the_start_screen(page, short_idle_site):
     page.goto(short_idle_site + f"/es/{LEAFLET}/{SECTIONS[1]}")
-    expect(page.locator("#idle-warning")).to_be_visible(timeout=15000)
+    expect(page.locator("#idle-warning")).to_be_visible()
     expect(page.locator("#idle-title")).to_have_text(expected("es", "Are you still there?"))
-    page.wait_for_url(short_idle_site + "/", timeout=60000)
+    page.wait_for_url(short_idle_site + "/")
     expect(page.locator("#page-heading")).to_have_text("Choose your language")
     assert page.evaluate("[sessionStorage.length, localStorage.length]") == [0, 0]

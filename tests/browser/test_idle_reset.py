@@ -47,7 +47,7 @@ def test_the_warning_is_shown_and_spoken_and_i_am_still_here_keeps_the_page(page
     page.goto(short_idle_server + f"/es/{LEAFLET}/{SECTIONS[1]}")
     record(page)
     dialog = page.locator("#idle-warning")
-    expect(dialog).to_be_visible(timeout=15000)
+    expect(dialog).to_be_visible()
     expect(page.locator("#idle-title")).to_have_text(expected("es", "Are you still there?"))
     settings = json.loads(page.locator("#idle-settings").get_attribute("data-json"))
     assert [lang for _, lang, _ in settings["say"]] == ["es", "es"]
@@ -62,7 +62,7 @@ def test_escape_answers_the_warning_and_goes_nowhere_else(page, short_idle_serve
     page.goto(short_idle_server + f"/en/{LEAFLET}/{SECTIONS[2]}")
     turn_on_guide(page)  # with the guide on, Escape elsewhere goes up a level
     dialog = page.locator("#idle-warning")
-    expect(dialog).to_be_visible(timeout=60000)
+    expect(dialog).to_be_visible()
     page.keyboard.press("Escape")
     expect(dialog).to_be_hidden()
     assert page.url.endswith(f"/en/{LEAFLET}/{SECTIONS[2]}")
@@ -73,7 +73,7 @@ def test_with_no_answer_nothing_of_the_patient_is_left(page, short_idle_server):
     leave_a_trail(page, short_idle_server)
     assert page.evaluate("sessionStorage.length") > 0
     # Let the guide finish talking: audio playing counts as activity.
-    page.wait_for_url(short_idle_server + "/", timeout=60000)
+    page.wait_for_url(short_idle_server + "/")
     page.wait_for_load_state()
     expect(page.locator("#page-heading")).to_have_text("Choose your language")
     assert page.evaluate("[sessionStorage.length, localStorage.length]") == [0, 0]
@@ -98,7 +98,6 @@ def test_a_patient_who_is_listening_is_never_reset(page, short_idle_server):
     # Well past the idle time and the warning together, still reading.
     page.wait_for_function(
         f"performance.now() - {started} > {(IDLE + WARNING + 1) * 1000} && !kiosk.voice.audio.paused",
-        timeout=60000,
         polling=500,
     )
     expect(page.locator("#idle-warning")).to_be_hidden()

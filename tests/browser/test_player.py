@@ -20,8 +20,8 @@ def speaking(page):
     return page.evaluate(SPEAKING)
 
 
-def wait_until_speaking(page, index, timeout=20000):
-    page.wait_for_function(f"{SPEAKING} === {index}", timeout=timeout)
+def wait_until_speaking(page, index):
+    page.wait_for_function(f"{SPEAKING} === {index}")
 
 
 def player_phrase(page, name):
@@ -187,7 +187,7 @@ def test_listen_to_the_whole_leaflet_turns_the_pages(page, live_server):
     page.wait_for_url(re.compile(SECTIONS[0] + "$"))
     wait_until_speaking(page, 0)
     skip_to_last_sentence(page)
-    page.wait_for_url(re.compile(SECTIONS[1] + "$"), timeout=30000)
+    page.wait_for_url(re.compile(SECTIONS[1] + "$"))
     wait_until_speaking(page, 0)
     assert page.locator("main h1").inner_text() == "What is a Trigger Point Injection?"
 
@@ -201,7 +201,7 @@ def test_listen_to_the_whole_leaflet_on_the_first_section_plays_it_here(page, li
     expect(page.locator('#player [data-action="toggle"]')).to_have_text("Pause")
     assert page.evaluate("window.kioskMarker") == "same page" and page.url.endswith(SECTIONS[0])
     skip_to_last_sentence(page)
-    page.wait_for_url(re.compile(SECTIONS[1] + "$"), timeout=30000)  # and it turns the page
+    page.wait_for_url(re.compile(SECTIONS[1] + "$"))  # and it turns the page
     wait_until_speaking(page, 0)
 
 
@@ -213,7 +213,7 @@ def test_an_automatic_page_turn_keeps_focus_on_pause(page, live_server):
     skip_to_last_sentence(page)
     toggle = page.locator('#player [data-action="toggle"]')
     toggle.focus()
-    page.wait_for_url(re.compile(SECTIONS[1] + "$"), timeout=30000)
+    page.wait_for_url(re.compile(SECTIONS[1] + "$"))
     wait_until_speaking(page, 0)
     assert page.evaluate("document.activeElement.dataset.action") == "toggle"
     assert toggle.inner_text() == "Pause"
@@ -320,7 +320,7 @@ def test_a_clip_that_fails_is_heard_as_an_apology(page, live_server):
     page.get_by_role("button", name="Play").click()
     # It is asked for again a few times first (a busy kiosk answers 503 for a few seconds).
     expect(page.locator(".player-status")).to_have_text(
-        "The audio could not be played. Please ask a member of staff for help.", timeout=30_000
+        "The audio could not be played. Please ask a member of staff for help."
     )
     wait_saying(page, player_phrase(page, "error")["say"][0][0])
     assert speaking(page) == -1

@@ -82,7 +82,7 @@ def test_staff_log_in_render_audio_read_side_by_side_and_leave(staff_page, staff
     page.wait_for_function("document.querySelector('#render-bar').max > 1")
     assert page.evaluate("document.querySelector('#render-bar').value") < page.evaluate("document.querySelector('#render-bar').max")
     gate.set()
-    expect(page.locator("#render-progress .done")).to_have_text("Finished: every missing clip was rendered.", timeout=120_000)
+    expect(page.locator("#render-progress .done")).to_have_text("Finished: every missing clip was rendered.")
     page.wait_for_function("() => { const b = document.querySelector('#render-bar'); return b.value === b.max; }")
     assert page.evaluate("window.sameDocument") is True  # updated in place, not reloaded
     expect(page.locator("#render-progress")).not_to_have_attribute("hx-trigger", "every 2s")  # polling stopped
@@ -145,5 +145,5 @@ def test_an_abandoned_staff_screen_returns_to_the_pin_form_by_itself(staff_page,
     log_in(staff_page, staff_server)
     assert staff_page.locator("body").get_attribute("data-staff-idle") == "3"
     # Nobody touches it: within a few seconds the PIN form is back, and the table gone.
-    expect(staff_page.get_by_label("Staff PIN")).to_be_visible(timeout=15_000)
+    expect(staff_page.get_by_label("Staff PIN")).to_be_visible()
     expect(staff_page.locator("table.languages")).to_have_count(0)

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import threading
-import time
 
 from kiosk.speech import Speech
 from kiosk.speech.engine import Job
 from kiosk.speech.pool import WorkerPool
 
 from . import fakes
+from .conftest import wait_until
 
 
 def test_prerender_uses_every_worker_and_every_clip_says_its_own_text(tmp_path):
@@ -50,10 +50,7 @@ def test_every_worker_starts_as_soon_as_the_voices_are_asked_for(tmp_path):
     pool = WorkerPool(fakes.ProcessFake(str(state)), 3)
     try:
         pool.info()
-        deadline = time.monotonic() + 60
-        while len(fakes.starts(state)) < 3 and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert len(fakes.starts(state)) == 3
+        wait_until(lambda: len(fakes.starts(state)) == 3, "all three workers started")
         assert fakes.jobs(state) == []  # started, not given work
     finally:
         pool.close()
@@ -71,11 +68,13 @@ def test_a_job_for_a_free_worker_does_not_wait_for_a_busy_one(tmp_path):
         pool.info()
         held = threading.Thread(target=pool.run, args=(job, str(tmp_path / "1.wav"), str(tmp_path / "1.ogg")))
         held.start()
-        while not (state / "misbehaved").exists():  # the first worker has its job, and keeps it
-            time.sleep(0.01)
+        # The first worker has its job, and keeps it.
+        wait_until(lambda: (state / "misbehaved").exists(), "the first worker holding its job")
         other = threading.Thread(target=pool.run, args=(job, str(tmp_path / "2.wav"), str(tmp_path / "2.ogg")))
         other.start()
-        other.join(30)
+        # Generous: on a busy machine the second worker's start alone can take seconds; the
+        # first never lets go until told, so only a pool that waits for it fails this.
+        other.join(120)
         finished_while_held = not other.is_alive()
         (state / "release").touch()
         held.join(60)
