@@ -8,32 +8,40 @@ cd "$(dirname "$0")/.."
 
 step() { printf '\n==> %s\n' "$*"; }
 
+# The kiosk runs on Python 3.11, 3.12 and 3.13 (Debian 12, Ubuntu 24.04, Debian 13).
+# PYTHON=/path/to/python3.X chooses one; else the newest that runs is taken (a pyenv shim
+# for a version that is not selected is on PATH but fails, so each is tried, not trusted).
+# VENV=.venv-3.12 keeps a second virtual environment beside the first (CI tests each version).
+supported() { "$1" -c 'import sys; sys.exit(not (3, 11) <= sys.version_info[:2] <= (3, 13))' 2>/dev/null; }
 python=${PYTHON:-}
-if [ -z "$python" ]; then
-  for candidate in python3.11 python3; do
-    if command -v "$candidate" >/dev/null && "$candidate" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))'; then
+if [ -n "$python" ]; then
+  supported "$python" || { echo "PYTHON=$python is not Python 3.11, 3.12 or 3.13." >&2; exit 1; }
+else
+  for candidate in python3.13 python3.12 python3.11 python3; do
+    if command -v "$candidate" >/dev/null && supported "$candidate"; then
       python=$candidate; break
     fi
   done
 fi
 if [ -z "$python" ]; then
-  echo "Python 3.11 is needed (set PYTHON=/path/to/python3.11)." >&2
+  echo "Python 3.11, 3.12 or 3.13 is needed (set PYTHON=/path/to/python3.X)." >&2
   exit 1
 fi
+venv=${VENV:-.venv}
 
 extras=""
 case "${1:-}" in --test | --bench) extras="[test]" ;; esac
 
-step "Python packages (.venv)"
-[ -x .venv/bin/python ] || "$python" -m venv .venv
-.venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".${extras}"
+step "Python packages ($venv, $("$python" --version))"
+[ -x "$venv/bin/python" ] || "$python" -m venv "$venv"
+"$venv/bin/python" -m pip install --quiet --disable-pip-version-check -e ".${extras}"
 
 step "Browser assets: htmx and fonts from the npm registry (node_modules)"
 command -v npm >/dev/null || { echo "Node.js with npm is needed: apt-get install nodejs npm" >&2; exit 1; }
 npm ci --no-audit --no-fund --loglevel=error
 
 step "Translations: compiling the catalogs, and the Chinese and Korean fonts cut to them"
-.venv/bin/kiosk catalog compile
+"$venv/bin/kiosk" catalog compile
 
 # Install Debian's PACKAGES when PROGRAM is missing (as root; else say what to run).
 debian_package() {

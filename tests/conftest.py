@@ -1,9 +1,21 @@
 """Shared fixtures: the app, a test client and a CLI runner (as in flaskr)."""
 
+from pathlib import Path
+
 import pytest
 from click.testing import CliRunner
 
 from kiosk import cli, create_app
+
+
+BROWSER_TESTS = Path(__file__).parent / "browser"
+
+
+def pytest_collection_modifyitems(items):
+    """Every test in tests/browser/ is a `browser` test (`-m "not browser"` is the fast suite)."""
+    for item in items:
+        if BROWSER_TESTS in Path(item.path).parents:
+            item.add_marker(pytest.mark.browser)
 
 
 @pytest.fixture

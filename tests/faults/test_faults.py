@@ -158,6 +158,7 @@ def test_corrupt_clips_are_found_by_prerender_after_a_restart(make_kiosk, tmp_pa
         assert keys[0] in speech.missing() and keys[1] not in speech.missing()
 
 
+@pytest.mark.root
 def test_a_read_only_cache_serves_what_it_has_and_renders_the_rest_elsewhere(make_kiosk, tmp_path, fault_state, caplog):
     with tmpfs(tmp_path / "audio") as cache:
         with make_kiosk(cache) as (app, base):
@@ -177,6 +178,7 @@ def test_a_read_only_cache_serves_what_it_has_and_renders_the_rest_elsewhere(mak
         assert len(notices) == 1 and "Read-only file system" in notices[0].getMessage()
 
 
+@pytest.mark.root
 def test_a_full_cache_renders_elsewhere(make_kiosk, tmp_path, fault_state):
     with tmpfs(tmp_path / "audio", size="64k") as cache:
         with make_kiosk(cache) as (app, base):
@@ -187,6 +189,7 @@ def test_a_full_cache_renders_elsewhere(make_kiosk, tmp_path, fault_state):
             assert jobs(fault_state) and str(cache) not in jobs(fault_state)[0]
 
 
+@pytest.mark.root
 def test_no_folder_to_write_answers_503_without_asking_the_engine(make_kiosk, tmp_path, fault_state, monkeypatch):
     with tmpfs(tmp_path / "audio") as cache, tmpfs(tmp_path / "tmp") as tmp:
         read_only(cache)
