@@ -1,4 +1,4 @@
-"""Small files (staff settings, the PIN, the cut fonts), written so that a crash
+"""Files (staff settings, the PIN, the cut fonts, the clips), written so that a crash
 or a full disk never leaves half of one behind, and a reader never sees one."""
 
 from __future__ import annotations
@@ -30,12 +30,22 @@ def write_atomically(path: str | os.PathLike, data: bytes, *, mode: int = 0o600)
             file.flush()
             if mode != 0o600:
                 os.fchmod(file.fileno(), mode)
-            os.fsync(file.fileno())
-        os.replace(temporary, path)
+        replace_durably(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
-    _sync_folder(path.parent)
+
+
+def replace_durably(written: str | os.PathLike, path: str | os.PathLike) -> None:
+    """Make the whole file `written` durable, then rename it to `path` (same folder or disk).
+
+    A kiosk loses power: without the fsync first, the rename can survive a crash that the
+    data does not, and leave a file of the right name full of nothing.
+    """
+    with open(written, "rb") as file:
+        os.fsync(file.fileno())
+    os.replace(written, path)
+    _sync_folder(Path(path).parent)
 
 
 def _sync_folder(folder: Path) -> None:

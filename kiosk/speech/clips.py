@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, TypeVar
 
+from .. import files
 from ..turns import TURNS
 from . import voices as voice_table
 from . import ogg, wav
@@ -86,7 +87,7 @@ def render(executor, job: Job, dest: Path, *, attempts: int = 2, cache: ClipCach
             words = executor.run(job, str(tmp), str(encoded))
             # Checked again here: what goes into the cache is never taken on a worker's word.
             info = ogg.check(encoded, job.text, job.rate)
-            wav.commit(encoded, dest)
+            files.replace_durably(encoded, dest)
             return Rendered(dest, info.frames, words)
         except (EngineError, wav.InvalidAudio, OSError) as exc:
             error = exc

@@ -6,7 +6,6 @@ import os
 import re
 import wave
 from dataclasses import dataclass
-from pathlib import Path
 
 # Characters spoken about one syllable each and written without spaces between words
 # (CJK ideographs, kana, Hangul): counted one by one, not as one long "word".
@@ -70,16 +69,3 @@ def check_length(seconds: float, text: str, rate: int) -> None:
     low, high = MIN_RATIO * expected, MAX_RATIO * expected + MAX_SLACK
     if not low <= seconds <= high:
         raise InvalidAudio(f"{seconds:.2f} s of audio for {len(text)} characters; expected {low:.1f}-{high:.1f} s")
-
-
-def commit(tmp: Path, dest: Path) -> None:
-    """Make `tmp` durable, then rename it to `dest`, so readers see the whole file or none."""
-    # A kiosk loses power: without the fsync a rename can survive a crash that the data does not.
-    with open(tmp, "rb") as f:
-        os.fsync(f.fileno())
-    os.replace(tmp, dest)
-    fd = os.open(dest.parent, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

@@ -6,7 +6,8 @@ import threading
 
 import pytest
 
-from kiosk.speech import Speech, SpeechUnavailable, UnknownClip, clip_key, wav
+from kiosk import files
+from kiosk.speech import Speech, SpeechUnavailable, UnknownClip, clip_key
 
 from .conftest import wait_until
 from .fakes import FakeEngine, spoken_text
@@ -137,13 +138,13 @@ def test_prerender_keeps_the_worker_busy_while_a_clip_is_made_durable(make_speec
     speech = make_speech(engine)
     speech.register("One.", "en")
     speech.register("Two.", "en")
-    commit = wav.commit
+    replace_durably = files.replace_durably
 
-    def slow_commit(tmp, dest):
+    def slow_replace(written, path):
         wait_until(lambda: len(engine.calls) == 2, "the engine to start on the next clip meanwhile")
-        commit(tmp, dest)
+        replace_durably(written, path)
 
-    monkeypatch.setattr(wav, "commit", slow_commit)
+    monkeypatch.setattr(files, "replace_durably", slow_replace)
     assert speech.prerender() == 2
 
 

@@ -9,7 +9,6 @@ import pytest
 
 from kiosk.speech import wav
 
-from .fakes import write_wav
 
 TEXT = "Please take a seat; the nurse will call your name soon."  # 11 words: 4.4 s at 150 wpm
 
@@ -74,11 +73,3 @@ def test_rejects_missing_file(tmp_path):
 )
 def test_speech_units(text, units):
     assert wav.speech_units(text) == units
-
-
-def test_commit_moves_file_into_place(tmp_path):
-    tmp, dest = tmp_path / ".x.part", tmp_path / "x.wav"
-    write_wav(str(tmp), TEXT, 150)
-    wav.commit(tmp, dest)
-    assert not tmp.exists()
-    assert wav.check(dest, TEXT, 150).frames > 0
