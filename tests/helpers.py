@@ -1,6 +1,7 @@
 """Small helpers for reading pages and catalogs in tests."""
 
 import shutil
+import socket
 import threading
 from contextlib import contextmanager
 from functools import cache
@@ -20,6 +21,13 @@ LEAFLET = "trigger-point-injections"
 SECTIONS = ("what-are-trigger-points", "what-is-a-trigger-point-injection", "what-to-expect")
 LOCALES = tuple(KNOWN_LOCALES)
 TRANSLATED = tuple(tag for tag in LOCALES if tag != "en")
+
+
+def free_port() -> int:
+    """A loopback port free now (for a server started in another process)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 @contextmanager

@@ -20,6 +20,8 @@ from pathlib import Path
 
 from kiosk import ROOT
 
+from helpers import free_port
+
 NGINX = Path("/usr/sbin/nginx")
 SHIPPED = ROOT / "deploy" / "nginx" / "kiosk-export.conf"
 
@@ -31,12 +33,6 @@ def site_config(root: Path, port: int, shipped: str | None = None) -> str:
     text, roots = re.subn(r"(?m)^(\s*)root [^;]*;.*$", rf"\g<1>root {root};", text)
     assert (listens, roots) == (1, 1), "the shipped config should have one listen and one root line"
     return text
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @contextmanager
