@@ -18,6 +18,7 @@ the kiosk serves is a tenth of that.
 from __future__ import annotations
 
 import threading
+from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -27,23 +28,57 @@ AT_ONCE = 2
 
 
 class Turns:
+    """At most `at_once` holders; the others wait, and are served in the order they came.
+
+    The trap (it hung pages): a semaphore is not fair. A thread that gives its turn back
+    and asks again at once (a request thread going on to its next request) holds the GIL
+    and takes the turn again before the waiter it woke has run: under a steady load one
+    waiter was passed over again and again, and its page got no answer for 5 s and more
+    (7 of 141,209 requests in a 5-minute soak, none under plain waitress). Here a turn
+    given back is handed straight to the longest waiting thread, so nobody can jump in.
+    """
+
     def __init__(self, at_once: int) -> None:
-        self._free = threading.BoundedSemaphore(at_once)
+        self._lock = threading.Lock()
+        self._free = at_once
+        self._waiting: deque[threading.Lock] = deque()
         self._holder = threading.local()
 
     def _holds(self) -> bool:
         return getattr(self._holder, "turn", False)
 
+    def _acquire(self) -> None:
+        with self._lock:
+            if self._free and not self._waiting:
+                self._free -= 1
+                return
+            handed = threading.Lock()
+            handed.acquire()
+            self._waiting.append(handed)
+        handed.acquire()  # until _release hands this thread the turn
+
+    def _release(self) -> None:
+        with self._lock:
+            if self._waiting:
+                self._waiting.popleft().release()  # the turn passes on; none becomes free
+            else:
+                self._free += 1
+
+    def free(self) -> int:
+        """Turns nobody holds or waits for (for tests)."""
+        with self._lock:
+            return self._free
+
     @contextmanager
     def taken(self) -> Iterator[None]:
-        """Run the block in a turn, waiting for one if all are taken."""
-        self._free.acquire()
+        """Run the block in a turn, waiting for one (in order of arrival) if all are taken."""
+        self._acquire()
         self._holder.turn = True
         try:
             yield
         finally:
             self._holder.turn = False
-            self._free.release()
+            self._release()
 
     @contextmanager
     def given_back(self) -> Iterator[None]:
@@ -54,11 +89,11 @@ class Turns:
             yield
             return
         self._holder.turn = False
-        self._free.release()
+        self._release()
         try:
             yield
         finally:
-            self._free.acquire()
+            self._acquire()
             self._holder.turn = True
 
 
