@@ -52,17 +52,36 @@ def machine() -> str:
             f"Python {platform.python_version()}; {chromium or 'Chromium not found'}")
 
 
+UNANSWERED_AFTER = 5
+
+
 def wrk(url: str, seconds: int, connections: int = 50) -> dict:
     # No Accept-Encoding: both answers then carry the same bytes (the page's gzip would
     # otherwise make it a fifth of the size of the file it is compared with).
+    # A request with no answer within UNANSWERED_AFTER counts as unanswered (wrk's "timeout"):
+    # a patient's page must never hang, whatever the p99.
     out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency",
-                          "-H", "Host: localhost", url],
+                          f"--timeout={UNANSWERED_AFTER}s", "-H", "Host: localhost", url],
                          capture_output=True, text=True, check=True).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     latency = {}
     for pct, value, unit in WRK_LATENCY.findall(out):
         latency[pct] = float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
-    return {"rps": rps, "p50": latency.get("50"), "p99": latency.get("99")}
+    errors = re.search(r"Socket errors:.*timeout (\d+)", out)
+    requests = int(re.search(r"(\d+) requests in", out).group(1))
+    return {"rps": rps, "p50": latency.get("50"), "p99": latency.get("99"),
+            "unanswered": int(errors.group(1)) if errors else 0, "requests": requests}
+
+
+def unanswered(port: int, seconds: int, rounds: int) -> dict:
+    """Requests for a section page with no answer within UNANSWERED_AFTER, at 20 and at 50
+    connections (the kiosk's turns once starved a waiting page for 5 s and more)."""
+    found = {}
+    for connections in (20, 50):
+        runs = [wrk(f"http://127.0.0.1:{port}{SECTION}", seconds, connections) for _ in range(rounds)]
+        found[connections] = {"unanswered": sum(r["unanswered"] for r in runs),
+                              "requests": sum(r["requests"] for r in runs)}
+    return found
 
 
 def throughput(port: int, seconds: int, rounds: int = 5) -> dict:
@@ -162,6 +181,10 @@ def report(figures: dict) -> str:
         f"p99 {thr['static']['p99']:.1f} ms | {ratio(thr['page']['rps'], thr['static']['rps'])} req/s, "
         f"{ratio(thr['page']['p99'], thr['static']['p99'])} p99 | ≥ 0.8× req/s, p99 ≤ 1.5× |",
     ]
+    for connections, found in figures["unanswered"].items():
+        lines.append(
+            f"| section page requests with no answer within {UNANSWERED_AFTER} s, {connections} connections (wrk) | "
+            f"{found['unanswered']} of {found['requests']:,} | — | — | 0 |")
     for visit in figures["browser"]["first_visit"]:
         lines.append(
             f"| first visit to `{visit['path']}` | {visit['total'] / 1024:.0f} KB on the wire ({visit['requests']} requests: "
@@ -219,6 +242,9 @@ def main() -> None:
             print("== throughput (wrk)")
             figures["throughput"] = throughput(port, seconds)
             print(figures["throughput"])
+            print("== unanswered requests (wrk, 20 and 50 connections)")
+            figures["unanswered"] = unanswered(port, 3 * seconds, 2 if args.quick else 3)
+            print(figures["unanswered"])
             print("== browser figures (Chromium)")
             figures["browser"] = browser_figures.run(f"http://127.0.0.1:{port}", repeats)
             print(figures["browser"])
