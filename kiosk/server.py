@@ -16,6 +16,22 @@ Both were found with py-spy and counters in waitress's loop, under `bench/run.py
 
 And the answers waitress gives itself, before the app sees a request (a malformed request,
 a header or body over the limits), carry the kiosk's security headers like every other.
+
+The bug report for 1., to file with waitress: docs/upstream/.
+
+On a waitress upgrade, re-check what Channel reads of waitress's private parts, against
+the new waitress/channel.py and waitress/server.py:
+- `requests`, `total_outbufs_len`, `will_close`, `close_when_flushed` and `outbuf_lock`
+  (a Condition the task thread holds while it appends and flushes in write_soon) keep
+  their names and meaning, and handle_write still only *tries* the lock while a request
+  runs (`_flush_some_if_lockable`); if waitress fixes the spin itself, drop `writable`;
+- write_soon still returns without holding the lock, and `server.pull_trigger()` still
+  wakes the loop;
+- `error_task_class` is still the ErrorTask waitress answers its own refusals with, and
+  `ErrorTask.execute` still sends `self.response_headers`;
+- `create_server(map=...)` still registers each listening socket (a BaseWSGIServer with
+  `channel_class`) in the map before `run()`.
+tests/test_server.py and the hostile tests fail when any of these goes.
 """
 
 from __future__ import annotations
