@@ -1,4 +1,4 @@
-"""Check the WAV an engine rendered before it is encoded (ogg.py), and move files into the cache atomically."""
+"""Check the WAV an engine rendered before it is encoded (ogg.py): whole, and about the right length."""
 
 from __future__ import annotations
 
