@@ -182,23 +182,26 @@ def test_the_sixth_try_in_a_minute_is_refused_even_with_the_right_pin(with_pin, 
     assert response.status_code == 303
 
 
-def test_a_post_without_a_csrf_token_gets_the_kiosks_400_page(with_pin, client):
+def test_a_post_without_a_csrf_token_does_nothing_and_says_so(with_pin, client, caplog):
     response = client.post("/staff/login", data={"pin": PIN})
-    assert response.status_code == 400
-    page = soup(response)
-    assert page.select_one("h1").get_text() == "Something went wrong"
+    assert (response.status_code, response.headers["Location"]) == (303, "/staff/")
+    page = soup(client.get("/staff/"))
     assert page.select_one("html")["lang"] == "en"
-    assert soup(client.get("/staff/")).select("table") == []
+    assert page.select_one(".notice").get_text() == "That PIN form was out of date. Enter the PIN again."
+    assert page.select("table") == []  # not signed in
+    assert "staff form staff.login refused: The CSRF token is missing." in caplog.text
     log_in(client)
     response = client.post("/staff/settings", data={"default_language": "es", "idle_seconds": "300"})
-    assert response.status_code == 400
+    assert (response.status_code, response.headers["Location"]) == (303, "/staff/")
     assert not Path(with_pin.instance_path, "settings.json").exists()
+    assert "That page was out of date, so nothing was changed." in text_of(client.get("/staff/"))
 
 
 def test_a_token_from_another_session_is_refused(with_pin, client):
     stolen = token(with_pin.test_client())
     response = client.post("/staff/login", data={"pin": PIN, "csrf_token": stolen})
-    assert response.status_code == 400
+    assert response.status_code == 303
+    assert soup(client.get("/staff/")).select("table") == []
 
 
 # The staff session
@@ -355,7 +358,7 @@ def test_the_default_language_is_english_until_staff_change_it(with_pin, client)
     assert page.select_one("html")["lang"] == "en"
     log_in(client)
     response = settings_form(client, default_language="es", idle_seconds="120")
-    assert response.headers["Location"] == "/staff/#settings"
+    assert response.headers["Location"] == "/staff/#settings-notice"
     assert "Settings saved." in text_of(client.get("/staff/"))
     start = soup(client.get("/"))
     assert start.select_one("html")["lang"] == "es"
@@ -602,3 +605,87 @@ def test_staff_pages_stay_in_english_whatever_the_default(with_pin, client):
     page = soup(client.get("/staff/"))
     assert (page.select_one("html")["lang"], page.select_one("html")["dir"]) == ("en", "ltr")
     assert re.search(r"Staff PIN", page.select_one("label").get_text())
+
+
+# A staff form posted after its session ended
+
+
+def stale_form(client, form):
+    """The CSRF token of `form` on the staff screen, as a page left open would still hold it."""
+    return soup(client.get("/staff/")).select_one(f'form[action="{form}"] input[name="csrf_token"]')["value"]
+
+
+def end_elsewhere(client, how, monkeypatch):
+    """The staff session ends while the staff screen stays open in this tab."""
+    if how == "patient page":  # "Back to the kiosk" in another tab
+        client.get("/")
+    elif how == "log out":  # Log out in another tab
+        client.post("/staff/logout", data={"csrf_token": stale_form(client, "/staff/logout")})
+    else:  # five minutes without use
+        later = access.now() + access.IDLE_LIMIT + 1
+        monkeypatch.setattr(access, "now", lambda: later)
+
+
+ENDINGS = ["patient page", "log out", "idle"]
+
+
+@pytest.mark.parametrize("how", ENDINGS)
+def test_log_out_after_the_session_ended_elsewhere_shows_the_pin_form(with_pin, client, monkeypatch, how):
+    log_in(client)
+    csrf = stale_form(client, "/staff/logout")
+    end_elsewhere(client, how, monkeypatch)
+    response = client.post("/staff/logout", data={"csrf_token": csrf}, follow_redirects=True)
+    assert response.status_code == 200
+    page = soup(response)
+    assert page.select_one("h1").get_text() == "Staff screen"
+    assert page.select_one("input#pin") is not None
+    assert "Something went wrong" not in page.get_text()
+
+
+@pytest.mark.parametrize("how", ENDINGS)
+@pytest.mark.parametrize(("form", "data"), [
+    ("/staff/settings", {"default_language": "es", "idle_seconds": "300"}),
+    ("/staff/render", {}),
+])
+def test_a_staff_form_posted_after_the_session_ended_changes_nothing_and_asks_for_the_pin(
+    with_pin, client, monkeypatch, how, form, data,
+):
+    stub = with_pin.extensions["render"] = StubRender(Progress())
+    log_in(client)
+    csrf = stale_form(client, form)
+    end_elsewhere(client, how, monkeypatch)
+    response = client.post(form, data={"csrf_token": csrf, **data})
+    assert (response.status_code, response.headers["Location"]) == (303, "/staff/")
+    page = soup(client.get("/staff/"))
+    assert page.select_one("input#pin") is not None
+    notice = page.select_one(".notice[tabindex='-1']")
+    assert notice.get_text(strip=True) == "The staff session had ended, so nothing was changed. Enter the PIN to go on."
+    assert not Path(with_pin.instance_path, "settings.json").exists()
+    assert stub.starts == 0
+
+
+def test_a_pin_form_left_open_after_the_session_ended_is_shown_again(with_pin, client):
+    csrf = token(client)
+    client.get("/")  # the kiosk went back to a patient, in another tab
+    client.delete_cookie("session")
+    response = client.post("/staff/login", data={"pin": PIN, "csrf_token": csrf}, follow_redirects=True)
+    assert response.status_code == 200
+    page = soup(response)
+    assert page.select_one(".notice").get_text(strip=True) == "That PIN form was out of date. Enter the PIN again."
+    assert page.select_one("input#pin") is not None
+    assert page.select("table") == []  # the PIN was not checked without a token
+
+
+def test_a_stale_form_from_an_earlier_session_changes_nothing(with_pin, client):
+    log_in(client)
+    csrf = stale_form(client, "/staff/settings")
+    client.get("/")
+    log_in(client)  # a new session, with a new token
+    response = client.post("/staff/settings", data={"csrf_token": csrf, "default_language": "es", "idle_seconds": "300"})
+    assert (response.status_code, response.headers["Location"]) == (303, "/staff/")
+    page = soup(client.get("/staff/"))
+    assert page.select("table")  # still signed in
+    assert page.select_one(".notice").get_text(strip=True) == (
+        "That page was out of date, so nothing was changed. Please try again."
+    )
+    assert not Path(with_pin.instance_path, "settings.json").exists()

@@ -18,6 +18,15 @@ from layout import TARGET_BOXES
 PIN = "482913"
 
 
+@pytest.fixture
+def touch_page(browser):
+    """The kiosk's screen as a nurse meets it: portrait 1080 x 1920, touch."""
+    context = browser.new_context(viewport={"width": 1080, "height": 1920}, has_touch=True, locale="en-GB")
+    page = context.new_page()
+    yield page
+    context.close()
+
+
 @pytest.fixture(scope="module")
 def gate():
     """Holds the fake engine's every clip until the test opens it, so the
@@ -147,3 +156,18 @@ def test_an_abandoned_staff_screen_returns_to_the_pin_form_by_itself(staff_page,
     # Nobody touches it: within a few seconds the PIN form is back, and the table gone.
     expect(staff_page.get_by_label("Staff PIN")).to_be_visible(timeout=15_000)
     expect(staff_page.locator("table.languages")).to_have_count(0)
+
+
+def test_after_save_the_notice_is_where_the_nurse_looks_and_has_the_focus(touch_page, staff_server):
+    page = touch_page
+    log_in(page, staff_server)
+    page.get_by_role("button", name="Save settings").tap()
+    notice = page.get_by_text("Settings saved.")
+    expect(notice).to_be_focused()
+    box = notice.bounding_box()
+    viewport = page.viewport_size
+    assert 0 <= box["y"] and box["y"] + box["height"] <= viewport["height"], box
+    assert 0 <= box["x"] and box["x"] + box["width"] <= viewport["width"], box
+    # The section's heading is in view above it, so the nurse knows what was saved.
+    heading = page.get_by_role("heading", name="Settings").bounding_box()
+    assert 0 <= heading["y"] < box["y"], heading
