@@ -223,9 +223,9 @@ def test_the_right_pin_opens_the_status_of_every_language(with_pin, client):
         assert source.translated_by in cells.get_text()
         assert "Not reviewed" in cells.get_text()
         link = cells.select_one(f'a[href="/staff/{tag}/{LEAFLET}/"]')
-        assert link is not None and link.get_text() == "Trigger Point Injections"
+        assert link is not None and link.get_text().startswith("Open Trigger Point Injections beside English")
     assert rows["ar"].select_one("th span")["dir"] == "rtl"
-    assert "Working (off)" in page.select_one(".engine-state").get_text()
+    assert page.select_one(".engine-state").get_text().startswith("Speech: off.")
 
 
 def provenance_of_tag(app, tag):
@@ -249,9 +249,9 @@ def test_the_table_counts_cached_and_missing_clips_and_names_voices(app, client,
         row = page.select_one("#language-es")
         assert row.select_one("td.cached").get_text() == "1"
         assert row.select_one("td.missing").get_text() == str(counts["es"].missing - 1)
-        assert row.select_one("td.voice").get_text() == "fake/es"
-        assert "none: no leaflet audio" in page.select_one("#language-fil td.voice").get_text()
-        assert "Working (ready)" in page.select_one(".engine-state").get_text()
+        assert row.select_one("td.voice").get_text() == "Spanish voice"
+        assert "No voice: the leaflet is not read aloud" in page.select_one("#language-fil td.voice").get_text()
+        assert page.select_one(".engine-state").get_text().startswith("Speech: working.")
     finally:
         speech.close()
     assert response.status_code == 200
@@ -605,6 +605,62 @@ def test_staff_pages_stay_in_english_whatever_the_default(with_pin, client):
     page = soup(client.get("/staff/"))
     assert (page.select_one("html")["lang"], page.select_one("html")["dir"]) == ("en", "ltr")
     assert re.search(r"Staff PIN", page.select_one("label").get_text())
+
+
+# In plain words for a nurse, the details for IT behind a disclosure
+
+
+def test_speech_and_voices_are_said_in_plain_words_with_the_details_for_it(app, client, tmp_path):
+    speech = Speech(tmp_path / "audio", executor=ThreadExecutor(FakeEngine))
+    app.extensions["speech"] = speech
+    pin.save(app.instance_path, PIN)
+    try:
+        log_in(client)
+        speech.voice_for("es")  # starts the engine, as the first clip would
+        page = soup(client.get("/staff/"))
+    finally:
+        speech.close()
+    state = page.select_one(".engine-state")
+    assert " ".join(state.get_text().split()) == "Speech: working."
+    assert page.select_one("#language-es td.voice").get_text(" ", strip=True) == "Spanish voice"
+    assert page.select_one("#language-ar td.voice").get_text(" ", strip=True) == "Arabic voice"
+    assert page.select_one("#language-fil td.voice").get_text(" ", strip=True).startswith("No voice")
+    # The engine's version, the folder and the voice ids are there for IT, in a disclosure.
+    details = page.select_one("details")
+    assert details.select_one("summary").get_text(strip=True) == "Details for IT"
+    text = details.get_text(" ", strip=True)
+    assert "ready" in text
+    details.extract()
+    outside = page.get_text()
+    for detail in ("fake 1", str(tmp_path / "audio"), "fake/es"):
+        assert detail in text
+        assert detail not in outside, f"{detail!r} outside the Details"
+
+
+def test_speech_that_does_not_work_says_what_it_means_for_patients(with_pin, client, monkeypatch):
+    speech = with_pin.extensions["speech"]
+    # What Speech.status() says when no folder for clips can be written.
+    monkeypatch.setattr(speech, "status", lambda: {
+        "ok": False, "state": "failed", "detail": "no folder for clips can be written",
+        "engine": "pyttsx3 2.99", "waiting": 0, "queue": 4, "cache": "/var/lib/kiosk/audio",
+        "fallback": None, "last_error": "no folder for clips can be written (tried /var/lib/kiosk/audio)",
+    })
+    log_in(client)
+    page = soup(client.get("/staff/"))
+    text = " ".join(page.select_one(".engine-state").get_text().split())
+    assert text.startswith("Speech: not working.")
+    assert "Patients see the text but hear no audio." in text
+    assert "no folder for clips can be written" in page.select_one("details").get_text()
+
+
+def test_each_bilingual_link_says_what_it_opens(with_pin, client):
+    log_in(client)
+    page = soup(client.get("/staff/"))
+    link = page.select_one(f'#language-es a[href="/staff/es/{LEAFLET}/"]')
+    # Its accessible name (the text, hidden parts too) says what it does and for which language.
+    assert " ".join(link.get_text().split()) == "Open Trigger Point Injections beside English (Spanish)"
+    visible = link.find(string=True, recursive=False)
+    assert visible.strip() == "Open Trigger Point Injections beside English"
 
 
 # A staff form posted after its session ended

@@ -85,6 +85,7 @@ def screen(code: int = 200, errors: dict[str, str] | None = None, chosen: dict[s
         languages.append({
             **row,
             "native": native_name(locale),
+            "language": locale.get_language_name("en"),  # its voice's: "Spanish voice"
             "dir": direction_of(row["tag"]),
             "clips": counts.get(row["tag"], ClipCount(0, 0)),
         })
