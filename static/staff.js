@@ -7,6 +7,11 @@ document.querySelectorAll("[data-print]").forEach((button) => {
   button.addEventListener("click", () => window.print());
 });
 
+// A notice ("Settings saved.", a session that had ended) takes the focus, so a
+// screen reader reads it out; it is already in view (the redirect's #fragment,
+// or the top of the page). htmx is not involved: these come with a whole page.
+document.querySelector("[data-notice]")?.focus();
+
 // The server ends a staff session after 5 idle minutes, but a page already on
 // the screen would stay there, showing staff information to the next patient.
 // So after as long without a touch or a key, load the staff screen again: the

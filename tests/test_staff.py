@@ -182,23 +182,26 @@ def test_the_sixth_try_in_a_minute_is_refused_even_with_the_right_pin(with_pin, 
     assert response.status_code == 303
 
 
-def test_a_post_without_a_csrf_token_gets_the_kiosks_400_page(with_pin, client):
+def test_a_post_without_a_csrf_token_does_nothing_and_says_so(with_pin, client, caplog):
     response = client.post("/staff/login", data={"pin": PIN})
-    assert response.status_code == 400
-    page = soup(response)
-    assert page.select_one("h1").get_text() == "Something went wrong"
+    assert (response.status_code, response.headers["Location"]) == (303, "/staff/")
+    page = soup(client.get("/staff/"))
     assert page.select_one("html")["lang"] == "en"
-    assert soup(client.get("/staff/")).select("table") == []
+    assert page.select_one(".notice").get_text() == "That PIN form was out of date. Enter the PIN again."
+    assert page.select("table") == []  # not signed in
+    assert "staff form staff.login refused: The CSRF token is missing." in caplog.text
     log_in(client)
     response = client.post("/staff/settings", data={"default_language": "es", "idle_seconds": "300"})
-    assert response.status_code == 400
+    assert (response.status_code, response.headers["Location"]) == (303, "/staff/")
     assert not Path(with_pin.instance_path, "settings.json").exists()
+    assert "That page was out of date, so nothing was changed." in text_of(client.get("/staff/"))
 
 
 def test_a_token_from_another_session_is_refused(with_pin, client):
     stolen = token(with_pin.test_client())
     response = client.post("/staff/login", data={"pin": PIN, "csrf_token": stolen})
-    assert response.status_code == 400
+    assert response.status_code == 303
+    assert soup(client.get("/staff/")).select("table") == []
 
 
 # The staff session
@@ -220,9 +223,9 @@ def test_the_right_pin_opens_the_status_of_every_language(with_pin, client):
         assert source.translated_by in cells.get_text()
         assert "Not reviewed" in cells.get_text()
         link = cells.select_one(f'a[href="/staff/{tag}/{LEAFLET}/"]')
-        assert link is not None and link.get_text() == "Trigger Point Injections"
+        assert link is not None and link.get_text().startswith("Open Trigger Point Injections beside English")
     assert rows["ar"].select_one("th span")["dir"] == "rtl"
-    assert "Working (off)" in page.select_one(".engine-state").get_text()
+    assert page.select_one(".engine-state").get_text().startswith("Speech: off.")
 
 
 def provenance_of_tag(app, tag):
@@ -246,9 +249,9 @@ def test_the_table_counts_cached_and_missing_clips_and_names_voices(app, client,
         row = page.select_one("#language-es")
         assert row.select_one("td.cached").get_text() == "1"
         assert row.select_one("td.missing").get_text() == str(counts["es"].missing - 1)
-        assert row.select_one("td.voice").get_text() == "fake/es"
-        assert "none: no leaflet audio" in page.select_one("#language-fil td.voice").get_text()
-        assert "Working (ready)" in page.select_one(".engine-state").get_text()
+        assert row.select_one("td.voice").get_text() == "Spanish voice"
+        assert "No voice: the leaflet is not read aloud" in page.select_one("#language-fil td.voice").get_text()
+        assert page.select_one(".engine-state").get_text().startswith("Speech: working.")
     finally:
         speech.close()
     assert response.status_code == 200
@@ -355,7 +358,7 @@ def test_the_default_language_is_english_until_staff_change_it(with_pin, client)
     assert page.select_one("html")["lang"] == "en"
     log_in(client)
     response = settings_form(client, default_language="es", idle_seconds="120")
-    assert response.headers["Location"] == "/staff/#settings"
+    assert response.headers["Location"] == "/staff/#settings-notice"
     assert "Settings saved." in text_of(client.get("/staff/"))
     start = soup(client.get("/"))
     assert start.select_one("html")["lang"] == "es"
@@ -602,3 +605,143 @@ def test_staff_pages_stay_in_english_whatever_the_default(with_pin, client):
     page = soup(client.get("/staff/"))
     assert (page.select_one("html")["lang"], page.select_one("html")["dir"]) == ("en", "ltr")
     assert re.search(r"Staff PIN", page.select_one("label").get_text())
+
+
+# In plain words for a nurse, the details for IT behind a disclosure
+
+
+def test_speech_and_voices_are_said_in_plain_words_with_the_details_for_it(app, client, tmp_path):
+    speech = Speech(tmp_path / "audio", executor=ThreadExecutor(FakeEngine))
+    app.extensions["speech"] = speech
+    pin.save(app.instance_path, PIN)
+    try:
+        log_in(client)
+        speech.voice_for("es")  # starts the engine, as the first clip would
+        page = soup(client.get("/staff/"))
+    finally:
+        speech.close()
+    state = page.select_one(".engine-state")
+    assert " ".join(state.get_text().split()) == "Speech: working."
+    assert page.select_one("#language-es td.voice").get_text(" ", strip=True) == "Spanish voice"
+    assert page.select_one("#language-ar td.voice").get_text(" ", strip=True) == "Arabic voice"
+    assert page.select_one("#language-fil td.voice").get_text(" ", strip=True).startswith("No voice")
+    # The engine's version, the folder and the voice ids are there for IT, in a disclosure.
+    details = page.select_one("details")
+    assert details.select_one("summary").get_text(strip=True) == "Details for IT"
+    text = details.get_text(" ", strip=True)
+    assert "ready" in text
+    details.extract()
+    outside = page.get_text()
+    for detail in ("fake 1", str(tmp_path / "audio"), "fake/es"):
+        assert detail in text
+        assert detail not in outside, f"{detail!r} outside the Details"
+
+
+def test_speech_that_does_not_work_says_what_it_means_for_patients(with_pin, client, monkeypatch):
+    speech = with_pin.extensions["speech"]
+    # What Speech.status() says when no folder for clips can be written.
+    monkeypatch.setattr(speech, "status", lambda: {
+        "ok": False, "state": "failed", "detail": "no folder for clips can be written",
+        "engine": "pyttsx3 2.99", "waiting": 0, "queue": 4, "cache": "/var/lib/kiosk/audio",
+        "fallback": None, "last_error": "no folder for clips can be written (tried /var/lib/kiosk/audio)",
+    })
+    log_in(client)
+    page = soup(client.get("/staff/"))
+    text = " ".join(page.select_one(".engine-state").get_text().split())
+    assert text.startswith("Speech: not working.")
+    assert "Patients see the text but hear no audio." in text
+    assert "no folder for clips can be written" in page.select_one("details").get_text()
+
+
+def test_each_bilingual_link_says_what_it_opens(with_pin, client):
+    log_in(client)
+    page = soup(client.get("/staff/"))
+    link = page.select_one(f'#language-es a[href="/staff/es/{LEAFLET}/"]')
+    # Its accessible name (the text, hidden parts too) says what it does and for which language.
+    assert " ".join(link.get_text().split()) == "Open Trigger Point Injections beside English (Spanish)"
+    visible = link.find(string=True, recursive=False)
+    assert visible.strip() == "Open Trigger Point Injections beside English"
+
+
+# A staff form posted after its session ended
+
+
+def stale_form(client, form):
+    """The CSRF token of `form` on the staff screen, as a page left open would still hold it."""
+    return soup(client.get("/staff/")).select_one(f'form[action="{form}"] input[name="csrf_token"]')["value"]
+
+
+def end_elsewhere(client, how, monkeypatch):
+    """The staff session ends while the staff screen stays open in this tab."""
+    if how == "patient page":  # "Back to the kiosk" in another tab
+        client.get("/")
+    elif how == "log out":  # Log out in another tab
+        client.post("/staff/logout", data={"csrf_token": stale_form(client, "/staff/logout")})
+    else:  # five minutes without use
+        later = access.now() + access.IDLE_LIMIT + 1
+        monkeypatch.setattr(access, "now", lambda: later)
+
+
+ENDINGS = ["patient page", "log out", "idle"]
+
+
+@pytest.mark.parametrize("how", ENDINGS)
+def test_log_out_after_the_session_ended_elsewhere_shows_the_pin_form(with_pin, client, monkeypatch, how):
+    log_in(client)
+    csrf = stale_form(client, "/staff/logout")
+    end_elsewhere(client, how, monkeypatch)
+    response = client.post("/staff/logout", data={"csrf_token": csrf}, follow_redirects=True)
+    assert response.status_code == 200
+    page = soup(response)
+    assert page.select_one("h1").get_text() == "Staff screen"
+    assert page.select_one("input#pin") is not None
+    assert "Something went wrong" not in page.get_text()
+
+
+@pytest.mark.parametrize("how", ENDINGS)
+@pytest.mark.parametrize(("form", "data"), [
+    ("/staff/settings", {"default_language": "es", "idle_seconds": "300"}),
+    ("/staff/render", {}),
+])
+def test_a_staff_form_posted_after_the_session_ended_changes_nothing_and_asks_for_the_pin(
+    with_pin, client, monkeypatch, how, form, data,
+):
+    stub = with_pin.extensions["render"] = StubRender(Progress())
+    log_in(client)
+    csrf = stale_form(client, form)
+    end_elsewhere(client, how, monkeypatch)
+    response = client.post(form, data={"csrf_token": csrf, **data})
+    assert (response.status_code, response.headers["Location"]) == (303, "/staff/")
+    page = soup(client.get("/staff/"))
+    assert page.select_one("input#pin") is not None
+    notice = page.select_one(".notice[tabindex='-1']")
+    assert notice.get_text(strip=True) == "The staff session had ended, so nothing was changed. Enter the PIN to go on."
+    assert not Path(with_pin.instance_path, "settings.json").exists()
+    assert stub.starts == 0
+
+
+def test_a_pin_form_left_open_after_the_session_ended_is_shown_again(with_pin, client):
+    csrf = token(client)
+    client.get("/")  # the kiosk went back to a patient, in another tab
+    client.delete_cookie("session")
+    response = client.post("/staff/login", data={"pin": PIN, "csrf_token": csrf}, follow_redirects=True)
+    assert response.status_code == 200
+    page = soup(response)
+    assert page.select_one(".notice").get_text(strip=True) == "That PIN form was out of date. Enter the PIN again."
+    assert page.select_one("input#pin") is not None
+    assert page.select("table") == []  # the PIN was not checked without a token
+
+
+def test_a_stale_form_from_an_earlier_session_changes_nothing(with_pin, client):
+    log_in(client)
+    csrf = stale_form(client, "/staff/settings")
+    client.get("/")
+    log_in(client)  # a new session, with a new token
+    response = client.post("/staff/settings", data={"csrf_token": csrf, "default_language": "es", "idle_seconds": "300"})
+    assert (response.status_code, response.headers["Location"]) == (303, "/staff/")
+    page = soup(client.get("/staff/"))
+    assert page.select("table")  # still signed in
+    assert page.select_one(".notice").get_text(strip=True) == (
+        "That page was out of date, so nothing was changed. Please try again."
+    )
+    assert not Path(with_pin.instance_path, "settings.json").exists()

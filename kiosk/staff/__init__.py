@@ -34,6 +34,11 @@ def english_on_staff_pages(endpoint=None, values=None) -> None:
 def init_app(app: Flask) -> None:
     access.init_app(app)
     csrf.init_app(app)
+    # Log out works without a valid token: a stale Log out (its session ended
+    # in another tab) must still leave, never fail on a shared kiosk. Nothing
+    # is lost: the session cookie is SameSite=Strict, so another site's form
+    # cannot send it, and all a forged Log out could do is end a session.
+    csrf.exempt(views.logout)
     # One limiter per app, in memory: PIN tries are counted by this process
     # only, which is all a kiosk has. No default limits: only the PIN form is
     # limited, in views.login.

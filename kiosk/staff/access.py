@@ -14,7 +14,7 @@ from enum import Enum
 from functools import wraps
 from pathlib import Path
 
-from flask import Flask, current_app, redirect, request, session, url_for
+from flask import Flask, current_app, flash, redirect, request, session, url_for
 from flask_htmx import make_response as htmx_response
 
 from ..files import write_atomically
@@ -25,6 +25,10 @@ SECRET_KEY_FILE = "secret_key"
 # Requests that do not end a staff session: the staff screen itself and what
 # its pages load. Anything else is a patient's page.
 STAFF_PATHS = ("/staff", "/static", "/vendor", "/fonts", "/audio")
+# A flashed notice's place at the top of a staff page (templates/staff/notices.html).
+TOP = "top"
+# Said on the PIN form when a staff form arrives after its session ended.
+FORM_AFTER_END = "The staff session had ended, so nothing was changed. Enter the PIN to go on."
 
 
 class Staff(Enum):
@@ -76,6 +80,9 @@ def staff_only(view=None, *, refresh: bool = True):
         if check(refresh=refresh) is Staff.IN:
             return view(**kwargs)
         target = url_for("staff.index")
+        if request.method == "POST":
+            # Staff pressed a button and must know it did nothing.
+            flash(FORM_AFTER_END, TOP)
         if request.headers.get("HX-Request") == "true":
             # An htmx poll would swap the whole PIN page into the fragment:
             # have htmx load it as a page instead.

@@ -11,6 +11,7 @@ from flask import (
 )
 from flask_htmx import HTMX
 from flask_limiter.errors import RateLimitExceeded
+from flask_wtf.csrf import CSRFError
 
 from .. import idle, status
 from ..i18n import KNOWN_LOCALES, direction_of, native_name
@@ -29,6 +30,10 @@ bp = Blueprint("staff", __name__, url_prefix="/staff")
 htmx = HTMX()
 # Per client (remote address), counted over a moving minute.
 PIN_ATTEMPTS = "5 per minute"
+# Where a flashed notice is shown: at the top of the page, or in the section
+# whose form was sent (see templates/staff/notices.html). A notice is shown
+# where staff are looking, and takes the focus.
+TOP, SETTINGS, AUDIO = access.TOP, "settings", "audio"
 
 
 @bp.context_processor
@@ -80,6 +85,7 @@ def screen(code: int = 200, errors: dict[str, str] | None = None, chosen: dict[s
         languages.append({
             **row,
             "native": native_name(locale),
+            "language": locale.get_language_name("en"),  # its voice's: "Spanish voice"
             "dir": direction_of(row["tag"]),
             "clips": counts.get(row["tag"], ClipCount(0, 0)),
         })
@@ -137,8 +143,27 @@ def too_many_attempts(error: RateLimitExceeded):
 
 @bp.post("/logout")
 def logout():
-    """End the staff session."""
+    """End the staff session (exempt from the CSRF check: see init_app)."""
     access.end()
+    return redirect(url_for("staff.index"), 303)
+
+
+@bp.errorhandler(CSRFError)
+def form_out_of_date(error: CSRFError):
+    """A staff form whose CSRF token does not fit: nearly always a page left
+    open while its session ended (in another tab, at a patient page, after the
+    idle limit). Nothing is done, and staff get the PIN form or the staff
+    screen again with a plain notice, not the patients' "Something went wrong"."""
+    # The reason only (e.g. "The CSRF session token is missing."), never the form.
+    log.warning("staff form %s refused: %s", request.endpoint, error.description)
+    if access.check(refresh=False) is Staff.IN:
+        # A form from an earlier session (staff logged in again since), or a forged one.
+        flash("That page was out of date, so nothing was changed. Please try again.", TOP)
+    elif request.endpoint == "staff.login":
+        # Not checked without a token: the PIN is typed again into a fresh form.
+        flash("That PIN form was out of date. Enter the PIN again.", TOP)
+    else:
+        flash(access.FORM_AFTER_END, TOP)
     return redirect(url_for("staff.index"), 303)
 
 
@@ -154,8 +179,9 @@ def save_settings():
         return screen(400, errors={error.field: str(error)}, chosen=chosen)
     settings.save(app, new)
     settings.apply(app, new)
-    flash("Settings saved.")
-    return redirect(url_for("staff.index", _anchor="settings"), 303)
+    flash("Settings saved.", SETTINGS)
+    # To the notice itself, in the Settings section, not to the page's top.
+    return redirect(url_for("staff.index", _anchor=f"{SETTINGS}-notice"), 303)
 
 
 @bp.post("/render")
@@ -163,7 +189,8 @@ def save_settings():
 def start_render():
     """Render the missing audio in the background."""
     if not current_app.extensions["render"].start():
-        flash("Audio is being rendered already.")
+        flash("Audio is being rendered already.", AUDIO)
+        return redirect(url_for("staff.index", _anchor=f"{AUDIO}-notice"), 303)
     return redirect(url_for("staff.index", _anchor="audio"), 303)
 
 

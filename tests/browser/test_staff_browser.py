@@ -16,6 +16,35 @@ from conftest import run_axe, serving
 from layout import TARGET_BOXES
 
 PIN = "482913"
+# The kiosk's sizes, on staff pages too (a touch screen, read standing): text
+# 20 CSS px or more, and every target 64 x 64 px.
+TEXT_PX = 20
+TARGET_PX = 64
+
+# Every visible element with text of its own, and its computed font size.
+FONT_SIZES = """
+() => [...document.querySelectorAll('body *')]
+  .filter(el => el.checkVisibility({visibilityProperty: true}))
+  .filter(el => [...el.childNodes].some(n => n.nodeType === Node.TEXT_NODE && n.textContent.trim()))
+  .map(el => ({text: el.textContent.trim().slice(0, 40), px: parseFloat(getComputedStyle(el).fontSize)}))
+"""
+
+
+@pytest.fixture
+def touch_page(browser):
+    """The kiosk's screen as a nurse meets it: portrait 1080 x 1920, touch."""
+    context = browser.new_context(viewport={"width": 1080, "height": 1920}, has_touch=True, locale="en-GB")
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def small_text(page):
+    return [e for e in page.evaluate(FONT_SIZES) if e["px"] < TEXT_PX]
+
+
+def small_targets(page):
+    return [b for b in page.evaluate(TARGET_BOXES) if b["w"] < TARGET_PX or b["h"] < TARGET_PX]
 
 
 @pytest.fixture(scope="module")
@@ -26,7 +55,7 @@ def gate():
 
 
 @pytest.fixture(scope="module")
-def staff_server(tmp_path_factory, gate):
+def staff_app(tmp_path_factory, gate):
     """A kiosk with a PIN and a fake engine (clips in milliseconds, three voices)."""
     instance = tmp_path_factory.mktemp("staff")
     app = create_app({"TESTING": True}, instance_path=str(instance))
@@ -35,11 +64,22 @@ def staff_server(tmp_path_factory, gate):
     app.extensions["speech"] = Speech(instance / "audio", executor=ThreadExecutor(lambda: engine))
     pin.save(app.instance_path, PIN)
     try:
-        with serving(app) as url:
-            yield url
+        yield app
     finally:
         gate.set()
         app.extensions["speech"].close()
+
+
+@pytest.fixture(scope="module")
+def staff_server(staff_app):
+    with serving(staff_app) as url:
+        yield url
+
+
+@pytest.fixture(autouse=True)
+def fresh_pin_tries(staff_app):
+    """Every test logs in from 127.0.0.1: five PIN tries a minute would lock the sixth test out."""
+    staff_app.extensions["staff_limiter"].reset()
 
 
 @pytest.fixture
@@ -65,11 +105,10 @@ def test_staff_log_in_render_audio_read_side_by_side_and_leave(staff_page, staff
     log_in(page, staff_server)
     rows = page.locator("table.languages tbody tr")
     expect(rows).to_have_count(len(LOCALES))
-    expect(page.locator("#language-es td.voice")).to_have_text("fake/es")
+    expect(page.locator("#language-es td.voice")).to_have_text("Spanish voice")
     assert int(page.locator("#language-es td.missing").inner_text()) > 0
     assert run_axe(page) == []
-    small = [b for b in page.evaluate(TARGET_BOXES) if b["w"] < 44 or b["h"] < 44]
-    assert small == []
+    assert small_targets(page) == []
 
     # Re-render: the bar is shown while the engine is held, then htmx's poll
     # moves it to its end without reloading the page.
@@ -102,8 +141,7 @@ def test_staff_log_in_render_audio_read_side_by_side_and_leave(staff_page, staff
     assert page.evaluate("getComputedStyle(document.querySelector('td.patient')).direction") == "rtl"
     expect(page.get_by_role("button", name="Print")).to_be_visible()
     assert run_axe(page) == []
-    small = [b for b in page.evaluate(TARGET_BOXES) if b["w"] < 44 or b["h"] < 44]
-    assert small == []
+    assert small_targets(page) == []
     # On paper: both columns, no buttons.
     page.emulate_media(media="print")
     expect(page.get_by_role("button", name="Print")).to_be_hidden()
@@ -147,3 +185,37 @@ def test_an_abandoned_staff_screen_returns_to_the_pin_form_by_itself(staff_page,
     # Nobody touches it: within a few seconds the PIN form is back, and the table gone.
     expect(staff_page.get_by_label("Staff PIN")).to_be_visible()
     expect(staff_page.locator("table.languages")).to_have_count(0)
+
+
+def test_after_save_the_notice_is_where_the_nurse_looks_and_has_the_focus(touch_page, staff_server):
+    page = touch_page
+    log_in(page, staff_server)
+    page.get_by_role("button", name="Save settings").tap()
+    notice = page.get_by_text("Settings saved.")
+    expect(notice).to_be_focused()
+    box = notice.bounding_box()
+    viewport = page.viewport_size
+    assert 0 <= box["y"] and box["y"] + box["height"] <= viewport["height"], box
+    assert 0 <= box["x"] and box["x"] + box["width"] <= viewport["width"], box
+    # The section's heading is in view above it, so the nurse knows what was saved.
+    heading = page.get_by_role("heading", name="Settings").bounding_box()
+    assert 0 <= heading["y"] < box["y"], heading
+
+
+@pytest.mark.parametrize("where", ["PIN form", "staff screen", "bilingual view"])
+def test_staff_text_and_targets_have_the_kiosks_sizes(touch_page, staff_server, where):
+    page = touch_page
+    if where == "PIN form":
+        page.goto(staff_server + "/staff/")
+        expect(page.get_by_label("Staff PIN")).to_be_visible()
+    else:
+        log_in(page, staff_server)
+        if where == "bilingual view":
+            page.goto(f"{staff_server}/staff/es/{LEAFLET}/")
+            expect(page.locator("td.patient").first).to_be_visible()
+    # What a closed disclosure hides counts too, once opened.
+    for summary in page.locator("details > summary").all():
+        summary.tap()
+    page.evaluate("document.querySelector('.skip-link').focus()")  # shown when focused
+    assert small_text(page) == []
+    assert small_targets(page) == []
