@@ -168,7 +168,10 @@ def report(figures: dict) -> str:
         lines.append(
             f"| first visit to `{visit['path']}` | {visit['total'] / 1024:.0f} KB on the wire ({visit['requests']} requests: "
             f"stylesheets {visit['stylesheets'] / 1024:.0f} KB, fonts {visit['fonts'] / 1024:.0f} KB, preloaded clip "
-            f"{visit['audio'] / 1024:.0f} KB) | — | — | Latin ≤ 150 KB, Chinese ≤ 400 KB |")
+            f"{visit['audio'] / 1024:.0f} KB) | — | — | "
+            f"{'≤ 200 KB' if visit['path'] == '/' else 'Latin ≤ 150 KB, Chinese ≤ 400 KB'} |")
+    shift = figures["browser"]["shift"]
+    lines.append(f"| layout shift (CLS) of a first visit to `{shift['path']}` | {shift['cls']:.3f} | — | — | < 0.1 |")
     lines += [
         f"| synthesis of a section's {synth['sentences']} sentences ({synth['chars']:,} characters; "
         f"{', '.join(synth['languages'])}), empty cache (median of {synth['repeats']}) | {synth['kiosk_s']:.2f} s | "
