@@ -120,6 +120,22 @@ def first_visit_bytes(browser, base: str, path: str) -> dict:
             "audio": audio, "requests": len(sizes)}
 
 
+def layout_shift(browser, base: str, path: str) -> float:
+    """Cumulative layout shift of a first visit, from the browser's layout-shift entries."""
+    context = browser.new_context(bypass_csp=True)
+    page = context.new_page()
+    page.add_init_script("window.__shift = 0; new PerformanceObserver(list => { for (const e of list.getEntries())"
+                         " if (!e.hadRecentInput) window.__shift += e.value; })"
+                         ".observe({type: 'layout-shift', buffered: true});")
+    try:
+        page.goto(base + path)
+        page.wait_for_load_state("networkidle")
+        page.evaluate("document.fonts.ready.then(() => true)")
+        return page.evaluate("window.__shift")
+    finally:
+        context.close()
+
+
 def run(base: str, repeats: int = 15) -> dict:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
@@ -127,8 +143,11 @@ def run(base: str, repeats: int = 15) -> dict:
             return {
                 "tap": tap_to_sound(browser, base, repeats),
                 "turn": page_turn(browser, base, repeats),
-                "first_visit": [first_visit_bytes(browser, base, f"/{tag}/{LEAFLET}/what-to-expect")
-                                for tag in ("en", "zh-Hans", "ar")],
+                "first_visit": [first_visit_bytes(browser, base, "/"),
+                                *(first_visit_bytes(browser, base, f"/{tag}/{LEAFLET}/what-to-expect")
+                                  for tag in ("en", "zh-Hans", "ar"))],
+                "shift": {"path": f"/zh-Hans/{LEAFLET}/what-to-expect",
+                          "cls": layout_shift(browser, base, f"/zh-Hans/{LEAFLET}/what-to-expect")},
             }
         finally:
             browser.close()

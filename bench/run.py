@@ -22,6 +22,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import bench_start_up  # noqa: E402
 import bench_storm  # noqa: E402
 import bench_synthesis  # noqa: E402
 import browser_figures  # noqa: E402
@@ -161,6 +162,7 @@ def report(figures: dict) -> str:
     pre = figures["prerender"]
     storm = figures["storm"]
     synth = figures["synthesis"]
+    first, clips = figures["start_up"]["first_page"], figures["start_up"]["first_clips"]
     cores = max(n for n in pre if isinstance(n, int))
     lines = [
         "# Benchmark results",
@@ -189,7 +191,10 @@ def report(figures: dict) -> str:
         lines.append(
             f"| first visit to `{visit['path']}` | {visit['total'] / 1024:.0f} KB on the wire ({visit['requests']} requests: "
             f"stylesheets {visit['stylesheets'] / 1024:.0f} KB, fonts {visit['fonts'] / 1024:.0f} KB, preloaded clip "
-            f"{visit['audio'] / 1024:.0f} KB) | — | — | Latin ≤ 150 KB, Chinese ≤ 400 KB |")
+            f"{visit['audio'] / 1024:.0f} KB) | — | — | "
+            f"{'≤ 200 KB' if visit['path'] == '/' else 'Latin ≤ 150 KB, Chinese ≤ 400 KB'} |")
+    shift = figures["browser"]["shift"]
+    lines.append(f"| layout shift (CLS) of a first visit to `{shift['path']}` | {shift['cls']:.3f} | — | — | < 0.1 |")
     lines += [
         f"| synthesis of a section's {synth['sentences']} sentences ({synth['chars']:,} characters; "
         f"{', '.join(synth['languages'])}), empty cache (median of {synth['repeats']}) | {synth['kiosk_s']:.2f} s | "
@@ -210,6 +215,14 @@ def report(figures: dict) -> str:
         f"idle: {storm['idle']['p50']:.1f} ms | {ratio(storm['polite']['p50'], storm['idle']['p50'])} | idle speed |",
         f"| page p50 during a rude storm ({storm['clients']} clients re-asking at once) | {storm['rude']['p50']:.1f} ms | "
         f"idle: {storm['idle']['p50']:.1f} ms | {ratio(storm['rude']['p50'], storm['idle']['p50'])} | (CPU-bound: both cores answer the storm) |",
+        f"| `kiosk serve` started → first page answered, empty audio cache (median of {first['repeats']}) | "
+        f"{first['empty']:.2f} s | a bare Flask app on waitress, started the same way: {first['bare']:.2f} s | "
+        f"{ratio(first['empty'], first['bare'])} | ≤ 1 s |",
+        f"| the same, full audio cache | {first['full']:.2f} s | the bare app: {first['bare']:.2f} s | "
+        f"{ratio(first['full'], first['bare'])} | ≤ 1 s |",
+        f"| section page right after a restart, while two clip requests from before it wait for the crawl "
+        f"(median of {clips['repeats']}) | {clips['during_ms']:.1f} ms | the same page once start-up is done: "
+        f"{clips['after_ms']:.1f} ms | {ratio(clips['during_ms'], clips['after_ms'])} | (issue 17: was 1,189 ms) |",
         "",
         f"Synthesis, the same speech on both sides: the kiosk's clips hold {synth['kiosk_audio_s']:.1f} s of audio, "
         f"libespeak-ng's {synth['baseline_audio_s']:.1f} s; {synth['clips_of_equal_length']} of "
@@ -248,6 +261,9 @@ def main() -> None:
             print("== browser figures (Chromium)")
             figures["browser"] = browser_figures.run(f"http://127.0.0.1:{port}", repeats)
             print(figures["browser"])
+    print("== start-up: time to the first page, and a page beside the first clip requests")
+    figures["start_up"] = bench_start_up.run(3 if args.quick else 5)
+    print(figures["start_up"])
     print("== storm")
     figures["storm"] = bench_storm.run(50, 50 if args.quick else 200)
     RESULTS.write_text(report(figures))

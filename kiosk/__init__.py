@@ -6,13 +6,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from flask import Flask
+from typing import TYPE_CHECKING
 
-from . import (
-    assets, errors, fonts, guide, headers, i18n, idle, limits, page_cache, read_aloud, rendering, speech, staff, status,
-    views,
-)
-from .content import load_leaflets
+if TYPE_CHECKING:
+    from flask import Flask
 
 # templates/, static/, translations/ and leaflets/ sit at the repository root,
 # beside the package, as the product layout asks.
@@ -26,6 +23,18 @@ def create_app(
 
     `command` holds a command's own options (kiosk prerender --workers), which win over
     the site's settings for that run only."""
+    # Imported here, not at the top: a speech worker imports this package too (for
+    # kiosk.speech), and needs none of Flask or the views, which took it half its start-up
+    # while the first page waited for its voices (issue 18).
+    from flask import Flask
+
+    from . import (
+        assets, errors, fonts, guide, headers, i18n, idle, limits, page_cache, read_aloud, rendering, speech, staff,
+        status, views,
+    )
+    from .content import load_leaflets
+    from .turns import TURNS
+
     app = Flask(
         __name__,
         # The instance folder holds the site's settings, PIN hash and audio cache; a
@@ -73,9 +82,11 @@ def create_app(
     idle.init_app(app)
     assets.init_app(app)
     fonts.init_app(app)  # after i18n.init_app: it reads the catalogs
-    speech.init_app(app)
+    # How requests share the process (kiosk.turns), handed to the layers that wait: a wait that
+    # uses no CPU here gives the request's turn back, and the crawl of every page takes turns.
+    speech.init_app(app, off_cpu=TURNS.given_back)
     guide.init_app(app)
-    read_aloud.init_app(app)
+    read_aloud.init_app(app, off_cpu=TURNS.given_back, turn=TURNS.taken)
     rendering.init_app(app)
     views.init_app(app)
     page_cache.init_app(app)  # after headers.init_app: see page_cache.init_app

@@ -36,15 +36,12 @@ def serve(host: str, port: int, threads: int) -> None:
     for problem in app.extensions["fonts"].problems:
         log.warning("%s", problem)
     _freeze_heap()
-    # Pages are served at once; clips not cached yet are rendered meanwhile
-    # (and any a patient asks for first are rendered on demand).
-    app.extensions["render"].start(after_pages=_freeze_heap)
     shown = "localhost" if host in ("127.0.0.1", "0.0.0.0", "::") else host
     click.echo(f"Kiosk ready: open http://{shown}:{port}/ in the kiosk browser. Ctrl+C stops it.")
     previous = signal.signal(signal.SIGTERM, lambda signum, frame: _stop(app))
     try:
         server.serve(
-            app, host=host, port=port, threads=threads, ident="kiosk",
+            app, started=lambda: _start_up(app), host=host, port=port, threads=threads, ident="kiosk",
             # Close a connection that has sent nothing for 10 s (checked every
             # 2 s). Waitress's default is 2 minutes (checked every 30 s), so
             # half-open connections kept their slots long enough to lock the
@@ -70,6 +67,17 @@ def serve(host: str, port: int, threads: int) -> None:
     finally:
         signal.signal(signal.SIGTERM, previous)
         app.extensions["speech"].close()
+
+
+def _start_up(app) -> None:
+    """The start-up work, begun once the socket listens, in the background: the crawl of every
+    page (which starts the speech worker), then the render of the clips not cached yet. Both
+    take turns with the requests, so a page asked for meanwhile is answered at once; a clip a
+    patient asks for first is rendered on demand."""
+    from .read_aloud import start_crawl
+
+    start_crawl(app)
+    app.extensions["render"].start(after_pages=_freeze_heap)
 
 
 def _freeze_heap() -> None:

@@ -16,10 +16,11 @@ from pathlib import Path
 from flask import Flask
 from fontTools import subset
 
-from .assets import WEIGHTS
+from .assets import SCRIPT_FACES, WEIGHTS
 from .files import write_atomically
 from .fonts import (
-    SUBSET_SOURCES, catalog_characters, languages_of, manifest_path, package_version, subset_files,
+    START_SCREEN, START_SCREEN_SHEET, SUBSET_SOURCES, catalog_characters, languages_of, manifest_path,
+    package_version, start_screen_texts, subset_files,
 )
 
 # What a page may show in any face besides its catalogs' text: digits, ASCII punctuation,
@@ -84,7 +85,85 @@ def build(app: Flask) -> list[str]:
             lines.append(
                 f"Warning: {package}'s {source} files lack {''.join(sorted(missing))}: pages in "
                 f"{', '.join(languages_of(package))} will load the whole {metadata['family']} face.")
-    return lines
+    return lines + build_start_screen(app)
+
+
+def _sources(app: Flask, package: str, weight: int) -> list[Path]:
+    """The Fontsource files a start-screen face may be cut from: for Chinese and Korean the one
+    file their subset is cut from, for the others every script file of the weight."""
+    files = Path(app.config["NODE_MODULES"]) / package / "files"
+    if package in SUBSET_SOURCES:
+        return [files / f"{SUBSET_SOURCES[package]}-{weight}-normal.woff"]
+    return sorted(files.glob(f"*-{weight}-normal.woff"))
+
+
+def build_start_screen(app: Flask) -> list[str]:
+    """Cut, per script face and weight, the characters the start screen shows in it (each
+    language's name, bold, and "Choose your language"; see fonts.start_screen_texts), from
+    each Fontsource file that holds some, with a unicode-range naming them; one line, or
+    warnings."""
+    folder = Path(app.config["FONT_SUBSETS_DIR"])
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{START_SCREEN}.json").unlink(missing_ok=True)
+    texts = start_screen_texts(app)
+    cmaps: dict[Path, set[str]] = {}
+
+    def cmap(source: Path) -> set[str]:
+        if source not in cmaps:
+            with subset.load_font(str(source), options()) as font:
+                cmaps[source] = {chr(code) for code in font.getBestCmap()}
+        return cmaps[source]
+
+    # (package, weight, Fontsource file) -> the characters cut from it.
+    wanted: dict[tuple[str, int, Path], set[str]] = {}
+    held: dict[str, dict[str, str]] = {}
+    lines = []
+    for tag, by_weight in texts.items():
+        for weight, text in by_weight.items():
+            left = set(text)  # the spaces too: else a system font draws them
+            # In the order the stylesheet falls back (Urdu: Nastaliq, then the Arabic face).
+            for package in SCRIPT_FACES[tag]:
+                for source in _sources(app, package, weight):
+                    here = left & cmap(source)
+                    if here:
+                        wanted.setdefault((package, weight, source), set()).update(here)
+                        left -= here
+            held.setdefault(tag, {})[str(weight)] = "".join(sorted(set(text) - left))
+            if left:
+                lines.append(f"Warning: no face has {''.join(sorted(left))} of {tag}: "
+                             "the start screen will load every face.")
+    rules, files, size = [], [], 0
+    for (package, weight, source), characters in wanted.items():
+        family = json.loads((Path(app.config["NODE_MODULES"]) / package / "metadata.json").read_text())["family"]
+        with subset.load_font(str(source), options()) as font:
+            subsetter = subset.Subsetter(options())
+            subsetter.populate(unicodes=[ord(char) for char in characters])
+            subsetter.subset(font)
+            data = io.BytesIO()
+            subset.save_font(font, data, options())
+        name = f"{START_SCREEN}-{source.name.removesuffix('-normal.woff')}.woff2"
+        write_atomically(folder / name, data.getvalue(), mode=PUBLIC)
+        files.append(name)
+        size += len(data.getvalue())
+        rules.append(
+            "@font-face {\n"
+            f"  font-family: '{family}';\n"
+            "  font-style: normal;\n"
+            "  font-display: swap;\n"
+            f"  font-weight: {weight};\n"
+            f"  src: url(./{name}) format('woff2');\n"
+            # Only these characters: never a stand-in for a face the page's language links whole.
+            f"  unicode-range: {', '.join(f'U+{ord(char):X}' for char in sorted(characters))};\n"
+            "}\n")
+    versions = {package: package_version(app, package) for package, _, _ in wanted}
+    header = (f"/* Only the characters the start screen shows in each script besides Latin (each language's "
+              f"name and \"Choose your language\"): made by `kiosk catalog compile` from "
+              f"{', '.join(f'{p} {v}' for p, v in versions.items())} (SIL Open Font License 1.1). */\n")
+    write_atomically(folder / START_SCREEN_SHEET, "\n".join([header, *rules]).encode("utf-8"), mode=PUBLIC)
+    manifest = {"files": files, "versions": versions, "characters": held}
+    write_atomically(folder / f"{START_SCREEN}.json",
+                     json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8"), mode=PUBLIC)
+    return [f"Start screen: {len(files)} faces, {size / 1024:.0f} KB ({START_SCREEN_SHEET})", *lines]
 
 
 def _stylesheet(family: str, package: str, version: str, tags: list[str], faces: list[str]) -> str:

@@ -40,6 +40,52 @@ SUBSET_SOURCES = {
 }
 
 
+# The start screen's own faces (`kiosk catalog compile`): for every script but Latin, only the
+# characters the start screen shows in it besides its own language's text: each language's
+# name and "Choose your language" (issue 18: linking every face whole made it 890 KB).
+START_SCREEN = "start-screen"
+START_SCREEN_SHEET = f"{START_SCREEN}.css"
+START_SCREEN_MESSAGE = "Choose your language"
+
+
+def start_screen_texts(app: Flask) -> dict[str, dict[int, str]]:
+    """Per language drawn in a face of its own (SCRIPT_FACES), what the start screen shows in
+    it whatever its own language, by font weight: the language's name on its button (bold)
+    and its "Choose your language" (regular; from the compiled catalogs, as pages show it;
+    left out while untranslated, as the page leaves it out)."""
+    with app.app_context():
+        directories = list(get_babel(app).translation_directories)
+    texts = {}
+    for tag in SCRIPT_FACES:
+        locale = KNOWN_LOCALES[tag]
+        asks = [Translations.load(directory, [locale]).gettext(START_SCREEN_MESSAGE) for directory in directories]
+        texts[tag] = {700: native_name(locale), 400: " ".join(a for a in asks if a != START_SCREEN_MESSAGE)}
+    return texts
+
+
+def start_screen_problem(app: Flask) -> str | None:
+    """Why the start screen's faces cannot be used (None if they can)."""
+    folder = Path(app.config["FONT_SUBSETS_DIR"])
+    try:
+        manifest = json.loads((folder / f"{START_SCREEN}.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return "are not made yet"
+    if not all((folder / name).is_file() for name in manifest.get("files", ())) or not (folder / START_SCREEN_SHEET).is_file():
+        return "are missing files"
+    versions = {package: package_version(app, package) for package in manifest.get("versions", {})}
+    if manifest.get("versions") != versions:
+        return "were made from other Fontsource versions"
+    held = manifest.get("characters", {})
+    for tag, by_weight in start_screen_texts(app).items():
+        if not isinstance(held.get(tag), dict):
+            return f"hold nothing for {tag}"
+        for weight, text in by_weight.items():
+            lacking = set(text) - set(held[tag].get(str(weight), ""))
+            if lacking:
+                return f"lack {''.join(sorted(lacking))} of {tag}"
+    return None
+
+
 def subset_name(package: str) -> str:
     """The file stem of a package's subset: "@fontsource/noto-sans-sc" -> "noto-sans-sc"."""
     return package.rsplit("/", 1)[1]
@@ -94,10 +140,19 @@ class Fonts:
 
     sheets: dict[str, tuple[tuple[str, str], ...]]  # package -> (endpoint, filename) of each stylesheet
     problems: list[str] = field(default_factory=list)
+    start_screen: bool = False  # whether the start screen's own faces are current
 
     def urls(self, packages) -> list[str]:
         return [url_for(endpoint, filename=filename)
                 for package in packages for endpoint, filename in self.sheets[package]]
+
+    def preloads(self, packages) -> list[str]:
+        """The cut faces (one file per weight) of `packages`, fetched with the page rather than
+        once its styles are read: a Chinese page drawn first in a fallback font and redrawn in
+        its own moved by a fifth of the screen (layout shift 0.21, issue 18)."""
+        return [url_for("fonts.subset", filename=filename)
+                for package in packages if self.sheets[package][0][0] == "fonts.subset"
+                for filename in subset_files(package)[1:]]
 
 
 def subset_problem(app: Flask, package: str) -> str | None:
@@ -130,6 +185,11 @@ def choose_sheets(app: Flask) -> Fonts:
                 f"Fonts: pages in {', '.join(languages_of(package))} load the whole {package} face "
                 f"(several times the bytes): its subset {problem}. Run `kiosk catalog compile`."
             )
+    problem = start_screen_problem(app)
+    fonts.start_screen = problem is None
+    if problem is not None:
+        fonts.problems.append(f"Fonts: the start screen loads every face (several times the bytes): its own faces "
+                              f"{problem}. Run `kiosk catalog compile`.")
     return fonts
 
 
@@ -158,9 +218,22 @@ def init_app(app: Flask) -> None:
         return fonts.urls((LATIN_FACE, *SCRIPT_FACES.get(tag, ())))
 
     def every_font_stylesheet() -> list[str]:
-        """For the start screen, the language menu and the staff screen: every face."""
+        """For the language menu and the staff screen: every face."""
         return fonts.urls(FONT_PACKAGES)
+
+    def start_screen_stylesheets(tag: str) -> list[str]:
+        """The start screen's: its own language's faces, and the faces cut to the other
+        languages' names and "Choose your language" (every face, while those are not current).
+        Each of those rules names its characters (unicode-range), so it never stands in for
+        a face the page's own language links."""
+        if not fonts.start_screen:
+            return every_font_stylesheet()
+        return [*font_stylesheets_for(tag), url_for("fonts.subset", filename=START_SCREEN_SHEET)]
+
+    def font_preloads_for(tag: str) -> list[str]:
+        return fonts.preloads(SCRIPT_FACES.get(tag, ()))
 
     @app.context_processor
     def font_urls():
-        return {"font_stylesheets_for": font_stylesheets_for, "every_font_stylesheet": every_font_stylesheet}
+        return {"font_preloads_for": font_preloads_for, "font_stylesheets_for": font_stylesheets_for, "every_font_stylesheet": every_font_stylesheet,
+                "start_screen_stylesheets": start_screen_stylesheets}

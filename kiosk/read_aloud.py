@@ -8,10 +8,15 @@ the patient hears exactly the words on the screen.
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import re
 import threading
 import time
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import ContextManager
 
 from flask import Flask, current_app, request, url_for
 
@@ -21,6 +26,8 @@ from .errors import MESSAGES, N_, handle_http_error
 from .guide import phrase
 from .i18n import KNOWN_LOCALES, Text, current_tag
 from .speech.sentences import split_sentences
+
+log = logging.getLogger(__name__)
 
 # Five speeds from 0.6x to 1.5x; the browser keeps the voice's pitch
 # (preservesPitch). Each is spoken by name when chosen.
@@ -89,31 +96,73 @@ def voice_settings() -> dict:
     }
 
 
+def start_crawl(app: Flask) -> threading.Event | None:
+    """Start registering every clip (rendering every page once) on a thread of its own, unless
+    it is done, running, or failed less than a minute ago; return the run's `finished` event
+    (None when there is nothing to wait for).
+
+    `kiosk serve` calls it once it listens, so that no request ever pays for the crawl: a
+    request that needs it (a clip from before a restart, the staff screen) waits for this
+    run, with its turn given back (kiosk.turns), and pages keep coming meanwhile."""
+    return app.extensions["registration"].start(app)
+
+
 def ensure_registered(app: Flask) -> int:
-    """Register every clip once per app (the one place that calls register_all
-    for serving: the first clip request, `kiosk serve`'s background render and
-    the staff screen's re-render all come through here). Returns how many clips are known."""
+    """Wait until every clip of every page is registered (the one way in: the first clip
+    request, the background render, the staff screen, prerender and export all come through
+    here), starting the crawl if need be. Returns how many clips are known."""
     state = app.extensions["registration"]
-    speech = app.extensions["speech"]
-    if not state.done.is_set():
-        with state.lock:
-            # Rendering every page takes seconds: while the engine is down, at most once a minute.
-            recent = state.tried_at is not None and time.monotonic() - state.tried_at < RETRY_REGISTRATION_AFTER
-            if not state.done.is_set() and not recent:
-                state.tried_at = time.monotonic()
-                register_all(app)
-                # With the engine down, no voice was found and nothing registered: try
-                # again next time rather than report zero clips for good.
-                if speech.engine_known:
-                    state.done.set()
-    return speech.registered()
+    finished = state.start(app)
+    if finished is not None:
+        with state.waiting():
+            finished.wait()
+    return app.extensions["speech"].registered()
 
 
-@dataclass
 class _Registration:
-    done: threading.Event = field(default_factory=threading.Event)
-    lock: threading.Lock = field(default_factory=threading.Lock)
-    tried_at: float | None = None
+    """The crawl of one app: at most one run at a time, and none after one has succeeded."""
+
+    def __init__(self, off_cpu: Callable[[], ContextManager], turn: Callable[[], ContextManager]) -> None:
+        self.done = threading.Event()
+        self.lock = threading.Lock()
+        self.tried_at: float | None = None
+        self._running: threading.Event | None = None
+        self._off_cpu = off_cpu
+        self._turn = turn
+
+    def start(self, app: Flask) -> threading.Event | None:
+        with self.lock:
+            if self.done.is_set():
+                return None
+            if self._running is not None:
+                return self._running
+            # Rendering every page takes seconds: while the engine is down, at most once a minute.
+            if self.tried_at is not None and time.monotonic() - self.tried_at < RETRY_REGISTRATION_AFTER:
+                return None
+            self.tried_at = time.monotonic()
+            finished = self._running = threading.Event()
+        threading.Thread(target=self._crawl, args=(app, finished), name="register-all", daemon=True).start()
+        return finished
+
+    @contextmanager
+    def waiting(self) -> Iterator[None]:
+        """Around a wait for the crawl: it uses no CPU in the waiting thread, so its turn is given back."""
+        with self._off_cpu():
+            yield
+
+    def _crawl(self, app: Flask, finished: threading.Event) -> None:
+        try:
+            _render_every_page(app, self._turn)
+            # With the engine down, no voice was found and nothing registered: try
+            # again next time rather than report zero clips for good.
+            if app.extensions["speech"].engine_known:
+                self.done.set()
+        except Exception:  # noqa: BLE001 - a background thread has nobody else to tell
+            log.exception("registering the clips of every page failed")
+        finally:
+            with self.lock:
+                self._running = None
+            finished.set()
 
 
 RETRY_REGISTRATION_AFTER = 60.0
@@ -131,7 +180,7 @@ def register_all(app: Flask) -> int:
     # In a thread of its own: context variables do not cross threads, so the
     # test client's requests get their own `g` (where Flask-Babel caches the
     # locale) even when this is called while a request is being handled.
-    worker = threading.Thread(target=_render_every_page, args=(app,), name="register-all")
+    worker = threading.Thread(target=_render_every_page, args=(app, contextlib.nullcontext), name="register-all")
     worker.start()
     worker.join()
     return app.extensions["speech"].registered()
@@ -148,19 +197,26 @@ def page_urls(app: Flask) -> list[str]:
     return urls
 
 
-def _render_every_page(app: Flask) -> None:
+def _render_every_page(app: Flask, turn: Callable[[], ContextManager]) -> None:
+    """Each page in a turn of its own (`turn()`): while the kiosk serves, the crawl takes
+    turns with the requests, page by page, rather than compete with them for the GIL."""
     client = app.test_client()
     for url in page_urls(app):
-        client.get(url)
+        with turn():
+            client.get(url)
     # Every kind of error page too, in every language: its words are spoken.
     for tag in KNOWN_LOCALES:
-        for code in (*MESSAGES, 500):
-            with app.test_request_context(f"/{tag}/"):
-                handle_http_error(default_exceptions[code]())
+        with turn():
+            for code in (*MESSAGES, 500):
+                with app.test_request_context(f"/{tag}/"):
+                    handle_http_error(default_exceptions[code]())
 
 
-def init_app(app: Flask) -> None:
-    app.extensions["registration"] = _Registration()
+def init_app(app: Flask, *, off_cpu: Callable[[], ContextManager] = contextlib.nullcontext,
+             turn: Callable[[], ContextManager] = contextlib.nullcontext) -> None:
+    """`off_cpu()` is entered around a request's wait for the crawl, and `turn()` around each
+    page the crawl renders: the web server's scheduler (kiosk.turns), passed in by create_app."""
+    app.extensions["registration"] = _Registration(off_cpu, turn)
 
     @app.before_request
     def register_before_first_clip():

@@ -89,8 +89,11 @@ def create(app, **settings):
     return server
 
 
-def serve(app, **settings) -> None:
-    """Serve `app` until the process is told to stop (waitress.serve, with the kiosk's channel)."""
+def serve(app, *, started=None, **settings) -> None:
+    """Serve `app` until the process is told to stop (waitress.serve, with the kiosk's channel);
+    `started()` is called once the socket listens, before the first request is accepted."""
     server = create(app, **settings)
     server.print_listen("Serving on http://{}:{}")
+    if started is not None:
+        started()
     server.run()

@@ -8,9 +8,12 @@ threads the page's p99 was 1.7-2.4x the static file's; with the same 8 threads t
 turns 2 at a time, 0.67-0.79x in four runs, for a fifth fewer pages a second (still
 1.4-1.6x the static file's rate).
 
-A request that waits for something that uses no CPU here (a clip being synthesized in a
-speech worker process) gives its turn back meanwhile: otherwise two such waits would
-stop every page. The trap left: a request thread whose answer is over waitress's
+A request that waits for something that uses no CPU here gives its turn back meanwhile:
+otherwise two such waits would stop every page. create_app hands `TURNS.given_back` to the
+layers that wait (the speech layer, for the engine starting and a clip being synthesized in
+a speech worker; read_aloud, for the crawl of every page that `kiosk serve` starts once it
+listens), and `TURNS.taken` to the crawl, which renders each page in a turn of its own; the
+speech layer itself never imports this module. The trap left: a request thread whose answer is over waitress's
 outbuf_high_watermark (16 MB) waits, in its turn, for a slow client to take it; nothing
 the kiosk serves is a tenth of that.
 """

@@ -72,4 +72,4 @@ def serve_settings():
         patch.setattr("kiosk.server.serve", lambda app, **kw: served.update(kw))
         result = CliRunner().invoke(cli.main, ["serve"])
     assert result.exit_code == 0, result.output
-    return {k: v for k, v in served.items() if k not in ("host", "port")}
+    return {k: v for k, v in served.items() if k not in ("host", "port", "started")}

@@ -4,6 +4,7 @@ face whenever such a face is not current."""
 
 import gzip
 import json
+import re
 import shutil
 import stat
 from functools import cache
@@ -72,12 +73,26 @@ def test_every_character_a_page_shows_is_in_the_face_it_loads(app, client, tag, 
         assert sorted(shown - characters_of(face)) == [], face.name
 
 
-def test_the_start_screen_and_the_language_menu_take_every_face(client):
-    every = font_links(client.get("/"))
+def test_the_language_menu_takes_every_face(client):
+    every = json.loads(soup(client.get(f"/es/{LEAFLET}/")).select_one("#language-menu")["data-fonts"])
     assert {"/fonts/noto-sans-sc.css", "/fonts/noto-sans-kr.css"} <= set(every)
     assert not [url for url in every if "/noto-sans-sc/" in url or "/noto-sans-kr/" in url]
-    menu = soup(client.get(f"/es/{LEAFLET}/")).select_one("#language-menu")
-    assert json.loads(menu["data-fonts"]) == every
+
+
+def test_the_start_screen_takes_its_own_faces_and_the_start_screen_cut(client):
+    """Its own language's faces, and every other script cut to its name and "Choose your language"."""
+    assert font_links(client.get("/")) == [*LATIN, "/fonts/start-screen.css"]
+
+
+def test_the_start_screen_cut_holds_every_character_it_is_used_for(app):
+    """Each rule's file holds every character its unicode-range names, in its weight."""
+    folder = Path(app.config["FONT_SUBSETS_DIR"])
+    sheet = (folder / "start-screen.css").read_text(encoding="utf-8")
+    rules = re.findall(r"src: url\(\./([^)]+)\).*?unicode-range: ([^;]+);", sheet, re.S)
+    assert len(rules) >= 12  # six script faces, two weights
+    for name, ranges in rules:
+        named = {chr(int(code.strip()[2:], 16)) for code in ranges.split(",")}
+        assert named <= characters_of(folder / name), name
 
 
 def test_a_face_is_served_with_its_stylesheet(client):
@@ -111,8 +126,13 @@ def test_without_its_subset_a_page_links_the_whole_face(tmp_path):
     assert font_links(app.test_client().get(f"/zh-Hans/{LEAFLET}/{SECTIONS[0]}")) == [
         *LATIN, "/vendor/@fontsource/noto-sans-sc/400.css", "/vendor/@fontsource/noto-sans-sc/700.css"]
     assert warnings_of(app) == [
-        f"Fonts: pages in {tag} load the whole {package} face (several times the bytes): its subset is "
-        "not made yet. Run `kiosk catalog compile`." for package, tag in zip(SUBSET_SOURCES, SUBSET_LANGUAGES)]
+        *(f"Fonts: pages in {tag} load the whole {package} face (several times the bytes): its subset is "
+          "not made yet. Run `kiosk catalog compile`." for package, tag in zip(SUBSET_SOURCES, SUBSET_LANGUAGES)),
+        "Fonts: the start screen loads every face (several times the bytes): its own faces are not made yet. "
+        "Run `kiosk catalog compile`."]
+    # ... and then the start screen links every face whole, so no name lacks a glyph.
+    links = font_links(app.test_client().get("/"))
+    assert "/vendor/@fontsource/noto-nastaliq-urdu/400.css" in links and "/fonts/start-screen.css" not in links
 
 
 @pytest.mark.parametrize(("change", "problem"), [

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 
-from . import views
 from .clips import Speech, SpeechBusy, SpeechUnavailable, UnknownClip, clip_key
 from .engine import EngineError
 from .worker import ProcessExecutor, ThreadExecutor
@@ -22,11 +21,14 @@ __all__ = [
 ]
 
 
-def init_app(app, *, executor=None) -> None:
+def init_app(app, *, executor=None, off_cpu=None) -> None:
     """Set up speech from app.config and register /audio; nothing is spawned until audio is needed.
 
-    `executor` replaces the worker process (tests pass a ThreadExecutor with a fake engine).
+    `executor` replaces the worker process (tests pass a ThreadExecutor with a fake engine);
+    `off_cpu` is entered around waits that use no CPU here (see Speech).
     """
+    from . import views  # Flask: the web process's, never a speech worker's (see kiosk/__init__.py)
+
     config = app.config
     speech = Speech(
         config.get("SPEECH_CACHE_DIR") or os.path.join(app.instance_path, "audio"),
@@ -41,6 +43,7 @@ def init_app(app, *, executor=None) -> None:
         # `kiosk prerender` uses one per core.
         workers=config.get("SPEECH_WORKERS", 1),
         executor=executor,
+        **({"off_cpu": off_cpu} if off_cpu is not None else {}),
     )
     app.extensions["speech"] = speech
     app.register_blueprint(views.bp)

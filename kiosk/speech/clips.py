@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import json
@@ -13,10 +14,9 @@ import weakref
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, TypeVar
+from typing import Callable, ContextManager, TypeVar
 
 from .. import files
-from ..turns import TURNS
 from . import voices as voice_table
 from . import ogg, wav
 from .cache import CacheUnwritable, ClipCache
@@ -153,7 +153,11 @@ class Speech:
         queue: int = DEFAULT_QUEUE,
         engine: str | None = None,
         workers: int = 1,
+        off_cpu: Callable[[], ContextManager] = contextlib.nullcontext,
     ) -> None:
+        """`off_cpu()` is entered around every wait that uses no CPU in this process (the engine
+        starting, a clip being synthesized): the web server passes one that lets another request
+        run meanwhile (kiosk.turns). The speech layer knows nothing of how requests are scheduled."""
         if not MIN_RATE <= int(rate) <= MAX_RATE:
             raise ValueError(f"SPEECH_RATE must be {MIN_RATE}-{MAX_RATE} words per minute, not {rate}")
         if int(queue) < 1:
@@ -183,6 +187,7 @@ class Speech:
         self._flights = SingleFlight()
         self._waiting = threading.BoundedSemaphore(self.queue)
         self._waiters = 0
+        self._off_cpu = off_cpu
 
     def voice_for(self, locale_tag: str) -> str | None:
         """The voice id for `locale_tag`, or None when no installed voice speaks that language."""
@@ -251,9 +256,8 @@ class Speech:
         with self._lock:
             self._waiters += 1
         try:
-            # The work is the speech worker's, in its own process: this request's turn
-            # (kiosk.turns) goes to a page meanwhile.
-            with TURNS.given_back():
+            # The work is the speech worker's, in its own process: a page may run meanwhile.
+            with self._off_cpu():
                 return self._flights.do(key, lambda: self._render_missing(key, job))
         finally:
             with self._lock:
@@ -387,7 +391,10 @@ class Speech:
         if self._info_failed_at is not None and time.monotonic() - self._info_failed_at < RETRY_ENGINE_AFTER:
             return None
         try:
-            info = self.executor.info()
+            # Starting the worker takes a second or more (a process, eSpeak's voices), spent
+            # in the worker, and every caller meanwhile waits here for the first to finish.
+            with self._off_cpu():
+                info = self.executor.info()
         except EngineError as exc:
             log.error("speech engine unavailable: %s", exc)
             self._info_failed_at = time.monotonic()

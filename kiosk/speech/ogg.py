@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import os
 
-import soundfile
-
 from .wav import InvalidAudio, WavInfo, check_length
 
 SUFFIX = ".ogg"
@@ -26,8 +24,18 @@ _LAST_PAGE = 65307
 _END_OF_STREAM = 0x04
 
 
+def _soundfile():
+    """soundfile, imported when first needed: with numpy it takes a third to half a second,
+    which `kiosk serve` and a speech worker spent before they could answer (issue 18), for
+    clips that may all be cached."""
+    import soundfile
+
+    return soundfile
+
+
 def encode(wav: str | os.PathLike, dest: str | os.PathLike) -> None:
     """Encode the checked WAV `wav` as Ogg Vorbis into `dest` (OSError if that cannot be done)."""
+    soundfile = _soundfile()
     try:
         with soundfile.SoundFile(os.fspath(wav)) as source:
             with soundfile.SoundFile(os.fspath(dest), "w", source.samplerate, 1, "VORBIS", format="OGG",
@@ -46,6 +54,7 @@ def encode(wav: str | os.PathLike, dest: str | os.PathLike) -> None:
 
 def check(path: str | os.PathLike, text: str, rate: int) -> WavInfo:
     """Check `path` is a whole mono Ogg Vorbis clip about as long as `text` at `rate` wpm."""
+    soundfile = _soundfile()
     try:
         with open(path, "rb") as f:
             size = f.seek(0, os.SEEK_END)

@@ -163,3 +163,69 @@ def test_no_character_falls_back_from_the_cut_face(page, live_server, tag, path)
         families |= {font["familyName"] for font in cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]}
     face = FACES[tag]
     assert all(name.startswith(face) and name[len(face):].strip() in WEIGHT_NAMES for name in families), families
+
+
+def test_the_start_screen_is_light_on_a_first_visit(browser, live_server):
+    """Issue 18: every script's whole face made the start screen 890 KB; it shows only a few
+    words in each, from faces cut to them. Bytes on the wire, headers included."""
+    context = browser.new_context()
+    page = context.new_page()
+    cdp = context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    sizes = {}
+    cdp.on("Network.loadingFinished", lambda e: sizes.__setitem__(e["requestId"], e["encodedDataLength"]))
+    try:
+        page.goto(live_server + "/")
+        page.wait_for_load_state("networkidle")
+        page.evaluate("document.fonts.ready.then(() => true)")
+        page.wait_for_load_state("networkidle")
+    finally:
+        context.close()
+    assert len(sizes) > 10 and sum(sizes.values()) <= 200 * 1000, sum(sizes.values())
+
+
+def test_a_chinese_section_does_not_shift_as_its_face_arrives(browser, live_server):
+    """Drawn first in a fallback font, then redrawn in its own, the text moved (CLS 0.21)."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.add_init_script("window.__shift = 0; new PerformanceObserver(list => { for (const e of list.getEntries())"
+                         " if (!e.hadRecentInput) window.__shift += e.value; })"
+                         ".observe({type: 'layout-shift', buffered: true});")
+    try:
+        page.goto(live_server + f"/zh-Hans/{LEAFLET}/{SECTIONS[2]}")
+        page.wait_for_load_state("networkidle")
+        page.evaluate("document.fonts.ready.then(() => true)")
+        page.wait_for_function("[...document.fonts].some(f => f.family.replace(/\"/g, '') === 'Noto Sans SC'"
+                               " && f.status === 'loaded')")
+        shift = page.evaluate("window.__shift")
+    finally:
+        context.close()
+    assert shift < 0.1
+
+
+@pytest.mark.parametrize("tag", [tag for tag, face in FACES.items() if face != "Atkinson Hyperlegible"])
+def test_the_start_screen_draws_every_language_in_its_own_face(page, live_server, tag):
+    """Each language's name and "Choose your language" on the start screen come from faces cut
+    to those words: every character of them is drawn by its face, none by a system font."""
+    page.goto(live_server + "/")
+    page.evaluate("document.fonts.ready.then(() => true)")
+    count = page.evaluate("""tag => {
+        let n = 0;
+        for (const el of document.querySelectorAll('.language-grid *, .ask-in-every-language *')) {
+            if (el.children.length === 0 && el.textContent.trim() && el.closest('[lang]').lang === tag) {
+                el.dataset.probe = ''; n++;
+            }
+        }
+        return n;
+    }""", tag)
+    assert count >= 2  # its name on its button, and its "Choose your language"
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("DOM.enable")
+    cdp.send("CSS.enable")
+    root = cdp.send("DOM.getDocument")["root"]["nodeId"]
+    families = set()
+    for node in cdp.send("DOM.querySelectorAll", {"nodeId": root, "selector": "[data-probe]"})["nodeIds"]:
+        families |= {font["familyName"] for font in cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]}
+    allowed = {FACES[tag], *FALLBACK.get(tag, ())}
+    assert all(any(name.startswith(face) and name[len(face):].strip() in WEIGHT_NAMES for face in allowed)
+               for name in families), families
