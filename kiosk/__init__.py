@@ -28,12 +28,10 @@ def create_app(
     # while the first page waited for its voices (issue 18).
     from flask import Flask
 
-    from . import (
-        assets, errors, fonts, guide, headers, i18n, idle, limits, page_cache, read_aloud, rendering, speech, staff,
-        status, views,
-    )
+    from . import fonts, i18n, idle, phrases, read_aloud, render_audio, speech, staff, status, views
     from .content import load_leaflets
-    from .turns import TURNS
+    from .web import errors, headers, limits, page_cache, vendor
+    from .web.turns import TURNS
 
     app = Flask(
         __name__,
@@ -48,7 +46,7 @@ def create_app(
         LEAFLETS_DIR=str(ROOT / "leaflets"),
         NODE_MODULES=str(ROOT / "node_modules"),
         # The Chinese and Korean faces cut to the catalogs' characters by `kiosk catalog
-        # compile` (kiosk/fonts.py), like the .mo files a set-up product, never committed.
+        # compile` (kiosk/fonts/__init__.py), like the .mo files a set-up product, never committed.
         FONT_SUBSETS_DIR=str(ROOT / "build" / "fonts"),
         BABEL_TRANSLATION_DIRECTORIES=str(ROOT / "translations"),
         BABEL_DEFAULT_LOCALE=i18n.SOURCE_LOCALE,
@@ -56,7 +54,7 @@ def create_app(
         # code that takes a leaflet home (e.g. https://clinic.example).
         PUBLIC_URL=None,
         # The names this kiosk is reached by, on any port; a request with any
-        # other Host is refused (kiosk/limits.py).
+        # other Host is refused (kiosk/web/limits.py).
         TRUSTED_HOSTS=list(limits.LOOPBACK),
         # No uploads: the largest body the kiosk takes is a small staff form.
         MAX_CONTENT_LENGTH=64 * 1024,
@@ -80,14 +78,14 @@ def create_app(
     app.extensions["leaflets"] = load_leaflets(Path(app.config["LEAFLETS_DIR"]))
     i18n.init_app(app)
     idle.init_app(app)
-    assets.init_app(app)
+    vendor.init_app(app)
     fonts.init_app(app)  # after i18n.init_app: it reads the catalogs
-    # How requests share the process (kiosk.turns), handed to the layers that wait: a wait that
+    # How requests share the process (kiosk.web.turns), handed to the layers that wait: a wait that
     # uses no CPU here gives the request's turn back, and the crawl of every page takes turns.
     speech.init_app(app, off_cpu=TURNS.given_back)
-    guide.init_app(app)
+    phrases.init_app(app)
     read_aloud.init_app(app, off_cpu=TURNS.given_back, turn=TURNS.taken)
-    rendering.init_app(app)
+    render_audio.init_app(app)
     views.init_app(app)
     page_cache.init_app(app)  # after headers.init_app: see page_cache.init_app
     status.init_app(app)

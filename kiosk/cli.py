@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from . import catalogs
+from .i18n import catalogs
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +28,8 @@ def main() -> None:
 @click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64))
 def serve(host: str, port: int, threads: int) -> None:
     """Serve the kiosk with waitress (a production WSGI server)."""
-    from . import create_app, logs, server
+    from . import create_app
+    from .web import logs, server
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
     logs.quiet_waitress()
@@ -274,7 +275,7 @@ def compile_() -> None:
     """Compile the .po files to .mo (fuzzy entries are left out on purpose), and cut the
     Chinese and Korean fonts to the characters they show."""
     from . import create_app
-    from .font_subsets import build
+    from .fonts.subsets import build
 
     catalogs.run(catalogs.compile_args())
     click.echo("Compiled the catalogs in translations/")

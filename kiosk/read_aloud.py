@@ -22,8 +22,8 @@ from flask import Flask, current_app, request, url_for
 
 from werkzeug.exceptions import default_exceptions
 
-from .errors import MESSAGES, N_, handle_http_error
-from .guide import phrase
+from .web.errors import MESSAGES, N_, handle_http_error
+from .phrases import phrase
 from .i18n import KNOWN_LOCALES, Text, current_tag
 from .speech.sentences import split_sentences
 
@@ -103,7 +103,7 @@ def start_crawl(app: Flask) -> threading.Event | None:
 
     `kiosk serve` calls it once it listens, so that no request ever pays for the crawl: a
     request that needs it (a clip from before a restart, the staff screen) waits for this
-    run, with its turn given back (kiosk.turns), and pages keep coming meanwhile."""
+    run, with its turn given back (kiosk.web.turns), and pages keep coming meanwhile."""
     return app.extensions["registration"].start(app)
 
 
@@ -215,7 +215,7 @@ def _render_every_page(app: Flask, turn: Callable[[], ContextManager]) -> None:
 def init_app(app: Flask, *, off_cpu: Callable[[], ContextManager] = contextlib.nullcontext,
              turn: Callable[[], ContextManager] = contextlib.nullcontext) -> None:
     """`off_cpu()` is entered around a request's wait for the crawl, and `turn()` around each
-    page the crawl renders: the web server's scheduler (kiosk.turns), passed in by create_app."""
+    page the crawl renders: the web server's scheduler (kiosk.web.turns), passed in by create_app."""
     app.extensions["registration"] = _Registration(off_cpu, turn)
 
     @app.before_request

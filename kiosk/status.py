@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, jsonify
 
 from .i18n import KNOWN_LOCALES, SOURCE_LOCALE
-from .provenance import provenance_of
+from .i18n.provenance import provenance_of
 
 bp = Blueprint("status", __name__)
 

@@ -3,7 +3,7 @@ address, and the translation's provenance for the printable version.
 
 The codes are the same for every request of an app, so they are made once
 and kept in `app.extensions["take_home"]`; provenance is read once per app
-by kiosk.provenance, for /healthz and the print view alike.
+by kiosk.i18n.provenance, for /healthz and the print view alike.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from flask_babel import format_date
 from markupsafe import Markup
 
 from .i18n import current_tag
-from .provenance import provenance_of
+from .i18n.provenance import provenance_of
 
 # A phone camera at arm's length needs the code about 4 cm (160 CSS px) wide
 # or more; modules of a whole number of pixels keep their edges sharp.

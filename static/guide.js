@@ -184,5 +184,5 @@
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", arrive);
   else arrive();
 
-  window.kiosk.guide = { move, sayHelp, turnOn, turnOff };
+  window.kiosk.phrases = { move, sayHelp, turnOn, turnOff };
 })();

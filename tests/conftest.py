@@ -54,8 +54,8 @@ def no_frozen_heap():
 def compiled_catalogs(tmp_path_factory):
     """Compile the .po files so pages show exactly what the catalogs say now, and cut the
     fonts to them, as `kiosk catalog compile` does."""
-    from kiosk import catalogs
-    from kiosk.font_subsets import build
+    from kiosk.i18n import catalogs
+    from kiosk.fonts.subsets import build
 
     catalogs.run(catalogs.compile_args())
     app = create_app({"TESTING": True, "SPEECH_ENABLED": False}, instance_path=str(tmp_path_factory.mktemp("fonts")))
@@ -69,7 +69,7 @@ def serve_settings():
     served = {}
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("KIOSK_SPEECH_ENABLED", "false")
-        patch.setattr("kiosk.server.serve", lambda app, **kw: served.update(kw))
+        patch.setattr("kiosk.web.server.serve", lambda app, **kw: served.update(kw))
         result = CliRunner().invoke(cli.main, ["serve"])
     assert result.exit_code == 0, result.output
     return {k: v for k, v in served.items() if k not in ("host", "port", "started")}

@@ -9,11 +9,11 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
-from kiosk import catalogs
-from kiosk.catalog_checks import load_catalog
-from kiosk.catalogs import TRANSLATIONS
+from kiosk.i18n import catalogs
+from kiosk.i18n.checks import load_catalog
+from kiosk.i18n.catalogs import TRANSLATIONS
 from kiosk.i18n import KNOWN_LOCALES
-from kiosk.server import create as kiosk_server
+from kiosk.web.server import create as kiosk_server
 from waitress import wasyncore
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -32,7 +32,7 @@ def free_port() -> int:
 
 @contextmanager
 def serving(app, **settings):
-    """`app` served as `kiosk serve` serves it (kiosk.server) on a free loopback port, on a
+    """`app` served as `kiosk serve` serves it (kiosk.web.server) on a free loopback port, on a
     thread of its own; yields its base URL."""
     server = kiosk_server(app, host="127.0.0.1", port=0, **settings)
     host, port = server.socket.getsockname()[:2]

@@ -7,7 +7,7 @@ import textwrap
 import pytest
 from babel.messages.pofile import PoFileError
 
-from kiosk import catalog_checks as checks
+from kiosk.i18n import checks
 
 HEADER = '''\
 msgid ""

@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 from babel.messages.mofile import read_mo, write_mo
 
-from kiosk import catalog_checks as checks
-from kiosk.catalogs import TRANSLATIONS
+from kiosk.i18n import checks
+from kiosk.i18n.catalogs import TRANSLATIONS
 
 CATALOG_DIRS = sorted(p.parent.parent for p in TRANSLATIONS.glob("*/LC_MESSAGES/messages.po"))
 REQUIRED_TERMS = {"trigger point", "injection", "local anesthetic", "muscle", "side effect", "doctor"}

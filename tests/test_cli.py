@@ -16,7 +16,7 @@ from helpers import soup
 def test_serve_uses_waitress_with_the_given_address(monkeypatch, tmp_path):
     served = {}
     monkeypatch.setenv("KIOSK_SPEECH_ENABLED", "false")
-    monkeypatch.setattr("kiosk.server.serve", lambda app, **kw: served.update(kw, app=app))
+    monkeypatch.setattr("kiosk.web.server.serve", lambda app, **kw: served.update(kw, app=app))
     result = CliRunner().invoke(cli.main, ["serve", "--host", "127.0.0.1", "--port", "8123"])
     assert result.exit_code == 0, result.output
     assert "http://localhost:8123/" in result.output
@@ -35,7 +35,7 @@ def test_serve_freezes_what_start_up_made(monkeypatch, tmp_path):
     real_create_app = kiosk.create_app
     monkeypatch.setattr("kiosk.create_app", lambda: apps.append(real_create_app()) or apps[0])
     monkeypatch.setattr("gc.freeze", lambda: frozen.append(len(apps[0].extensions["page_cache"])))
-    monkeypatch.setattr("kiosk.server.serve", lambda app, started, **kw: started())
+    monkeypatch.setattr("kiosk.web.server.serve", lambda app, started, **kw: started())
     monkeypatch.setenv("KIOSK_SPEECH_ENABLED", "false")
     monkeypatch.setenv("KIOSK_INSTANCE_PATH", str(tmp_path))
     result = CliRunner().invoke(cli.main, ["serve"])

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from kiosk import ROOT, cli, create_app
 from kiosk.export import ExportError, check_target, export, page_file, print_urls
-from kiosk.headers import HEADERS
+from kiosk.web.headers import HEADERS
 from kiosk.read_aloud import page_urls
 from kiosk.speech import Speech, ThreadExecutor
 

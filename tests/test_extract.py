@@ -4,7 +4,7 @@
 from babel.messages.extract import extract
 from babel.messages.pofile import read_po
 
-from kiosk import catalogs
+from kiosk.i18n import catalogs
 from kiosk.content.extract import extract_leaflet
 
 from helpers import FIXTURES

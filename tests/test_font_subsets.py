@@ -1,5 +1,5 @@
-"""Chinese and Korean pages link faces cut to the kiosk's characters (kiosk/fonts.py,
-kiosk/font_subsets.py), hold every character they show, and link the whole Fontsource
+"""Chinese and Korean pages link faces cut to the kiosk's characters (kiosk/fonts/__init__.py,
+kiosk/fonts/subsets.py), hold every character they show, and link the whole Fontsource
 face whenever such a face is not current."""
 
 import gzip
@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 from fontTools.ttLib import TTFont
 
-from kiosk import catalogs, create_app
-from kiosk.font_subsets import build
+from kiosk.i18n import catalogs
+from kiosk import create_app
+from kiosk.fonts.subsets import build
 from kiosk.fonts import SUBSET_SOURCES
 
 from helpers import LEAFLET, SECTIONS, soup
@@ -110,7 +111,7 @@ def test_a_face_is_served_with_its_stylesheet(client):
     again.close()
 
 
-@pytest.mark.parametrize("url", ["/fonts/noto-sans-sc.json", "/fonts/../kiosk/fonts.py",
+@pytest.mark.parametrize("url", ["/fonts/noto-sans-sc.json", "/fonts/../kiosk/fonts/__init__.py",
                                  "/fonts/%2e%2e%2fpyproject.css", "/fonts/no-such.css"])
 def test_nothing_else_is_served_from_the_fonts_folder(client, url):
     assert client.get(url).status_code == 404

@@ -1,8 +1,8 @@
-"""kiosk/headers.py: a strict CSP and friends on every answer, no-store on HTML."""
+"""kiosk/web/headers.py: a strict CSP and friends on every answer, no-store on HTML."""
 
 import pytest
 
-from kiosk.headers import HEADERS
+from kiosk.web.headers import HEADERS
 from kiosk.speech import Speech, ThreadExecutor
 
 from helpers import LEAFLET, SECTIONS

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from kiosk import ROOT, create_app
-from kiosk.headers import HEADERS
+from kiosk.web.headers import HEADERS
 from kiosk.speech import Speech, ThreadExecutor
 
 from helpers import LEAFLET, SECTIONS, serving

@@ -3,8 +3,9 @@
 import pytest
 from babel import Locale
 
-from kiosk import catalogs, create_app
-from kiosk.catalog_checks import load_catalog
+from kiosk.i18n import catalogs
+from kiosk import create_app
+from kiosk.i18n.checks import load_catalog
 from kiosk.i18n import KNOWN_LOCALES, SOURCE_LOCALE, native_name, tag_of
 
 from helpers import LEAFLET, SECTIONS, catalog_with_fuzzy, expected, soup

@@ -1,9 +1,9 @@
-"""kiosk/limits.py: the Host allow-list (TRUSTED_HOSTS) and the body limit."""
+"""kiosk/web/limits.py: the Host allow-list (TRUSTED_HOSTS) and the body limit."""
 
 import pytest
 
 from kiosk import create_app
-from kiosk.limits import is_trusted, trusted_hosts
+from kiosk.web.limits import is_trusted, trusted_hosts
 
 
 @pytest.mark.parametrize(("setting", "names"), [

@@ -4,7 +4,8 @@ import logging
 
 from click.testing import CliRunner
 
-from kiosk import cli, logs
+from kiosk import cli
+from kiosk.web import logs
 
 from helpers import LEAFLET, SECTIONS
 
@@ -23,7 +24,7 @@ def test_waitress_messages_lose_the_path(caplog):
 
 def test_kiosk_serve_silences_the_queue_depth_warnings(monkeypatch, caplog):
     monkeypatch.setenv("KIOSK_SPEECH_ENABLED", "false")
-    monkeypatch.setattr("kiosk.server.serve", lambda app, **kw: None)
+    monkeypatch.setattr("kiosk.web.server.serve", lambda app, **kw: None)
     assert CliRunner().invoke(cli.main, ["serve"]).exit_code == 0
     with caplog.at_level(logging.INFO):
         logging.getLogger("waitress.queue").warning("Task queue depth is %d", 3)

@@ -2,8 +2,8 @@
 
 import shutil
 
-from kiosk import catalogs
-from kiosk.provenance import read_provenance
+from kiosk.i18n import catalogs
+from kiosk.i18n.provenance import read_provenance
 
 
 def test_review_fields_survive_a_catalog_update(tmp_path):

@@ -2,8 +2,8 @@
 
 import pytest
 
-from kiosk.catalog_checks import load_catalog, messages
-from kiosk.catalogs import TRANSLATIONS
+from kiosk.i18n.checks import load_catalog, messages
+from kiosk.i18n.catalogs import TRANSLATIONS
 from kiosk.content import normalise
 from kiosk.speech.sentences import split_sentences
 

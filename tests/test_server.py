@@ -1,4 +1,4 @@
-"""The web server `kiosk serve` runs (kiosk.server): waitress, whose loop waits rather than
+"""The web server `kiosk serve` runs (kiosk.web.server): waitress, whose loop waits rather than
 spins while a request thread sends, and whose request threads take turns."""
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from waitress import wasyncore
 from waitress.channel import HTTPChannel
 from waitress.server import BaseWSGIServer
 
-from kiosk import server as web
-from kiosk.turns import AT_ONCE, TURNS, Turns
+from kiosk.web import server as web
+from kiosk.web.turns import AT_ONCE, TURNS, Turns
 
 from helpers import serving
 from speech.conftest import wait_until

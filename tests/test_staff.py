@@ -12,8 +12,8 @@ from click.testing import CliRunner
 
 from kiosk import cli, create_app
 from kiosk.i18n import KNOWN_LOCALES
-from kiosk.provenance import provenance_of
-from kiosk.rendering import Progress
+from kiosk.i18n.provenance import provenance_of
+from kiosk.render_audio import Progress
 from kiosk.speech import Speech, ThreadExecutor
 from kiosk.staff import access, pin, settings
 

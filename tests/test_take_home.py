@@ -6,9 +6,10 @@ import shutil
 
 import pytest
 
-from kiosk import ROOT, catalogs, create_app
+from kiosk import ROOT, create_app
+from kiosk.i18n import catalogs
 from kiosk.content import load_leaflet, normalise
-from kiosk.provenance import read_provenance
+from kiosk.i18n.provenance import read_provenance
 
 from helpers import LEAFLET, LOCALES, TRANSLATED, catalog, expected, soup
 
@@ -115,7 +116,7 @@ def test_a_reviewed_translation_says_who_reviewed_it_and_when(tmp_path):
 
 
 def test_provenance_is_read_once_per_app_and_language(app, monkeypatch):
-    from kiosk import provenance
+    from kiosk.i18n import provenance
 
     reads = []
     real = provenance.read_provenance

@@ -157,7 +157,7 @@ class Speech:
     ) -> None:
         """`off_cpu()` is entered around every wait that uses no CPU in this process (the engine
         starting, a clip being synthesized): the web server passes one that lets another request
-        run meanwhile (kiosk.turns). The speech layer knows nothing of how requests are scheduled."""
+        run meanwhile (kiosk.web.turns). The speech layer knows nothing of how requests are scheduled."""
         if not MIN_RATE <= int(rate) <= MAX_RATE:
             raise ValueError(f"SPEECH_RATE must be {MIN_RATE}-{MAX_RATE} words per minute, not {rate}")
         if int(queue) < 1:

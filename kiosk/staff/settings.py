@@ -111,7 +111,7 @@ def apply(app: Flask, settings: Settings) -> None:
     """Make `settings` the kiosk's from the next request on."""
     configured = idle.from_config(app.config)
     app.extensions["settings"] = settings
-    # Read by kiosk/i18n.py (the default locale) and kiosk/idle.py (the
+    # Read by kiosk/i18n/__init__.py (the default locale) and kiosk/idle.py (the
     # page's idle timing) on every request.
     app.extensions["default_language"] = settings.default_language
     # The warning keeps its configured length: WCAG 2.2.1 asks for at least 20 s.

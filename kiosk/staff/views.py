@@ -15,7 +15,7 @@ from flask_wtf.csrf import CSRFError
 
 from .. import idle, status
 from ..i18n import KNOWN_LOCALES, direction_of, native_name
-from ..provenance import provenance_of
+from ..i18n.provenance import provenance_of
 from ..read_aloud import ensure_registered
 from ..speech.clips import ClipCount
 from . import access, pin, settings

@@ -16,7 +16,7 @@ from speech.fakes import FakeEngine
 
 from kiosk import create_app
 from kiosk.export import export
-from kiosk.headers import HEADERS
+from kiosk.web.headers import HEADERS
 from kiosk.speech import Speech, ThreadExecutor
 
 IDLE, WARNING = 2, 3

@@ -1,6 +1,6 @@
 """Every script renders in its self-hosted face, and pages fetch only the
 font files their text needs: for Chinese and Korean, faces cut at set-up to
-the kiosk's characters (kiosk/fonts.py)."""
+the kiosk's characters (kiosk/fonts/__init__.py)."""
 
 import re
 from urllib.parse import urlsplit

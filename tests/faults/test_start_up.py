@@ -3,7 +3,7 @@
 After a restart a browser may still hold clip URLs from before (in its cache or history); no
 page has registered them in the new process, so their requests wait for the crawl that
 registers every clip. Those waits use no CPU in the kiosk, and must not hold the request
-turns (kiosk/turns.py) that pages need (issue 17: two such requests stopped every page for
+turns (kiosk/web/turns.py) that pages need (issue 17: two such requests stopped every page for
 the length of the crawl).
 """
 

@@ -7,7 +7,8 @@ from pathlib import Path
 
 from babel.messages.frontend import CommandLineInterface
 
-ROOT = Path(__file__).resolve().parent.parent
+from .. import ROOT
+
 TRANSLATIONS = ROOT / "translations"
 POT = TRANSLATIONS / "messages.pot"
 
@@ -23,7 +24,7 @@ def extract_args(output: Path = POT) -> list[str]:
     # --add-location=file keeps the file of each message but not its line: Babel's
     # line numbers for Python differ between Python versions (3.13 moved them), and
     # every edit that shifts a template's lines would otherwise rewrite 14 catalogs.
-    # `phrase` is the audio guide's gettext (kiosk.guide): shown and spoken.
+    # `phrase` is the audio guide's gettext (kiosk.phrases): shown and spoken.
     return [
         "extract", "-F", str(ROOT / "babel.cfg"), "--omit-header", "-k", "phrase",
         "--no-wrap", "--sort-by-file", "--add-location=file", "-o", str(output), ".",

@@ -24,7 +24,7 @@ vendor = Blueprint("vendor", __name__, url_prefix="/vendor")
 #   Noto Nastaliq Urdu     Urdu, in the Nastaliq style Urdu readers expect
 # Every stylesheet splits its face into unicode-range subsets, so a page
 # downloads only the font files for the characters it shows. Chinese and Korean
-# pages link smaller faces made at set-up instead, when they are current (kiosk/fonts.py).
+# pages link smaller faces made at set-up instead, when they are current (kiosk/fonts/__init__.py).
 LATIN_FACE = "@fontsource/atkinson-hyperlegible"
 FONT_PACKAGES = (
     LATIN_FACE,

@@ -88,7 +88,7 @@ def interface_incomplete() -> bool:
 def interface_messages() -> tuple[str, ...]:
     """The msgids of the templates and code (not of leaflets), from the POT
     (read once: it changes only with a new release)."""
-    from .catalog_checks import load_catalog
+    from .checks import load_catalog
     from .catalogs import POT
 
     return tuple(

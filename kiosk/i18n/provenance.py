@@ -12,9 +12,9 @@ from pathlib import Path
 
 from flask import current_app
 
-from .catalog_checks import incomplete, load_catalog, messages
+from .checks import incomplete, load_catalog, messages
 from .catalogs import catalog_path
-from .i18n import KNOWN_LOCALES, SOURCE_LOCALE
+from . import KNOWN_LOCALES, SOURCE_LOCALE
 
 FIELD = re.compile(r"^#[ \t]*X-(Translated-By|Translation-Date|Reviewed-By|Review-Date):[ \t]*([^\n]*)$", re.MULTILINE)
 

@@ -11,7 +11,7 @@ Both were found with py-spy and counters in waitress's loop, under `bench/run.py
    made the static file's rate collapse to 20-130 req/s at random, and fattened the
    pages' slowest answers. Now a connection is not polled for writing while its lock is
    held, and a request thread that leaves output unsent wakes the loop once it lets go.
-2. Request threads take turns (kiosk.turns), so that the loop thread gets the GIL back
+2. Request threads take turns (kiosk.web.turns), so that the loop thread gets the GIL back
    soon after each of its system calls.
 
 And the answers waitress gives itself, before the app sees a request (a malformed request,

@@ -92,6 +92,6 @@ def init_app(app: Flask) -> None:
     app.extensions["page_cache"] = PageCache()
     app.before_request(from_cache)
     # Flask runs after_request hooks in reverse order of registration: registered after
-    # kiosk.headers, `keep` runs first, and the security headers and no-store are then added
+    # kiosk.web.headers, `keep` runs first, and the security headers and no-store are then added
     # to its answer (and to every answer from the cache) as to any other.
     app.after_request(keep)

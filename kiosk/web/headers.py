@@ -33,7 +33,7 @@ def add_headers(response):
     # Pages, fragments and error pages say what a patient was reading, and the
     # next patient uses the same browser: keep none of them in its cache.
     # Clips, /static and /vendor keep their long caching, and /fonts revalidates
-    # with its ETag (kiosk/fonts.py); they are the same for everyone.
+    # with its ETag (kiosk/fonts/__init__.py); they are the same for everyone.
     if response.mimetype == "text/html":
         response.headers["Cache-Control"] = "no-store"
     return response

@@ -4,7 +4,7 @@ made at set-up with only the characters the kiosk shows.
 Fontsource splits Noto Sans SC and KR into about a hundred unicode-range files per weight,
 grouped by how common a character is in general text, so one page of a leaflet touched some
 twenty of them in each weight (855 KB for one Chinese page) and linked 60 KB of @font-face
-rules to find them. `kiosk catalog compile` (kiosk/font_subsets.py) makes instead one file
+rules to find them. `kiosk catalog compile` (kiosk/fonts/subsets.py) makes instead one file
 per weight holding the few hundred characters the catalogs, language names and templates
 use: about 60 KB a weight for Chinese, 28 KB for Korean. A page uses it only while it holds
 every character its languages' compiled catalogs show; otherwise (not made yet, made from
@@ -22,9 +22,9 @@ from babel.support import Translations
 from flask import Blueprint, Flask, abort, current_app, url_for
 from flask_babel import get_babel
 
-from .assets import FONT_PACKAGES, LATIN_FACE, SCRIPT_FACES, WEIGHTS
-from .compressed import send_asset
-from .i18n import KNOWN_LOCALES, native_name
+from ..web.vendor import FONT_PACKAGES, LATIN_FACE, SCRIPT_FACES, WEIGHTS
+from ..web.compressed import send_asset
+from ..i18n import KNOWN_LOCALES, native_name
 
 bp = Blueprint("fonts", __name__, url_prefix="/fonts")
 
@@ -116,7 +116,7 @@ def catalog_characters(app: Flask, package: str) -> set[str]:
     compiled catalogs (fuzzy entries are not in them, and are shown in English) and names.
 
     Pages also show digits and the templates' own punctuation (the pager's ‹ ›) in it;
-    the subset holds those too (kiosk/font_subsets.py), but only these change with the
+    the subset holds those too (kiosk/fonts/subsets.py), but only these change with the
     catalogs, so only these decide whether a subset is current."""
     with app.app_context():
         directories = list(get_babel(app).translation_directories)

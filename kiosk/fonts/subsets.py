@@ -1,7 +1,7 @@
 """Make the Chinese and Korean faces hold only what the kiosk shows (`kiosk catalog compile`).
 
 Run after every compile of the catalogs (the set-up script does): a face cut to last
-month's catalogs would lack this month's new characters, so kiosk/fonts.py uses a face
+month's catalogs would lack this month's new characters, so kiosk/fonts/__init__.py uses a face
 only while it holds every character of the compiled catalogs, and links the whole
 Fontsource face otherwise. The fonts are Noto's, under the SIL Open Font License, which
 allows subsetting (Fontsource's own files are subsets too) and reserves no font name.
@@ -16,9 +16,9 @@ from pathlib import Path
 from flask import Flask
 from fontTools import subset
 
-from .assets import SCRIPT_FACES, WEIGHTS
-from .files import write_atomically
-from .fonts import (
+from ..files import write_atomically
+from ..web.vendor import SCRIPT_FACES, WEIGHTS
+from . import (
     START_SCREEN, START_SCREEN_SHEET, SUBSET_SOURCES, catalog_characters, languages_of, manifest_path,
     package_version, start_screen_texts, subset_files,
 )
