@@ -192,6 +192,13 @@ def test_on_paper_no_kiosk_control_is_left_and_it_is_black_on_white(page, live_s
     )
     assert all(colour == "rgb(0, 0, 0)" for colour, _ in colours), colours
     assert all(bg in ("rgb(255, 255, 255)", "rgba(0, 0, 0, 0)") for _, bg in colours), colours
+    # The body map's hatching stays visible (the contrast theme draws it in
+    # its paper colour, which on paper would be white on white).
+    line, ground = page.evaluate(
+        """() => [getComputedStyle(document.querySelector(".body-map-hatch-line")).stroke,
+                  getComputedStyle(document.querySelector(".body-map-hatch-ground")).fill]"""
+    )
+    assert line not in (ground, "rgb(255, 255, 255)"), (line, ground)
     # 13 pt on paper, whatever text size the patient chose on the screen.
     size = page.evaluate("parseFloat(getComputedStyle(document.documentElement).fontSize)")
     assert size == pytest.approx(13 * 4 / 3, abs=0.01)
