@@ -25,7 +25,6 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from flask import Flask, url_for
 
-from .i18n import KNOWN_LOCALES
 from .read_aloud import ensure_registered, page_urls
 from .speech import SpeechUnavailable
 
@@ -85,16 +84,6 @@ def page_file(url: str) -> str:
     return path + ".html"
 
 
-def print_urls(app: Flask) -> list[str]:
-    """The printable leaflet in every language."""
-    with app.test_request_context():
-        return [
-            url_for("pages.printable", lang=tag, leaflet=slug)
-            for tag in KNOWN_LOCALES
-            for slug in app.extensions["leaflets"]
-        ]
-
-
 def export(app: Flask, dest: str | Path, *, force: bool = False, progress: Progress | None = None) -> Report:
     """Write every page, 404.html, every clip and every referenced asset of `app` into `dest`."""
     dest = Path(dest)
@@ -108,7 +97,7 @@ def export(app: Flask, dest: str | Path, *, force: bool = False, progress: Progr
     ensure_registered(app)
     _export_clips(app, dest, report, progress)
 
-    urls = page_urls(app) + print_urls(app)
+    urls = page_urls(app)  # the printable leaflets too
     html: dict[str, str] = {}
     for done, url in enumerate(urls, 1):
         response = client.get(url)

@@ -194,6 +194,7 @@ def page_urls(app: Flask) -> list[str]:
         for leaflet in app.extensions["leaflets"].values():
             urls.append(f"/{tag}/{leaflet.slug}/")
             urls += [f"/{tag}/{leaflet.slug}/{part.slug}" for part in leaflet.sections]
+            urls.append(f"/{tag}/{leaflet.slug}/print")
     return urls
 
 

@@ -93,13 +93,13 @@ def section(leaflet, section):
 
 
 def up_url() -> str | None:
-    """One level up from this page (the kiosk's own Back): section -> contents
-    -> leaflets -> start. The browser's Back is no use on a kiosk, whose
+    """One level up from this page (the kiosk's own Back): section or printable
+    version -> contents -> leaflets -> start. The browser's Back is no use on a kiosk, whose
     history is replaced at every step so that the next patient finds nothing."""
     if g.get("error_page"):
         return url_for("pages.leaflet_list") if request_locale() else url_for("start.choose_language")
     args = request.view_args or {}
-    if request.endpoint == "pages.section":
+    if request.endpoint in ("pages.section", "pages.printable"):
         return url_for("pages.overview", leaflet=args["leaflet"])
     if request.endpoint == "pages.overview":
         return url_for("pages.leaflet_list")
@@ -112,11 +112,14 @@ def up_url() -> str | None:
 def printable(leaflet):
     """The whole leaflet on one page, for staff to print."""
     item = find_leaflet(leaflet)
-    return render_template(
-        "print.html",
+    # A kiosk page like the others on the screen (guide, Back, Display, idle
+    # reset); print.css leaves only the leaflet on paper.
+    return render_page(
+        "printable",
         title=f"{localize(item.title).text} – {_('Printable version')}",
         leaflet=item,
         fallback=has_fallback(item.messages()),
+        print_view=True,
     )
 
 

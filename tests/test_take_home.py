@@ -66,10 +66,22 @@ def test_print_view_holds_the_whole_leaflet_in_order_in_the_language(client, tag
 
 
 @pytest.mark.parametrize("tag", ["en", "es", "ar"])
-def test_print_view_has_no_controls_and_no_scripts(client, tag):
-    page = soup(client.get(print_url(tag)))
-    assert page.select("button, script, form, input, select, audio, video, details, nav") == []
-    assert page.select("[hx-get], [hx-boost], [data-say], [data-clip], .sentence") == []
+def test_print_view_is_a_kiosk_page_with_only_the_leaflet_in_main(speaking_app, tag):
+    # On the screen: the kiosk's own controls and scripts, as on every page
+    # (print.css hides them on paper; see test_take_home_browser.py) ...
+    page = soup(speaking_app.test_client().get(print_url(tag)))
+    assert page.select_one("#guide-toggle[data-say]") is not None
+    assert page.select_one("#back-link")["href"] == overview_url(tag)
+    assert page.select_one("#display-menu") and page.select_one("#language-menu")
+    assert page.select_one("#idle-warning") and page.select_one("#idle-settings")
+    scripts = [script["src"] for script in page.select("script[src]")]
+    assert {"/static/guide.js", "/static/idle.js", "/static/display.js"} <= set(scripts)
+    assert page.select_one("h1#page-heading[data-say]") is not None
+    assert page.select_one("#page-help") is not None
+    # ... and in <main>, nothing but the leaflet, its code and its footer.
+    main = page.select_one("main")
+    assert main.select("button, form, input, select, audio, video, details, nav, a[href]") == []
+    assert main.select("[hx-get], [data-clip], .sentence") == []
     assert page.select_one("title").get_text(strip=True) == (
         f"{expected(tag, CONTENT.title)} – {wording(tag, 'Printable version')}"
     )
@@ -78,24 +90,60 @@ def test_print_view_has_no_controls_and_no_scripts(client, tag):
     assert any(href.startswith("/vendor/@fontsource/") for href in sheets)
 
 
+def test_only_the_print_view_links_print_css(client):
+    for url in (overview_url("es"), f"/es/{LEAFLET}/no-such-section", "/es/no-such-leaflet/print"):
+        page = soup(client.get(url))
+        assert "/static/print.css" not in [link["href"] for link in page.select('link[rel="stylesheet"]')], url
+        assert "print-view" not in page.body.get("class", []), url
+
+
 def test_english_print_view_says_it_is_the_original(client):
     footer = soup(client.get(print_url("en"))).select_one("footer.provenance")
     assert normalise(footer.get_text()) == "This is the original English text."
 
 
+MACHINE = "Machine translation by an AI model (%(model)s)."
+UNREVIEWED = "Not yet reviewed by a qualified medical translator."
+
+
 @pytest.mark.parametrize("tag", TRANSLATED)
-def test_print_view_says_who_translated_it_and_that_nobody_reviewed_it(client, tag):
-    footer = soup(client.get(print_url(tag))).select_one("footer.provenance")
+def test_print_view_says_in_its_language_that_a_machine_translated_it_unreviewed(client, tag):
+    # The paper goes home with a patient who may read no English: the
+    # provenance is said in the page's language, the model named as written.
+    page = soup(client.get(print_url(tag)))
+    footer = page.select_one("footer.provenance")
+    # The header's own English wording is never shown to the patient.
     source = read_provenance(catalogs.catalog_path(tag.replace("-", "_")))
-    assert source.translated_by and not source.reviewed
-    lines = [normalise(p.get_text()) for p in footer.select("p")]
-    assert lines == [
-        normalise(wording(tag, "Translated by: %(who)s") % {"who": source.translated_by}),
-        normalise(wording(tag, "Not yet reviewed by a qualified medical translator.")),
+    assert source.translated_by not in footer.get_text()
+    assert "Machine translation" not in footer.get_text()
+    lines = footer.select("p")
+    assert [normalise(p.get_text()) for p in lines] == [
+        normalise(expected(tag, MACHINE) % {"model": "Claude, Anthropic"}),
+        normalise(expected(tag, UNREVIEWED)),
     ]
-    # The translator's name is written in English in the catalog header.
-    name = footer.select_one('span[lang="en"]')
-    assert name.get_text() == source.translated_by
+    # Each line is in the page's language (it inherits lang from <html>); only
+    # the model's name is marked as English.
+    assert all(p.get("lang", tag) == tag for p in lines)
+    assert [(el.name, el.get("lang"), el.get_text()) for el in footer.select("[lang]")] == [
+        ("span", "en", "Claude, Anthropic")
+    ]
+
+
+def test_a_human_translator_is_named_as_written(tmp_path):
+    translations = tmp_path / "translations"
+    shutil.copytree(catalogs.TRANSLATIONS / "es", translations / "es")
+    po = catalogs.catalog_path("es", translations)
+    text = po.read_text(encoding="utf-8")
+    start = text.index("# X-Translated-By:")
+    end = text.index("\n", start)
+    po.write_text(text[:start] + "# X-Translated-By: María López, CHI-certified" + text[end:], encoding="utf-8")
+    catalogs.run(["compile", "-d", str(translations)])
+    app = make_app(tmp_path, BABEL_TRANSLATION_DIRECTORIES=str(translations))
+    footer = soup(app.test_client().get(print_url("es"))).select_one("footer.provenance")
+    assert normalise(footer.select("p")[0].get_text()) == normalise(
+        wording("es", "Translated by: %(who)s") % {"who": "María López, CHI-certified"}
+    )
+    assert "Claude" not in footer.get_text()
 
 
 def test_a_reviewed_translation_says_who_reviewed_it_and_when(tmp_path):

@@ -17,6 +17,12 @@ from .catalogs import catalog_path
 from . import KNOWN_LOCALES, SOURCE_LOCALE
 
 FIELD = re.compile(r"^#[ \t]*X-(Translated-By|Translation-Date|Reviewed-By|Review-Date):[ \t]*([^\n]*)$", re.MULTILINE)
+# How X-Translated-By names a machine translation, for staff and /healthz:
+# "Machine translation by an AI model (Claude, Anthropic); not reviewed".
+# The printout says so in the patient's language instead (a catalog message),
+# with only the model's name, in brackets, shown as written. Any other value
+# is a translator's name, shown as written.
+MACHINE = re.compile(r"^Machine translation by an AI model \(([^()]+)\)")
 
 
 @dataclass(frozen=True)
@@ -31,6 +37,12 @@ class Provenance:
     @property
     def reviewed(self) -> bool:
         return bool(self.reviewed_by and self.review_date)
+
+    @property
+    def machine_translator(self) -> str | None:
+        """The AI model's name when a machine made the translation, else None."""
+        match = MACHINE.match(self.translated_by)
+        return match.group(1).strip() if match else None
 
     def as_dict(self) -> dict:
         return {**asdict(self), "reviewed": self.reviewed}

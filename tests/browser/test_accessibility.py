@@ -14,6 +14,7 @@ PAGES = [
     *(f"/en/{LEAFLET}/{s}" for s in SECTIONS),
     f"/ar/{LEAFLET}/{SECTIONS[2]}",
     f"/es/{LEAFLET}/{SECTIONS[0]}",
+    f"/ar/{LEAFLET}/print",
     "/en/no-such-page/",
 ]
 

@@ -197,3 +197,19 @@ def test_the_idle_reset_returns_to_the_start_screen(page, short_idle_site):
     page.wait_for_url(short_idle_site + "/")
     expect(page.locator("#page-heading")).to_have_text("Choose your language")
     assert page.evaluate("[sessionStorage.length, localStorage.length]") == [0, 0]
+
+
+def test_the_print_view_speaks_and_goes_back_to_the_contents(page, site):
+    page.goto(site + f"/es/{LEAFLET}/print")
+    record(page)
+    turn_on_guide(page)
+    heading = page.locator("#page-heading")
+    heading.focus()
+    clip, lang, _ = json.loads(heading.get_attribute("data-say"))[0]
+    assert lang == "es"
+    wait_saying(page, clip)
+    page.locator("#back-link").focus()  # (with the guide on, a first tap only says it)
+    page.keyboard.press("Enter")
+    page.wait_for_url(site + f"/es/{LEAFLET}/")
+    expect(page.locator("#page-heading")).to_have_text(expected("es", "Trigger Point Injections"))
+    assert page.console_errors == []

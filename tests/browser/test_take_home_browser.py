@@ -3,16 +3,20 @@ decodes to the leaflet's public address, and the printed leaflet holds the
 leaflet's text in the patient's language and none of the kiosk's controls."""
 
 import io
+import json
+import re
 
 import pytest
 import zxingcpp
 from PIL import Image
+from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from kiosk import ROOT, create_app
 from kiosk.content import load_leaflet
 
 from helpers import LEAFLET, expected, serving
+from listening import clips_of, record, turn_on_guide, wait_saying
 
 CONTENT = load_leaflet(ROOT / "leaflets" / f"{LEAFLET}.toml")
 PUBLIC_URL = "https://clinic.example"
@@ -95,3 +99,109 @@ def test_the_printed_leaflet_holds_its_text_in_the_language(tab, public_server, 
         assert words(control) not in text
         assert words(expected(tag, control)) not in text
     assert words(f"{PUBLIC_URL}/{tag}/{LEAFLET}/") in text
+
+
+# The print view on the kiosk's screen: a kiosk page like every other ---------
+
+PRINT = f"/es/{LEAFLET}/print"
+CONTENTS = f"/es/{LEAFLET}/"
+
+
+def test_the_guide_goes_on_speaking_on_the_print_view(page, live_server):
+    # A blind patient opens the printable version with the guide on: it must
+    # not be a dead end where no key says anything.
+    page.goto(live_server + CONTENTS)
+    turn_on_guide(page)
+    link = page.get_by_role("link", name=expected("es", "Printable version"))
+    link.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url(live_server + PRINT)
+    record(page)
+    expect(page.locator("#guide-toggle")).to_have_attribute("aria-pressed", "true")
+    # It arrives at the leaflet's title, and says it.
+    wait_saying(page, clips_of(page.locator("#page-heading"))[0])
+    # Tab moves on and says where it is.
+    page.keyboard.press("Tab")
+    item = page.locator(":focus")
+    wait_saying(page, clips_of(item)[0])
+    # "?" says where the patient is, in Spanish.
+    page.keyboard.press("?")
+    where = json.loads(page.locator("#page-help").get_attribute("data-json"))["where"]
+    assert where[0][1] == "es"
+    wait_saying(page, where[0][0], timeout=30000)
+    # Escape goes up one level, as Back does: to the contents.
+    page.keyboard.press("Escape")
+    page.wait_for_url(live_server + CONTENTS)
+    page.wait_for_function("document.activeElement.id === 'page-heading'")
+
+
+def test_back_returns_to_the_contents(page, live_server):
+    page.goto(live_server + PRINT)
+    back = page.locator("#back-link")
+    expect(back).to_have_text(re.compile(expected("es", "Back")))
+    back.click()
+    page.wait_for_url(live_server + CONTENTS)
+    expect(page.locator("#page-heading")).to_have_text(expected("es", CONTENT.title))
+
+
+def test_an_idle_print_view_starts_again_with_nothing_kept(page, live_server):
+    # The kiosk's own idle times (120 s, then 30 s), on Playwright's clock.
+    page.clock.install()
+    # A patient chooses large text, opens the printable version, and leaves.
+    page.goto(live_server + CONTENTS)
+    page.locator("#display-menu summary").click()
+    page.locator('[data-set-size="200"]').click()
+    page.locator("#display-menu summary").click()
+    page.get_by_role("link", name=expected("es", "Printable version")).click()
+    page.wait_for_url(live_server + PRINT)
+    assert '"200"' in page.evaluate("sessionStorage.getItem('kiosk-display')")
+    page.clock.run_for("02:05")
+    expect(page.locator("#idle-warning")).to_be_visible()
+    expect(page.locator("#idle-title")).to_have_text(expected("es", "Are you still there?"))
+    page.clock.run_for("00:35")
+    page.wait_for_url(live_server + "/")
+    expect(page.locator("#page-heading")).to_have_text("Choose your language")
+    assert page.evaluate("[sessionStorage.length, localStorage.length]") == [0, 0]
+    assert page.evaluate("document.documentElement.dataset.textSize") == "100"
+
+
+def test_on_paper_no_kiosk_control_is_left_and_it_is_black_on_white(page, live_server):
+    page.goto(live_server + PRINT)
+    # On the screen, the kiosk's controls, with a patient's display settings
+    # and the guide on ...
+    page.locator("#display-menu summary").click()
+    page.locator('[data-set-size="200"]').click()
+    page.locator('[data-set-theme="contrast"]').click()
+    turn_on_guide(page)
+    for control in ("#guide-toggle", "#guide-caption", "#back-link", "#display-menu", "#language-menu"):
+        expect(page.locator(control)).to_be_visible()
+    # ... and on paper none of them: only the leaflet, in black on white.
+    page.emulate_media(media="print")
+    shown = page.evaluate(
+        """() => [...document.querySelectorAll("body *")]
+            .filter(el => el.checkVisibility() && !el.closest("main"))
+            .map(el => el.id || el.className || el.tagName)"""
+    )
+    assert shown == []
+    assert page.locator("main a, main button, main summary").evaluate_all(
+        "els => els.filter(el => el.checkVisibility())") == []
+    colours = page.evaluate(
+        """() => [document.body, document.querySelector("main"), document.querySelector("h1"),
+                  document.querySelector("h2"), document.querySelector("footer.provenance")]
+            .map(el => [getComputedStyle(el).color, getComputedStyle(el).backgroundColor])"""
+    )
+    assert all(colour == "rgb(0, 0, 0)" for colour, _ in colours), colours
+    assert all(bg in ("rgb(255, 255, 255)", "rgba(0, 0, 0, 0)") for _, bg in colours), colours
+    # The body map's hatching stays visible (the contrast theme draws it in
+    # its paper colour, which on paper would be white on white).
+    line, ground = page.evaluate(
+        """() => [getComputedStyle(document.querySelector(".body-map-hatch-line")).stroke,
+                  getComputedStyle(document.querySelector(".body-map-hatch-ground")).fill]"""
+    )
+    assert line not in (ground, "rgb(255, 255, 255)"), (line, ground)
+    # 13 pt on paper, whatever text size the patient chose on the screen.
+    size = page.evaluate("parseFloat(getComputedStyle(document.documentElement).fontSize)")
+    assert size == pytest.approx(13 * 4 / 3, abs=0.01)
+    text = words(page.locator("body").inner_text())
+    for control in ("Audio guide", "Back", "Display", "Language"):
+        assert words(expected("es", control)) not in text
