@@ -116,7 +116,8 @@ def printable(leaflet):
     # reset); print.css leaves only the leaflet on paper.
     return render_page(
         "printable",
-        title=f"{localize(item.title).text} – {_('Printable version')}",
+        # Not _() inside the f-string: Babel finds it there on Python 3.12+ only (PEP 701).
+        title=" – ".join((localize(item.title).text, _("Printable version"))),
         leaflet=item,
         fallback=has_fallback(item.messages()),
         print_view=True,

@@ -1,9 +1,12 @@
 """Extraction: the content extractor, and a committed POT that is never stale."""
 
 
+import ast
+
 from babel.messages.extract import extract
 from babel.messages.pofile import read_po
 
+from kiosk import ROOT
 from kiosk.i18n import catalogs
 from kiosk.content.extract import extract_leaflet
 
@@ -56,3 +59,20 @@ def test_committed_pot_is_not_stale(tmp_path):
         "translations/messages.pot is stale: run `kiosk catalog extract` "
         "(then `kiosk catalog update`) and commit the result"
     )
+
+
+GETTEXT = {"_", "gettext", "ngettext", "lazy_gettext", "phrase"}
+
+
+def test_no_message_is_marked_inside_an_f_string():
+    """Babel extracts a _() inside an f-string on Python 3.12 and later (PEP 701) but not
+    on 3.11, so the POT would differ between the versions the kiosk supports."""
+    found = []
+    for path in sorted((ROOT / "kiosk").rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.JoinedStr):
+                for inner in ast.walk(node):
+                    if isinstance(inner, ast.Call) and getattr(inner.func, "id", None) in GETTEXT:
+                        found.append(f"{path.relative_to(ROOT)}:{inner.lineno}")
+    assert found == []
