@@ -79,7 +79,9 @@ window.kiosk = window.kiosk || {};
     const said = current;
     audio.play().catch((error) => {
       // AbortError: something newer was said first; that is not a failure.
-      if (error.name !== "AbortError" && said === current) failed();
+      // A clip that did not load (audio.error: a busy kiosk's 503) rejects
+      // play() too, but the error listener below asks for it again first.
+      if (error.name !== "AbortError" && !audio.error && said === current) failed();
     });
   }
 
