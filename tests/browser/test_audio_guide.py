@@ -228,3 +228,27 @@ def test_turning_the_guide_off_says_so_and_stays_off(page, live_server):
     wait_saying(page, guide_phrase(page, "off")["say"][0][0])
     page.goto(live_server + f"/es/{LEAFLET}/")
     expect(page.locator("#guide-toggle")).to_have_attribute("aria-pressed", "false")
+
+
+# Found on a walk as a blind Spanish speaker with the keyboard and the guide
+# alone (issue 18, "Off the measured path").
+
+WALK = f"/es/{LEAFLET}/{SECTIONS[2]}"
+
+
+def toggle_of(page):
+    return page.locator('#player [data-action="toggle"]')
+
+
+@pytest.mark.parametrize("guide", [False, True], ids=["keys-only", "guide-on"])
+def test_play_is_the_first_stop_after_the_heading(page, live_server, guide):
+    page.goto(live_server + WALK)
+    record(page)
+    if guide:
+        turn_on_guide(page)
+    # A section opens with focus on its heading (after a swap, or with the guide on).
+    page.locator("#page-heading").focus()
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.dataset.action") == "toggle"
+    if guide:  # and the guide names it as it arrives
+        wait_saying(page, clips_of(toggle_of(page))[0])
