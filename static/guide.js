@@ -6,7 +6,8 @@
 //
 // Every word comes from the page: each item carries its clips in data-say
 // ([[clip URL, lang, words], ...]); hints and help are in #guide-phrases and
-// #page-help. Everything is said through the kiosk's one voice (voice.js).
+// #page-help. Everything is said through the kiosk's one voice (voice.js), as
+// asides: a section being read carries on after the guide has spoken.
 "use strict";
 
 (() => {
@@ -47,7 +48,7 @@
       parts.push(...hint.say);
     }
     help = null;
-    voice.say(parts);
+    voice.say(parts, { aside: true });
   }
 
   function focus(el) {
@@ -68,9 +69,9 @@
     const page = voice.readJSON("page-help") || {};
     const layers = [page.where, page.what, (phrases().keys || {}).say].filter((l) => l && l.length);
     const start = help && voice.saying(help.options) ? help.layer + 1 : 0;
-    if (start >= layers.length) { voice.stop(); help = null; return; }
+    if (start >= layers.length) { voice.hush(); help = null; return; }
     const run = (layer) => {
-      const options = { onend() { if (layer + 1 < layers.length) run(layer + 1); else help = null; } };
+      const options = { aside: true, onend() { if (layer + 1 < layers.length) run(layer + 1); else help = null; } };
       help = { layer, options };
       voice.say(layers[layer], options);
     };
@@ -90,7 +91,7 @@
     voice.save();
     showState();
     const on = phrases().on;
-    voice.say(on ? on.say : [], { onend: then });
+    voice.say(on ? on.say : [], { aside: true, onend: then });
   }
 
   function turnOff() {
@@ -101,7 +102,7 @@
     help = null;
     showState();
     const off = phrases().off;
-    voice.say(off ? off.say : []);
+    voice.say(off ? off.say : [], { aside: true });
   }
 
   // Escape goes up one level, as the kiosk's own Back button does.

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from helpers import LEAFLET, SECTIONS, expected
-from listening import clips_of, focused, parts_of, record, saying, turn_on_guide, wait_saying
+from listening import clips_of, focused, parts_of, record, saying, turn_on_guide, wait_heard, wait_saying
 
 SECTION = f"/en/{LEAFLET}/{SECTIONS[0]}"
 
@@ -252,3 +252,60 @@ def test_play_is_the_first_stop_after_the_heading(page, live_server, guide):
     assert page.evaluate("document.activeElement.dataset.action") == "toggle"
     if guide:  # and the guide names it as it arrives
         wait_saying(page, clips_of(toggle_of(page))[0])
+
+
+def test_the_reading_goes_on_while_the_patient_moves_over_the_player(page, live_server):
+    page.goto(live_server + f"/es/{LEAFLET}/{SECTIONS[0]}")
+    record(page)
+    turn_on_guide(page)
+    status = page.locator(".player-status")
+    toggle_of(page).focus()
+    page.keyboard.press("Enter")
+    first = page.locator("#main .sentence").first.get_attribute("data-clip")
+    wait_saying(page, first)
+    page.wait_for_function("kiosk.voice.audio.currentTime > 0.5")
+    left_at = page.evaluate("kiosk.voice.audio.currentTime")
+    page.keyboard.press("Tab")  # Stop: its name is said over the reading ...
+    stop = page.locator('#player [data-action="stop"]')
+    wait_saying(page, clips_of(stop)[0])
+    # ... and then the reading goes on from where it was, still playing.
+    wait_saying(page, first)
+    resumed_at = page.evaluate(
+        """([first, label]) => {
+          const after = voiceLog.findIndex(e => e.type === 'playing' && e.clip === label);
+          return voiceLog.slice(after).find(e => e.type === 'playing' && e.clip === first).at;
+        }""",
+        [first, clips_of(stop)[0]],
+    )
+    assert 0 <= resumed_at - left_at < 0.5
+    expect(status).to_have_text(expected("es", "Playing"))
+    # More controls, then a faster speed, all while it reads.
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    faster = page.locator('#player [data-action="speed-up"]')
+    walk_to(page, faster)
+    page.keyboard.press("Enter")
+    wait_saying(page, clips_of(page.locator("#speed-value"))[0])
+    page.wait_for_function(
+        "() => { const s = document.querySelector('#main .sentence.speaking');"
+        " return s && new URL(kiosk.voice.audio.src).pathname === s.dataset.clip"
+        " && !kiosk.voice.audio.paused && kiosk.voice.audio.playbackRate > 1; }",
+        timeout=20000,
+    )
+    expect(status).to_have_text(expected("es", "Playing"))
+    # Pause still pauses: pressed while its own name is being said, too.
+    toggle_of(page).focus()
+    wait_saying(page, clips_of(toggle_of(page))[0])
+    page.keyboard.press("Enter")
+    expect(status).to_have_text(expected("es", "Paused"))
+    mark = page.evaluate("voiceLog.length")
+    page.keyboard.press("Tab")  # moving on does not start it again
+    wait_heard(page, clips_of(stop)[0], since=mark)
+    assert page.evaluate("kiosk.voice.audio.paused")
+    expect(status).to_have_text(expected("es", "Paused"))
+    # Play carries on with the sentence it was paused in.
+    speaking = page.evaluate("document.querySelector('#main .sentence.speaking').dataset.clip")
+    toggle_of(page).focus()
+    page.keyboard.press("Enter")
+    wait_saying(page, speaking)
+    expect(status).to_have_text(expected("es", "Playing"))
