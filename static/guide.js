@@ -20,13 +20,18 @@
   let focusBeforeTap = null;
   // Help is said in layers; "?" again skips to the next one.
   let help = null;
+  // Whether the patient is touching (or clicking) rather than using keys: the
+  // hints say how to go on in the way they are using (tap again, or Enter).
+  let touching = false;
 
   const isOn = () => settings.guide && document.getElementById("guide-toggle") !== null;
   const saysOf = (el) => { try { return JSON.parse(el.dataset.say); } catch { return []; } };
   const visible = (el) => (el.checkVisibility ? el.checkVisibility() : el.offsetParent !== null);
-  // Within an open modal dialog (the idle warning) only its own items.
-  const items = () => [...(document.querySelector("dialog[open]") || document).querySelectorAll("[data-say]")]
-    .filter(visible);
+  // Within an open modal dialog (the idle warning) or an open menu (Language,
+  // Display, drawn over the page) only its own items, its button included,
+  // until it is closed.
+  const scope = () => document.querySelector("dialog[open]") || document.querySelector("details.top-menu[open]") || document;
+  const items = () => [...scope().querySelectorAll("[data-say]")].filter(visible);
   const FOCUSABLE = "a[href], button, summary, input, select, textarea, [tabindex]";
 
   function kindOf(el) {
@@ -41,7 +46,7 @@
   function speak(el) {
     const parts = [...saysOf(el)];
     const kind = kindOf(el);
-    const hint = kind && phrases()[`hint-${kind}`];
+    const hint = kind && phrases()[`${touching ? "touch-" : ""}hint-${kind}`];
     if (hint && !settings.hinted.includes(kind)) {
       settings.hinted.push(kind);
       voice.save();
@@ -153,7 +158,11 @@
   // first tap is stopped before htmx, the player or the link itself sees it.
   // Keyboard activation (a click with detail 0) always acts at once, and so
   // does the guide's own button, so it can always be turned off.
-  window.addEventListener("pointerdown", () => { focusBeforeTap = document.activeElement; }, true);
+  window.addEventListener("pointerdown", () => {
+    focusBeforeTap = document.activeElement;
+    touching = true;
+  }, true);
+  window.addEventListener("keydown", () => { touching = false; }, true);
   window.addEventListener("click", (event) => {
     if (!isOn() || event.detail === 0) return;
     const item = event.target.closest("[data-say]");
@@ -164,6 +173,20 @@
     if (document.activeElement !== item) focus(item); // focusin says it
     else if (focusBeforeTap === item) speak(item); // already focused: say it again
     armed = item;
+  }, true);
+
+  // A menu (Language, Display) says that it opened, and how to go on in it,
+  // and, with its name, that it closed. `toggle` does not bubble: listen
+  // while it is captured.
+  document.addEventListener("toggle", (event) => {
+    const menu = event.target;
+    if (!isOn() || !menu.matches("details.top-menu")) return;
+    const open = menu.open ? (touching ? "menu-open-touch" : "menu-open") : null;
+    const parts = open ? [] : [...saysOf(menu.querySelector("summary"))];
+    const phrase = phrases()[open || "menu-closed"];
+    if (phrase) parts.push(...phrase.say);
+    help = null;
+    voice.say(parts, { aside: true });
   }, true);
 
   document.addEventListener("click", (event) => {

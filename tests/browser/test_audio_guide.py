@@ -309,3 +309,62 @@ def test_the_reading_goes_on_while_the_patient_moves_over_the_player(page, live_
     page.keyboard.press("Enter")
     wait_saying(page, speaking)
     expect(status).to_have_text(expected("es", "Playing"))
+
+
+def test_the_display_menu_is_not_hinted_as_the_language_menu(page, live_server):
+    page.goto(live_server + WALK)
+    record(page)
+    turn_on_guide(page)
+    display = page.locator("#display-menu summary")
+    walk_to(page, display)
+    hint = guide_phrase(page, "hint-menu")
+    page.wait_for_function(
+        "clip => voiceLog.some(e => e.type === 'playing' && e.clip === clip)", arg=hint["say"][0][0], timeout=20000
+    )
+    language = json.loads(page.locator("#language-menu summary").get_attribute("data-say"))[0][2]
+    assert language.lower() not in hint["text"].lower()  # "Idioma" is not "Menú de idiomas"
+
+
+@pytest.mark.parametrize("guide", [False, True], ids=["keys-only", "guide-on"])
+def test_the_open_language_menu_keeps_focus_and_the_guide_says_so(page, live_server, guide):
+    page.goto(live_server + WALK)
+    record(page)
+    if guide:
+        turn_on_guide(page)
+    menu = page.locator("#language-menu")
+    menu.locator("summary").focus()
+    page.keyboard.press("Enter")
+    expect(menu).to_have_attribute("open", "")
+    if guide:
+        wait_saying(page, guide_phrase(page, "menu-open")["say"][0][0])
+    inside = "() => document.getElementById('language-menu').contains(document.activeElement)"
+    stops = 1 + menu.locator("a.language").count()  # its button and the 14 languages
+    for _ in range(stops):
+        page.keyboard.press("Tab")
+        assert page.evaluate(inside), f"Tab left the open menu for {focused(page)!r}"
+    assert page.evaluate("document.activeElement.tagName") == "SUMMARY"  # round again
+    page.keyboard.press("Shift+Tab")
+    assert page.evaluate(inside)
+    page.keyboard.press("Escape")
+    expect(menu).not_to_have_attribute("open", "")
+    assert page.evaluate("document.activeElement.tagName") == "SUMMARY"
+    if guide:
+        wait_saying(page, guide_phrase(page, "menu-closed")["say"][0][0])
+
+
+def test_a_touch_gets_touch_hints(browser, live_server):
+    context = browser.new_context(viewport={"width": 1080, "height": 1920}, has_touch=True)
+    page = context.new_page()
+    page.goto(live_server + WALK)
+    record(page)
+    page.locator("#guide-toggle").tap()
+    stop = page.locator('#player [data-action="stop"]')
+    stop.tap()  # first tap: heard, with how to use it by touch
+    wait_saying(page, clips_of(stop)[0])
+    touch, keys = guide_phrase(page, "touch-hint-button"), guide_phrase(page, "hint-button")
+    page.wait_for_function(
+        "clip => voiceLog.some(e => e.type === 'playing' && e.clip === clip)", arg=touch["say"][0][0], timeout=20000
+    )
+    assert not page.evaluate("clip => voiceLog.some(e => e.clip === clip)", keys["say"][0][0])
+    assert touch["text"] == expected("es", "Button. Tap again to use it.")
+    context.close()
