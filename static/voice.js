@@ -58,6 +58,7 @@ window.kiosk = window.kiosk || {};
     audio.volume = steps.volumes[settings.volume];
   }
 
+  // Empty while nothing is said, which hides it (kiosk.css: .guide-caption:empty).
   function showCaption(part) {
     const caption = document.getElementById("guide-caption");
     if (!caption) return;

@@ -368,3 +368,19 @@ def test_a_touch_gets_touch_hints(browser, live_server):
     assert not page.evaluate("clip => voiceLog.some(e => e.clip === clip)", keys["say"][0][0])
     assert touch["text"] == expected("es", "Button. Tap again to use it.")
     context.close()
+
+
+def test_the_caption_shows_only_while_something_is_said(page, live_server):
+    page.goto(live_server + WALK)
+    record(page)
+    caption = page.locator("#guide-caption")
+    turn_on_guide(page)
+    on = guide_phrase(page, "on")
+    wait_saying(page, on["say"][0][0])
+    expect(caption).to_be_visible()
+    expect(caption).to_have_text(on["say"][0][2])
+    wait_heard(page, on["say"][0][0], timeout=60000)
+    expect(caption).to_be_hidden()
+    page.locator("#page-heading").focus()
+    wait_saying(page, clips_of(page.locator("#page-heading"))[0])
+    expect(caption).to_be_visible()
