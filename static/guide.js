@@ -6,7 +6,8 @@
 //
 // Every word comes from the page: each item carries its clips in data-say
 // ([[clip URL, lang, words], ...]); hints and help are in #guide-phrases and
-// #page-help. Everything is said through the kiosk's one voice (voice.js).
+// #page-help. Everything is said through the kiosk's one voice (voice.js), as
+// asides: a section being read carries on after the guide has spoken.
 "use strict";
 
 (() => {
@@ -19,13 +20,18 @@
   let focusBeforeTap = null;
   // Help is said in layers; "?" again skips to the next one.
   let help = null;
+  // Whether the patient is touching (or clicking) rather than using keys: the
+  // hints say how to go on in the way they are using (tap again, or Enter).
+  let touching = false;
 
   const isOn = () => settings.guide && document.getElementById("guide-toggle") !== null;
   const saysOf = (el) => { try { return JSON.parse(el.dataset.say); } catch { return []; } };
   const visible = (el) => (el.checkVisibility ? el.checkVisibility() : el.offsetParent !== null);
-  // Within an open modal dialog (the idle warning) only its own items.
-  const items = () => [...(document.querySelector("dialog[open]") || document).querySelectorAll("[data-say]")]
-    .filter(visible);
+  // Within an open modal dialog (the idle warning) or an open menu (Language,
+  // Display, drawn over the page) only its own items, its button included,
+  // until it is closed.
+  const scope = () => document.querySelector("dialog[open]") || document.querySelector("details.top-menu[open]") || document;
+  const items = () => [...scope().querySelectorAll("[data-say]")].filter(visible);
   const FOCUSABLE = "a[href], button, summary, input, select, textarea, [tabindex]";
 
   function kindOf(el) {
@@ -40,14 +46,14 @@
   function speak(el) {
     const parts = [...saysOf(el)];
     const kind = kindOf(el);
-    const hint = kind && phrases()[`hint-${kind}`];
+    const hint = kind && phrases()[`${touching ? "touch-" : ""}hint-${kind}`];
     if (hint && !settings.hinted.includes(kind)) {
       settings.hinted.push(kind);
       voice.save();
       parts.push(...hint.say);
     }
     help = null;
-    voice.say(parts);
+    voice.say(parts, { aside: true });
   }
 
   function focus(el) {
@@ -68,9 +74,9 @@
     const page = voice.readJSON("page-help") || {};
     const layers = [page.where, page.what, (phrases().keys || {}).say].filter((l) => l && l.length);
     const start = help && voice.saying(help.options) ? help.layer + 1 : 0;
-    if (start >= layers.length) { voice.stop(); help = null; return; }
+    if (start >= layers.length) { voice.hush(); help = null; return; }
     const run = (layer) => {
-      const options = { onend() { if (layer + 1 < layers.length) run(layer + 1); else help = null; } };
+      const options = { aside: true, onend() { if (layer + 1 < layers.length) run(layer + 1); else help = null; } };
       help = { layer, options };
       voice.say(layers[layer], options);
     };
@@ -90,7 +96,7 @@
     voice.save();
     showState();
     const on = phrases().on;
-    voice.say(on ? on.say : [], { onend: then });
+    voice.say(on ? on.say : [], { aside: true, onend: then });
   }
 
   function turnOff() {
@@ -101,7 +107,7 @@
     help = null;
     showState();
     const off = phrases().off;
-    voice.say(off ? off.say : []);
+    voice.say(off ? off.say : [], { aside: true });
   }
 
   // Escape goes up one level, as the kiosk's own Back button does.
@@ -152,7 +158,11 @@
   // first tap is stopped before htmx, the player or the link itself sees it.
   // Keyboard activation (a click with detail 0) always acts at once, and so
   // does the guide's own button, so it can always be turned off.
-  window.addEventListener("pointerdown", () => { focusBeforeTap = document.activeElement; }, true);
+  window.addEventListener("pointerdown", () => {
+    focusBeforeTap = document.activeElement;
+    touching = true;
+  }, true);
+  window.addEventListener("keydown", () => { touching = false; }, true);
   window.addEventListener("click", (event) => {
     if (!isOn() || event.detail === 0) return;
     const item = event.target.closest("[data-say]");
@@ -163,6 +173,20 @@
     if (document.activeElement !== item) focus(item); // focusin says it
     else if (focusBeforeTap === item) speak(item); // already focused: say it again
     armed = item;
+  }, true);
+
+  // A menu (Language, Display) says that it opened, and how to go on in it,
+  // and, with its name, that it closed. `toggle` does not bubble: listen
+  // while it is captured.
+  document.addEventListener("toggle", (event) => {
+    const menu = event.target;
+    if (!isOn() || !menu.matches("details.top-menu")) return;
+    const open = menu.open ? (touching ? "menu-open-touch" : "menu-open") : null;
+    const parts = open ? [] : [...saysOf(menu.querySelector("summary"))];
+    const phrase = phrases()[open || "menu-closed"];
+    if (phrase) parts.push(...phrase.say);
+    help = null;
+    voice.say(parts, { aside: true });
   }, true);
 
   document.addEventListener("click", (event) => {

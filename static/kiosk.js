@@ -54,15 +54,32 @@ document.addEventListener("click", (event) => {
   window.location.replace(link.href);
 });
 
-// Escape closes an open menu (Language, Display) and returns to its button.
+// Escape closes an open menu (Language, Display) and returns to its button,
+// quietly: the audio guide says the button's name with "closed" (guide.js).
 document.addEventListener("keydown", (event) => {
   if (event.key !== "Escape") return;
   const menu = document.querySelector("details.top-menu[open]");
   if (!menu) return;
   menu.open = false;
-  menu.querySelector("summary").focus();
+  window.kiosk.focusQuietly(menu.querySelector("summary"));
   event.preventDefault();
   event.stopImmediatePropagation();
+});
+
+// An open menu is drawn over the page: Tab goes round its own button and
+// items until it is closed, never on to the page behind it. On window, so
+// it runs after the audio guide, which moves focus itself when it is on
+// (and keeps to the open menu too).
+window.addEventListener("keydown", (event) => {
+  if (event.key !== "Tab" || event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey) return;
+  const menu = document.querySelector("details.top-menu[open]");
+  if (!menu || document.querySelector("dialog[open]")) return;
+  const stops = [...menu.querySelectorAll("summary, a[href], button")].filter((el) => el.checkVisibility());
+  if (!stops.length) return;
+  const at = stops.indexOf(document.activeElement);
+  const step = event.shiftKey ? -1 : 1;
+  event.preventDefault();
+  stops[at === -1 ? 0 : (at + step + stops.length) % stops.length].focus();
 });
 
 // htmx notes the page's address in sessionStorage for its history support,

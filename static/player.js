@@ -17,8 +17,9 @@
     wholeLeaflet: false, // "Listen to the whole leaflet": move on at the end
     advancing: false,    // the player itself is turning the page
   };
-  // The options object identifies our utterances to the voice: anything else
-  // said (the guide, a setting's name) interrupts the reading, which pauses.
+  // The options object identifies our utterances to the voice. The guide and
+  // a setting's name are said as asides, over the reading, which then goes
+  // on where it was; anything else said stops the reading, which pauses.
   let reading = null;
 
   const player = () => document.getElementById("player");
@@ -101,7 +102,7 @@
     if (next) fetch(next.dataset.clip).catch(() => {});
   }
 
-  // Something else was said over the reading (the guide): pause.
+  // Something other than an aside was said over the reading: pause.
   function interrupted() {
     if (!state.playing) return;
     state.playing = false;
@@ -174,8 +175,8 @@
     });
   }
 
-  // A setting was stepped: apply it, show it and say it (over the reading,
-  // which then carries on from the start of its sentence).
+  // A setting was stepped: apply it, show it and say it, as an aside: a
+  // reading carries on after it, where it was (at the new speed or volume).
   function step(name, delta) {
     const settings = voice.settings;
     const list = phrases()[name] || [];
@@ -183,18 +184,7 @@
     if (name === "speed") voice.setRate(index); else voice.setVolume(index);
     showSettings();
     const current = list[name === "speed" ? settings.rate : settings.volume];
-    if (!current) return;
-    if (!state.playing) {
-      voice.say(current.say);
-      return;
-    }
-    // Playing: the reading steps aside for the setting's name (without
-    // announcing a pause) and then carries on from the start of its sentence.
-    reading = null;
-    voice.say(current.say, {
-      onend() { if (state.playing) playAt(state.index); },
-      onstop() { if (state.playing) interrupted(); },
-    });
+    if (current) voice.say(current.say, { aside: true });
   }
 
   function showSettings() {

@@ -9,7 +9,12 @@ from kiosk import create_app
 from kiosk.i18n import KNOWN_LOCALES, native_name
 from kiosk.read_aloud import page_urls, register_all
 
-from helpers import LEAFLET, LOCALES, SECTIONS, job_for, soup
+from helpers import LEAFLET, LOCALES, SECTIONS, expected, job_for, soup
+
+PLAY_HELP = (
+    "To hear this section, choose Play. It comes right after the heading: from the heading, "
+    "press the Tab key once. Use Previous and Next to move between sections."
+)
 
 
 def says(element):
@@ -83,6 +88,8 @@ def test_help_says_where_you_are_then_what_you_can_do(speaking_app):
     help_ = json.loads(page.select_one("#page-help")["data-json"])
     where = [words for _, _, words in help_["where"]]
     assert where == ["Está en la sección 2 de 3:", page.select_one("h1").get_text()]
+    # Play is one Tab from the heading a section opens on, and the help says so.
+    assert [words for _, _, words in help_["what"]] == [expected("es", PLAY_HELP)]
     assert [lang for _, lang, _ in help_["what"]] == ["es"]
     phrases = json.loads(page.select_one("#guide-phrases")["data-json"])
     assert {"on", "off", "keys", "hint-link", "hint-button", "hint-heading", "hint-menu"} <= set(phrases)

@@ -2,8 +2,8 @@
 
 import json
 
-# Attach once per document: what the voice does, with its clip and the time,
-# in window.voiceLog. A clip cut off by the next one shows as "emptied" (the
+# Attach once per document: what the voice does, with its clip, the time and
+# where in the clip (at, in seconds), in window.voiceLog. A clip cut off by the next one shows as "emptied" (the
 # old source is dropped when the new one is set; Chromium then never fires
 # the "pause" that pause() queued), a clip paused in place as "pause".
 RECORD = """() => {
@@ -11,8 +11,10 @@ RECORD = """() => {
   window.voiceLog = [];
   const audio = kiosk.voice.audio;
   for (const type of ["play", "playing", "pause", "emptied", "ended"]) {
+    // Capture: logged before voice.js's own listener may set the next clip.
     audio.addEventListener(type, () => voiceLog.push(
-      { type, clip: new URL(audio.src, location.href).pathname, t: performance.now() }));
+      { type, clip: new URL(audio.src, location.href).pathname, t: performance.now(), at: audio.currentTime }),
+      { capture: true });
   }
   window.keyLog = [];
   document.addEventListener("keydown", (e) => keyLog.push({ key: e.key, t: performance.now() }), true);
@@ -61,6 +63,15 @@ def more_controls(page):
     toggle = page.locator('#player [data-action="more"]')
     if toggle.get_attribute("aria-expanded") != "true":
         toggle.click()
+
+
+def wait_heard(page, clip, since=0, timeout=20000):
+    """Wait until `clip` has been said to its end (after the first `since` events of voiceLog)."""
+    page.wait_for_function(
+        "([clip, since]) => voiceLog.slice(since).some(e => e.type === 'ended' && e.clip === clip)",
+        arg=[clip, since],
+        timeout=timeout,
+    )
 
 
 def turn_on_guide(page):

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from helpers import LEAFLET, SECTIONS, expected
-from listening import clips_of, focused, parts_of, record, saying, turn_on_guide, wait_saying
+from listening import clips_of, focused, parts_of, record, saying, turn_on_guide, wait_heard, wait_saying
 
 SECTION = f"/en/{LEAFLET}/{SECTIONS[0]}"
 
@@ -228,3 +228,159 @@ def test_turning_the_guide_off_says_so_and_stays_off(page, live_server):
     wait_saying(page, guide_phrase(page, "off")["say"][0][0])
     page.goto(live_server + f"/es/{LEAFLET}/")
     expect(page.locator("#guide-toggle")).to_have_attribute("aria-pressed", "false")
+
+
+# Found on a walk as a blind Spanish speaker with the keyboard and the guide
+# alone (issue 18, "Off the measured path").
+
+WALK = f"/es/{LEAFLET}/{SECTIONS[2]}"
+
+
+def toggle_of(page):
+    return page.locator('#player [data-action="toggle"]')
+
+
+@pytest.mark.parametrize("guide", [False, True], ids=["keys-only", "guide-on"])
+def test_play_is_the_first_stop_after_the_heading(page, live_server, guide):
+    page.goto(live_server + WALK)
+    record(page)
+    if guide:
+        turn_on_guide(page)
+    # A section opens with focus on its heading (after a swap, or with the guide on).
+    page.locator("#page-heading").focus()
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.dataset.action") == "toggle"
+    if guide:  # and the guide names it as it arrives
+        wait_saying(page, clips_of(toggle_of(page))[0])
+
+
+def test_the_reading_goes_on_while_the_patient_moves_over_the_player(page, live_server):
+    page.goto(live_server + f"/es/{LEAFLET}/{SECTIONS[0]}")
+    record(page)
+    turn_on_guide(page)
+    status = page.locator(".player-status")
+    toggle_of(page).focus()
+    page.keyboard.press("Enter")
+    first = page.locator("#main .sentence").first.get_attribute("data-clip")
+    wait_saying(page, first)
+    page.wait_for_function("kiosk.voice.audio.currentTime > 0.5")
+    left_at = page.evaluate("kiosk.voice.audio.currentTime")
+    page.keyboard.press("Tab")  # Stop: its name is said over the reading ...
+    stop = page.locator('#player [data-action="stop"]')
+    wait_saying(page, clips_of(stop)[0])
+    # ... and then the reading goes on from where it was, still playing.
+    wait_saying(page, first)
+    resumed_at = page.evaluate(
+        """([first, label]) => {
+          const after = voiceLog.findIndex(e => e.type === 'playing' && e.clip === label);
+          return voiceLog.slice(after).find(e => e.type === 'playing' && e.clip === first).at;
+        }""",
+        [first, clips_of(stop)[0]],
+    )
+    assert 0 <= resumed_at - left_at < 0.5
+    expect(status).to_have_text(expected("es", "Playing"))
+    # More controls, then a faster speed, all while it reads.
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    faster = page.locator('#player [data-action="speed-up"]')
+    walk_to(page, faster)
+    page.keyboard.press("Enter")
+    wait_saying(page, clips_of(page.locator("#speed-value"))[0])
+    page.wait_for_function(
+        "() => { const s = document.querySelector('#main .sentence.speaking');"
+        " return s && new URL(kiosk.voice.audio.src).pathname === s.dataset.clip"
+        " && !kiosk.voice.audio.paused && kiosk.voice.audio.playbackRate > 1; }",
+        timeout=20000,
+    )
+    expect(status).to_have_text(expected("es", "Playing"))
+    # Pause still pauses: pressed while its own name is being said, too.
+    toggle_of(page).focus()
+    wait_saying(page, clips_of(toggle_of(page))[0])
+    page.keyboard.press("Enter")
+    expect(status).to_have_text(expected("es", "Paused"))
+    mark = page.evaluate("voiceLog.length")
+    page.keyboard.press("Tab")  # moving on does not start it again
+    wait_heard(page, clips_of(stop)[0], since=mark)
+    assert page.evaluate("kiosk.voice.audio.paused")
+    expect(status).to_have_text(expected("es", "Paused"))
+    # Play carries on with the sentence it was paused in.
+    speaking = page.evaluate("document.querySelector('#main .sentence.speaking').dataset.clip")
+    toggle_of(page).focus()
+    page.keyboard.press("Enter")
+    wait_saying(page, speaking)
+    expect(status).to_have_text(expected("es", "Playing"))
+
+
+def test_the_display_menu_is_not_hinted_as_the_language_menu(page, live_server):
+    page.goto(live_server + WALK)
+    record(page)
+    turn_on_guide(page)
+    display = page.locator("#display-menu summary")
+    walk_to(page, display)
+    hint = guide_phrase(page, "hint-menu")
+    page.wait_for_function(
+        "clip => voiceLog.some(e => e.type === 'playing' && e.clip === clip)", arg=hint["say"][0][0], timeout=20000
+    )
+    language = json.loads(page.locator("#language-menu summary").get_attribute("data-say"))[0][2]
+    assert language.lower() not in hint["text"].lower()  # "Idioma" is not "Menú de idiomas"
+
+
+@pytest.mark.parametrize("guide", [False, True], ids=["keys-only", "guide-on"])
+def test_the_open_language_menu_keeps_focus_and_the_guide_says_so(page, live_server, guide):
+    page.goto(live_server + WALK)
+    record(page)
+    if guide:
+        turn_on_guide(page)
+    menu = page.locator("#language-menu")
+    menu.locator("summary").focus()
+    page.keyboard.press("Enter")
+    expect(menu).to_have_attribute("open", "")
+    if guide:
+        wait_saying(page, guide_phrase(page, "menu-open")["say"][0][0])
+    inside = "() => document.getElementById('language-menu').contains(document.activeElement)"
+    stops = 1 + menu.locator("a.language").count()  # its button and the 14 languages
+    for _ in range(stops):
+        page.keyboard.press("Tab")
+        assert page.evaluate(inside), f"Tab left the open menu for {focused(page)!r}"
+    assert page.evaluate("document.activeElement.tagName") == "SUMMARY"  # round again
+    page.keyboard.press("Shift+Tab")
+    assert page.evaluate(inside)
+    page.keyboard.press("Escape")
+    expect(menu).not_to_have_attribute("open", "")
+    assert page.evaluate("document.activeElement.tagName") == "SUMMARY"
+    if guide:
+        wait_saying(page, guide_phrase(page, "menu-closed")["say"][0][0])
+
+
+def test_a_touch_gets_touch_hints(browser, live_server):
+    context = browser.new_context(viewport={"width": 1080, "height": 1920}, has_touch=True)
+    page = context.new_page()
+    page.goto(live_server + WALK)
+    record(page)
+    page.locator("#guide-toggle").tap()
+    stop = page.locator('#player [data-action="stop"]')
+    stop.tap()  # first tap: heard, with how to use it by touch
+    wait_saying(page, clips_of(stop)[0])
+    touch, keys = guide_phrase(page, "touch-hint-button"), guide_phrase(page, "hint-button")
+    page.wait_for_function(
+        "clip => voiceLog.some(e => e.type === 'playing' && e.clip === clip)", arg=touch["say"][0][0], timeout=20000
+    )
+    assert not page.evaluate("clip => voiceLog.some(e => e.clip === clip)", keys["say"][0][0])
+    assert touch["text"] == expected("es", "Button. Tap again to use it.")
+    context.close()
+
+
+def test_the_caption_shows_only_while_something_is_said(page, live_server):
+    page.goto(live_server + WALK)
+    record(page)
+    caption = page.locator("#guide-caption")
+    turn_on_guide(page)
+    on = guide_phrase(page, "on")
+    wait_saying(page, on["say"][0][0])
+    expect(caption).to_be_visible()
+    expect(caption).to_have_text(on["say"][0][2])
+    wait_heard(page, on["say"][0][0], timeout=60000)
+    expect(caption).to_be_hidden()
+    page.locator("#page-heading").focus()
+    wait_saying(page, clips_of(page.locator("#page-heading"))[0])
+    expect(caption).to_be_visible()

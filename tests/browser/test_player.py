@@ -333,7 +333,10 @@ def test_a_clip_the_kiosk_is_too_busy_for_is_asked_for_again(page, live_server):
 
     def busy_once(route):
         asked.append(route.request.url)
-        if len(asked) == 1:
+        # Busy for the page's own readying of the clip and again for Play's
+        # ask: a clip that comes back 503 while it is being played is asked
+        # for again too (play() rejects as well as the element's error event).
+        if len(asked) <= 2:
             route.fulfill(status=503, headers={"Retry-After": "5"}, body="busy")
         else:
             route.continue_()
@@ -343,7 +346,7 @@ def test_a_clip_the_kiosk_is_too_busy_for_is_asked_for_again(page, live_server):
     record(page)
     page.get_by_role("button", name="Play").click()
     wait_saying(page, first)
-    assert len(asked) >= 2
+    assert len(asked) >= 3
     expect(page.locator(".player-status")).not_to_have_text(
         "The audio could not be played. Please ask a member of staff for help."
     )
