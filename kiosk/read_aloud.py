@@ -145,6 +145,8 @@ def page_urls(app: Flask) -> list[str]:
         for leaflet in app.extensions["leaflets"].values():
             urls.append(f"/{tag}/{leaflet.slug}/")
             urls += [f"/{tag}/{leaflet.slug}/{part.slug}" for part in leaflet.sections]
+            if leaflet.terms:
+                urls.append(f"/{tag}/{leaflet.slug}/words")
     return urls
 
 
