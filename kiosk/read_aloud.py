@@ -195,6 +195,8 @@ def page_urls(app: Flask) -> list[str]:
             urls.append(f"/{tag}/{leaflet.slug}/")
             urls += [f"/{tag}/{leaflet.slug}/{part.slug}" for part in leaflet.sections]
             urls.append(f"/{tag}/{leaflet.slug}/print")
+            if leaflet.terms:
+                urls.append(f"/{tag}/{leaflet.slug}/words")
     return urls
 
 

@@ -6,7 +6,7 @@ from flask import Blueprint, abort, current_app, g, render_template, request, ur
 from flask_babel import gettext as _
 
 from . import take_home
-from .content import Leaflet
+from .content import Leaflet, glossary
 from .i18n import current_tag, localize, pull_locale, push_locale, request_locale
 
 start = Blueprint("start", __name__)
@@ -92,14 +92,29 @@ def section(leaflet, section):
     )
 
 
+@pages.get("/<leaflet>/words")
+def words(leaflet):
+    """The leaflet's hard words and their plain meanings (the kiosk's help)."""
+    item = find_leaflet(leaflet)
+    if not item.terms:
+        abort(404)
+    return render_page(
+        "words",
+        title=" – ".join((_("Words explained"), localize(item.title).text)),
+        leaflet=item,
+        headword=glossary.headword,
+        fallback=has_fallback([t.definition for t in item.terms]),
+    )
+
+
 def up_url() -> str | None:
-    """One level up from this page (the kiosk's own Back): section or printable
-    version -> contents -> leaflets -> start. The browser's Back is no use on a kiosk, whose
+    """One level up from this page (the kiosk's own Back): section, printable
+    version or words page -> contents -> leaflets -> start. The browser's Back is no use on a kiosk, whose
     history is replaced at every step so that the next patient finds nothing."""
     if g.get("error_page"):
         return url_for("pages.leaflet_list") if request_locale() else url_for("start.choose_language")
     args = request.view_args or {}
-    if request.endpoint in ("pages.section", "pages.printable"):
+    if request.endpoint in ("pages.section", "pages.printable", "pages.words"):
         return url_for("pages.overview", leaflet=args["leaflet"])
     if request.endpoint == "pages.overview":
         return url_for("pages.leaflet_list")

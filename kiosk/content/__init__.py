@@ -5,6 +5,12 @@ a title and sections in order; each section has a heading and blocks:
 sub-headings, paragraphs and bulleted lists (with an optional lead-in line).
 Every text is one translatable message, so the same string is extracted,
 translated, shown and spoken.
+
+Beside the clinic's own words, a leaflet may carry the kiosk's plain-language
+help (WCAG 2.2 3.1.3-3.1.5): hard words with plain definitions (`[[terms]]`),
+an easy-read summary of each section ("In short") and a teach-back question per
+section. That help is a supplement, never a replacement: it is kept apart from
+`messages()`, which stays exactly the clinic's text.
 """
 
 from __future__ import annotations
@@ -16,6 +22,14 @@ from pathlib import Path
 from typing import Iterator
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+# Catalog contexts (msgctxt) of the help messages whose English text is a piece
+# of the leaflet's own text. The context keeps them apart from a leaflet message
+# with the same words ("Lightheadedness" is a list item too), whose translation
+# answers another question: for these the translator copies words out of their
+# own translation of the paragraphs (see kiosk/content/extract.py's comments).
+TERM_CONTEXT = "hard word as it appears in the text"
+ANSWER_CONTEXT = "teach-back answer sentence"
 
 
 class ContentError(ValueError):
@@ -65,13 +79,43 @@ Block = Heading | Paragraph | BulletList
 
 
 @dataclass(frozen=True)
+class Term:
+    """A hard word of the leaflet and its plain definition (kiosk/content/glossary.py
+    finds it in the text of each language)."""
+
+    term: str  # as it appears in the English text, in any case: the msgid in TERM_CONTEXT
+    definition: str
+
+    @property
+    def id(self) -> str:
+        """For the glossary page's anchors: "local-anesthetic"."""
+        return "-".join(re.findall(r"[a-z0-9]+", self.term.lower()))
+
+
+@dataclass(frozen=True)
+class TeachBack:
+    """One question about a section's key point (AHRQ teach-back), with 2 or 3
+    answers, the right one, and the sentence of the section that holds it."""
+
+    question: str
+    answers: tuple[str, ...]
+    right: int  # index into answers
+    # A sentence of the section word for word: the msgid in ANSWER_CONTEXT, whose
+    # translation is the same sentence in that language (kiosk/content/teach_back.py).
+    answer_sentence: str
+
+
+@dataclass(frozen=True)
 class Section:
     slug: str
     heading: str
     blocks: tuple[Block, ...]
+    summary: str | None = None  # "In short": 2 to 4 short, plain sentences
+    teach_back: TeachBack | None = None
 
     def messages(self) -> Iterator[str]:
-        """Every text of the section in reading order, heading first."""
+        """Every text of the section in reading order, heading first (the
+        clinic's words only: the help is not part of them)."""
         yield self.heading
         for block in self.blocks:
             yield from block.messages()
@@ -82,6 +126,9 @@ class Leaflet:
     slug: str
     title: str
     sections: tuple[Section, ...]
+    terms: tuple[Term, ...] = ()
+    # Said before every teach-back question, so it is not heard as a test.
+    teach_back_intro: str | None = None
 
     def section(self, slug: str) -> Section | None:
         return next((s for s in self.sections if s.slug == slug), None)
@@ -135,6 +182,27 @@ def parse_leaflet(data: dict, slug: str, source: str = "<leaflet>") -> Leaflet:
             f"(with an optional lead and figure); it has {sorted(keys)}"
         )
 
+    def teach_back(raw, where: str, section_texts: list[str]) -> TeachBack:
+        from ..speech.sentences import split_sentences
+
+        if not isinstance(raw, dict) or set(raw) != {"question", "answers", "right", "answer_sentence"}:
+            raise fail(f"{where} must have exactly question, answers, right and answer_sentence")
+        answers = raw["answers"]
+        if not isinstance(answers, list) or not 2 <= len(answers) <= 3:
+            raise fail(f"{where}.answers must list 2 or 3 answers")
+        right = raw["right"]
+        if not isinstance(right, int) or isinstance(right, bool) or not 0 <= right < len(answers):
+            raise fail(f"{where}.right must be the index (from 0) of one of the answers")
+        sentence = text(raw["answer_sentence"], f"{where}.answer_sentence")
+        if not any(sentence in split_sentences(message) for message in section_texts):
+            raise fail(f"{where}.answer_sentence must be one sentence of the section, word for word")
+        return TeachBack(
+            text(raw["question"], f"{where}.question"),
+            tuple(text(a, f"{where}.answers[{n}]") for n, a in enumerate(answers)),
+            right,
+            sentence,
+        )
+
     if not SLUG.match(slug):
         raise fail(f"the slug {slug!r} must be lower-case words joined by hyphens")
     raw_sections = data.get("sections")
@@ -149,17 +217,45 @@ def parse_leaflet(data: dict, slug: str, source: str = "<leaflet>") -> Leaflet:
         blocks = raw.get("blocks", [])
         if not isinstance(blocks, list):
             raise fail(f"{where}.blocks must be a list of tables")
-        sections.append(
-            Section(
-                section_slug,
-                text(raw.get("heading"), f"{where}.heading"),
-                tuple(block(b, f"{where}.blocks[{i}]") for i, b in enumerate(blocks)),
-            )
+        unknown = set(raw) - {"slug", "heading", "blocks", "summary", "teach_back"}
+        if unknown:
+            raise fail(f"{where} has unknown keys {sorted(unknown)}")
+        part = Section(
+            section_slug,
+            text(raw.get("heading"), f"{where}.heading"),
+            tuple(block(b, f"{where}.blocks[{i}]") for i, b in enumerate(blocks)),
+            text(raw["summary"], f"{where}.summary") if "summary" in raw else None,
         )
+        if "teach_back" in raw:
+            check = teach_back(raw["teach_back"], f"{where}.teach_back", list(part.messages()))
+            part = Section(part.slug, part.heading, part.blocks, part.summary, check)
+        sections.append(part)
     slugs = [s.slug for s in sections]
     if len(set(slugs)) != len(slugs):
         raise fail("section slugs must be unique")
-    return Leaflet(slug, text(data.get("title"), "title"), tuple(sections))
+    leaflet = Leaflet(slug, text(data.get("title"), "title"), tuple(sections))
+    raw_terms = data.get("terms", [])
+    if not isinstance(raw_terms, list):
+        raise fail("terms must be a list of [[terms]] tables")
+    terms = []
+    english = " ".join(leaflet.messages()).casefold()
+    for n, raw in enumerate(raw_terms):
+        where = f"terms[{n}]"
+        if not isinstance(raw, dict) or set(raw) != {"term", "definition"}:
+            raise fail(f"{where} must have exactly term and definition")
+        term = Term(text(raw["term"], f"{where}.term"), text(raw["definition"], f"{where}.definition"))
+        # The glossary marks a term where it stands in the text: one that is not
+        # there (a typo) would be marked nowhere.
+        if term.term.casefold() not in english:
+            raise fail(f"{where}.term {term.term!r} is not in the leaflet's text")
+        terms.append(term)
+    if len({t.id for t in terms}) != len(terms):
+        raise fail("terms must be unique")
+    intro = data.get("teach_back_intro")
+    return Leaflet(
+        leaflet.slug, leaflet.title, leaflet.sections, tuple(terms),
+        text(intro, "teach_back_intro") if intro is not None else None,
+    )
 
 
 def load_leaflet(path: Path) -> Leaflet:

@@ -50,8 +50,9 @@ class Text:
         return self.text
 
 
-def localize(message: str) -> Text:
-    """Translate one content message for the current request.
+def localize(message: str, context: str | None = None) -> Text:
+    """Translate one content message for the current request (in a catalog
+    context, msgctxt, when given).
 
     A message missing from the compiled catalog (untranslated, or fuzzy
     because its English source changed) falls back to English, and says so:
@@ -64,7 +65,9 @@ def localize(message: str) -> Text:
     # `_catalog` is the only way to tell "translated" from "fell back":
     # gettext() returns the msgid for both. pybabel compile leaves fuzzy and
     # empty entries out of the .mo, so membership means a current translation.
-    translated = getattr(get_translations(), "_catalog", {}).get(message)
+    # A message in a context is kept under "context\x04msgid", as GNU gettext does.
+    key = message if context is None else f"{context}\x04{message}"
+    translated = getattr(get_translations(), "_catalog", {}).get(key)
     if translated:
         return Text(translated, lang)
     return Text(message, SOURCE_LOCALE)

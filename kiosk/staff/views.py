@@ -14,6 +14,7 @@ from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 
 from .. import idle, status
+from ..content.readability import readability
 from ..i18n import KNOWN_LOCALES, direction_of, native_name
 from ..i18n.provenance import provenance_of
 from ..read_aloud import ensure_registered
@@ -95,6 +96,7 @@ def screen(code: int = 200, errors: dict[str, str] | None = None, chosen: dict[s
         title="Staff screen",
         languages=languages,
         leaflets=app.extensions["leaflets"].values(),
+        readability=readability(app),
         speech=speech.status(),
         progress=app.extensions["render"].progress,
         idle=app.extensions["idle"],

@@ -22,6 +22,7 @@ from .compressed import encoded
 # The patient's pages: their content depends only on the URL and the settings.
 CACHEABLE = frozenset({
     "start.choose_language", "pages.leaflet_list", "pages.overview", "pages.section", "pages.printable",
+    "pages.words",
 })
 
 
