@@ -68,3 +68,71 @@ def overlap(a, b):
 
 def overlapping(boxes):
     return [(a["name"], b["name"]) for i, a in enumerate(boxes) for b in boxes[i + 1:] if overlap(a, b) > 1]
+
+
+# Scripts in which breaking a word at a line's end with a hyphen is wrong:
+# Arabic and Urdu (it would break the letters' joining), Chinese, Korean and
+# Hindi. Chinese lines may break between any two Han characters (that is how
+# Chinese is set), so only its other words are checked.
+NEVER_HYPHENATED = ("ar", "ur", "zh", "ko", "hi")
+
+# Every word of the page's visible text (leaflet, buttons, headings) that the
+# browser laid out across two lines, as {word, lang, where}. A word may be
+# split only by the language's own hyphenation (hyphens: auto, in a language
+# where that is right); a split that stays when overflow-wrap is switched off
+# is hyphenation, one that goes away was a break inside the word.
+SPLIT_WORDS = """
+(neverHyphenated) => {
+  const segmenters = new Map();
+  const segmenter = lang => {
+    if (!segmenters.has(lang)) segmenters.set(lang, new Intl.Segmenter(lang, {granularity: 'word'}));
+    return segmenters.get(lang);
+  };
+  const primary = lang => lang.toLowerCase().split('-')[0];
+  const words = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node; (node = walker.nextNode()); ) {
+    const el = node.parentElement;
+    if (!el.checkVisibility({visibilityProperty: true})) continue;
+    const lang = (el.closest('[lang]') || document.documentElement).lang;
+    for (const s of segmenter(lang).segment(node.data)) {
+      if (!s.isWordLike || s.segment.length < 2) continue;
+      if (primary(lang) === 'zh' && /\\p{Script=Han}/u.test(s.segment)) continue;
+      words.push({node, el, lang, start: s.index, end: s.index + s.segment.length, word: s.segment});
+    }
+  }
+  const split = w => {
+    const range = document.createRange();
+    range.setStart(w.node, w.start);
+    range.setEnd(w.node, w.end);
+    const rects = [...range.getClientRects()].filter(r => r.width > 0 && r.height > 0);
+    if (rects.length < 2) return false;
+    const tops = rects.map(r => r.top), least = Math.min(...rects.map(r => r.height));
+    return Math.max(...tops) - Math.min(...tops) > least / 2;
+  };
+  const suspects = words.filter(split);
+  if (!suspects.length) return [];
+  const style = document.createElement('style');
+  style.textContent = '* { overflow-wrap: normal !important; }';
+  document.head.append(style);
+  const hyphenated = new Set(suspects.filter(w =>
+    getComputedStyle(w.el).hyphens === 'auto' && !neverHyphenated.includes(primary(w.lang)) && split(w)));
+  style.remove();
+  return suspects.filter(w => !hyphenated.has(w)).map(w => ({
+    word: w.word, lang: w.lang,
+    where: w.el.tagName.toLowerCase() + (w.el.className ? '.' + [...w.el.classList].join('.') : ''),
+  }));
+}
+"""
+
+# How many of the open language menu's languages lie wholly on the screen,
+# and whether the list itself must scroll to show the rest.
+LANGUAGES_ON_SCREEN = """
+() => {
+  const list = document.querySelector('#language-menu .language-list');
+  const shown = [...list.querySelectorAll('a.language')].filter(a => {
+    const r = a.getBoundingClientRect();
+    return r.top >= 0 && r.left >= 0 && r.bottom <= innerHeight && r.right <= innerWidth; }).length;
+  return {shown, scrolls: list.scrollHeight > list.clientHeight};
+}
+"""
