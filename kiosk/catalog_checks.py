@@ -52,21 +52,58 @@ def _closed(line: str) -> bool:
 
 
 def messages(catalog: Catalog):
-    """The real messages (not the header), as (msgid, msgstr, fuzzy)."""
+    """The real messages (not the header), as (msgid, msgstr, fuzzy).
+
+    A plural message (ngettext) has a tuple for each: (singular, plural) and one
+    string per plural form of the language; `forms` turns either kind into a tuple."""
     for message in catalog:
         if message.id:
             yield message.id, message.string, message.fuzzy
 
 
+def forms(value) -> tuple[str, ...]:
+    """A msgid or msgstr as a tuple of texts: itself, or each of its plural forms."""
+    return tuple(value) if isinstance(value, (list, tuple)) else (value,)
+
+
+def is_current(message) -> bool:
+    """Whether a catalog's message (or None: not in it) has a translation the kiosk shows:
+    every plural form filled in (Babel gives an untranslated plural ("", ""), which is
+    truthy), and not fuzzy (compile leaves fuzzy entries out)."""
+    return message is not None and all(forms(message.string)) and not message.fuzzy
+
+
 def incomplete(catalog: Catalog) -> list[str]:
     """Every message that is untranslated or fuzzy, described."""
     problems = []
-    for msgid, msgstr, fuzzy in messages(catalog):
-        if not msgstr:
-            problems.append(f"untranslated: {msgid!r}")
-        elif fuzzy:
-            problems.append(f"fuzzy (English changed, re-translate): {msgid!r}")
+    for message in catalog:
+        if not message.id or is_current(message):
+            continue
+        if not all(forms(message.string)):
+            problems.append(f"untranslated: {message.id!r}")
+        else:
+            problems.append(f"fuzzy (English changed, re-translate): {message.id!r}")
     return problems
+
+
+def missing(catalog: Catalog, pot: Catalog) -> list[str]:
+    """Every message of the POT that the catalog lacks altogether. A catalog that
+    missed a `kiosk catalog update` has no entry for a new text at all, so nothing
+    in it is untranslated or fuzzy, yet the page shows that text in English."""
+    return [
+        f"missing (run `kiosk catalog update`): {message.id!r}"
+        for message in pot
+        if message.id and catalog.get(message.id, context=message.context) is None
+    ]
+
+
+def translated_of(catalog: Catalog, pot: Catalog) -> tuple[int, int]:
+    """(translated, total) counted against the POT, the texts the kiosk shows:
+    a message missing from the catalog counts as untranslated, and an entry the
+    POT no longer has (obsolete, or for a newer release) does not count."""
+    wanted = [message for message in pot if message.id]
+    done = sum(1 for m in wanted if is_current(catalog.get(m.id, context=m.context)))
+    return done, len(wanted)
 
 
 def babel_errors(catalog: Catalog) -> list[str]:

@@ -62,3 +62,13 @@ def test_glossary_terms_are_used(catalog, glossary):
 
 def test_no_english_left(catalog, glossary):
     assert checks.english_left(catalog, glossary) == []
+
+
+@pytest.fixture(scope="module")
+def pot():
+    return checks.load_catalog(TRANSLATIONS / "messages.pot")
+
+
+def test_every_pot_message_is_in_the_catalog(catalog, pot):
+    """A catalog that missed `kiosk catalog update` has nothing untranslated, yet lacks the new texts."""
+    assert checks.missing(catalog, pot) == []
