@@ -113,11 +113,21 @@ def babel_errors(catalog: Catalog) -> list[str]:
 
 def placeholder_errors(catalog: Catalog) -> list[str]:
     """Placeholders must be kept exactly, including the {number}-style ones
-    that kiosk.js fills in (Babel's check only knows %-placeholders)."""
+    that kiosk.js fills in (Babel's check only knows %-placeholders).
+
+    A plural form may leave out the number, as a language says "one second"
+    or, in Arabic, the dual "ثانيتين" (two seconds) in words; it may bring in
+    no placeholder of its own."""
     problems = []
     for msgid, msgstr, _ in messages(catalog):
-        if msgstr and sorted(PLACEHOLDER.findall(msgid)) != sorted(PLACEHOLDER.findall(msgstr)):
-            problems.append(f"placeholders differ: {msgid!r} -> {msgstr!r}")
+        if isinstance(msgid, str):
+            if msgstr and sorted(PLACEHOLDER.findall(msgid)) != sorted(PLACEHOLDER.findall(msgstr)):
+                problems.append(f"placeholders differ: {msgid!r} -> {msgstr!r}")
+            continue
+        allowed = set(PLACEHOLDER.findall(msgid[-1]))
+        for form in forms(msgstr):
+            if form and not set(PLACEHOLDER.findall(form)) <= allowed:
+                problems.append(f"placeholders differ: {msgid[-1]!r} -> {form!r}")
     return problems
 
 
@@ -150,14 +160,17 @@ def english_term(term: str) -> re.Pattern:
 
 
 def glossary_errors(catalog: Catalog, glossary: Glossary) -> list[str]:
-    """Every translation of a message with a glossary term must use that term."""
+    """Every translation of a message with a glossary term must use that term
+    (each plural form of it too)."""
     problems = []
-    for en, forms in glossary.terms:
+    for en, accepted in glossary.terms:
         pattern = english_term(en)
         for msgid, msgstr, _ in messages(catalog):
-            if msgstr and pattern.search(msgid):
-                if not any(form.casefold() in msgstr.casefold() for form in forms):
-                    problems.append(f"{en!r} not rendered as {forms[0]!r} in: {msgstr!r}")
+            if not pattern.search(" ".join(forms(msgid))):
+                continue
+            for text in forms(msgstr):
+                if text and not any(form.casefold() in text.casefold() for form in accepted):
+                    problems.append(f"{en!r} not rendered as {accepted[0]!r} in: {text!r}")
     return problems
 
 
@@ -166,5 +179,6 @@ def english_left(catalog: Catalog, glossary: Glossary) -> list[str]:
     return [
         f"still English: {msgid!r}"
         for msgid, msgstr, _ in messages(catalog)
-        if msgstr and msgstr.strip() == msgid.strip() and msgid not in glossary.same_as_english
+        if any(text and text.strip() in {english.strip() for english in forms(msgid)} for text in forms(msgstr))
+        and msgid not in glossary.same_as_english
     ]

@@ -222,3 +222,24 @@ def test_a_plural_message_is_current_only_with_every_form(tmp_path):
         "untranslated: ('in %(seconds)s second', 'in %(seconds)s seconds')",
         "untranslated: ('%(n)s leaflet', '%(n)s leaflets')",
     ]
+
+
+def test_a_plural_form_may_say_the_number_in_words_but_not_rename_it(tmp_path):
+    """Arabic says one and two seconds in words (ثانية واحدة, ثانيتين), with no number."""
+    ok = catalog(tmp_path, '''
+        #, python-format
+        msgid "in %(seconds)s second"
+        msgid_plural "in %(seconds)s seconds"
+        msgstr[0] "بعد ثانية واحدة"
+        msgstr[1] "بعد %(seconds)s ثوانٍ"
+    ''')
+    assert checks.placeholder_errors(ok) == []
+    (tmp_path / "bad").mkdir()
+    bad = catalog(tmp_path / "bad", '''
+        #, python-format
+        msgid "in %(seconds)s second"
+        msgid_plural "in %(seconds)s seconds"
+        msgstr[0] "en %(seconds)s segundo"
+        msgstr[1] "en %(segundos)s segundos"
+    ''')
+    assert checks.placeholder_errors(bad) == ["placeholders differ: 'in %(seconds)s seconds' -> 'en %(segundos)s segundos'"]

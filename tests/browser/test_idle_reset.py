@@ -58,6 +58,23 @@ def test_the_warning_is_shown_and_spoken_and_i_am_still_here_keeps_the_page(page
     assert page.evaluate("kiosk.voice.audio.paused")  # the warning stopped speaking
 
 
+
+@pytest.mark.parametrize(("tag", "last"), [("es", "En 1 segundo,"), ("ar", "بعد ثانية واحدة.")])
+def test_the_countdown_ends_on_one_second_in_the_singular(page, short_idle_server, tag, last):
+    # A paused clock: the count moves only when the test says (run_for).
+    page.clock.install(time=1_800_000_000_000)
+    page.clock.pause_at(1_800_000_001_000)
+    page.goto(short_idle_server + f"/{tag}/{LEAFLET}/{SECTIONS[1]}")
+    settings = json.loads(page.locator("#idle-settings").get_attribute("data-json"))
+    detail = page.locator("#idle-detail")
+    page.clock.run_for(IDLE * 1000 + 500)
+    expect(page.locator("#idle-warning")).to_be_visible()
+    expect(detail).to_have_text(settings["countdown"][WARNING - 1])  # as shown and spoken first
+    page.clock.run_for((WARNING - 1) * 1000)
+    expect(detail).to_have_text(settings["countdown"][0])
+    assert last in detail.text_content()
+
+
 def test_escape_answers_the_warning_and_goes_nowhere_else(page, short_idle_server):
     page.goto(short_idle_server + f"/en/{LEAFLET}/{SECTIONS[2]}")
     turn_on_guide(page)  # with the guide on, Escape elsewhere goes up a level
