@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 from flask import Flask
 
+from .phrases import Phrase, phrase_plural
+
 DEFAULT_IDLE_SECONDS = 120
 DEFAULT_WARNING_SECONDS = 30
 # WCAG 2.2.1: at least 20 seconds to answer "I'm still here".
@@ -33,8 +35,34 @@ def from_config(config) -> Idle:
     return Idle(seconds, warning)
 
 
+def countdown(seconds: int, *, spoken: bool = True) -> Phrase:
+    """"The kiosk will start again … in N seconds." in this page's language, in
+    the plural form its grammar needs for N ("1 second", never "1 seconds")."""
+    return phrase_plural(
+        "The kiosk will start again for the next patient in %(seconds)s second.",
+        "The kiosk will start again for the next patient in %(seconds)s seconds.",
+        seconds, spoken=spoken, seconds=seconds,
+    )
+
+
+def countdown_texts(warning: int) -> list[str]:
+    """The countdown's text for each count idle.js shows, 1 to `warning` seconds left.
+
+    All of them, chosen here: the browser cannot pick a plural form itself. Its
+    Intl.PluralRules follows CLDR, whose categories differ from the catalogs'
+    gettext forms (Russian: four against three), and evaluating a catalog's
+    Plural-Forms expression in the page would need eval, which the CSP forbids.
+    The warning lasts seconds to a few minutes, so the list stays short.
+    Not spoken: only the warning's first text is (idle.js says it once)."""
+    return [countdown(n, spoken=False).text for n in range(1, warning + 1)]
+
+
 def init_app(app: Flask) -> None:
     app.extensions["idle"] = from_config(app.config)
     # Read at every page, not captured here: staff may change the idle time
     # while the kiosk runs (kiosk/staff/settings.py replaces the extension).
-    app.context_processor(lambda: {"idle": app.extensions["idle"]})
+    app.context_processor(lambda: {
+        "idle": app.extensions["idle"],
+        "idle_countdown": countdown,
+        "idle_countdown_texts": countdown_texts,
+    })

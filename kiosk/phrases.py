@@ -18,7 +18,7 @@ from markupsafe import Markup
 from flask.json import dumps as json_dumps
 from jinja2.utils import htmlsafe_json_dumps
 
-from .i18n import SOURCE_LOCALE, current_tag, localize, native_name, tag_of
+from .i18n import SOURCE_LOCALE, current_tag, localize, localize_plural, native_name, tag_of
 
 # One spoken part: (clip URL, language it is spoken in, the words).
 Part = tuple[str, str, str]
@@ -77,6 +77,17 @@ def phrase(message: str, **variables) -> Phrase:
     text, english = shown.text, message
     if variables:
         text, english = text % variables, message % variables
+    return Phrase(text, shown.lang, voiced(text, shown.lang, english))
+
+
+def phrase_plural(singular: str, plural: str, n: int, *, spoken: bool = True, **variables) -> Phrase:
+    """A message with plural forms ("… in 1 second." / "… in 30 seconds."), in the
+    form this page's language needs for `n`, shown and (unless not `spoken`) spoken."""
+    shown = localize_plural(singular, plural, n)
+    text = shown.text % variables
+    if not spoken:
+        return Phrase(text, shown.lang)
+    english = (singular if n == 1 else plural) % variables
     return Phrase(text, shown.lang, voiced(text, shown.lang, english))
 
 

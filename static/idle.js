@@ -24,9 +24,12 @@
     window.addEventListener(type, active, { capture: true, passive: true });
   }
 
+  // settings.countdown holds the text for each count, 1 second left first:
+  // each in the plural form its language needs ("1 second", "2 seconds").
   function showLeft(seconds) {
     const detail = document.getElementById("idle-detail");
-    if (detail) detail.textContent = settings.countdown.replace("{seconds}", seconds);
+    const text = settings.countdown[seconds - 1];
+    if (detail && text) detail.textContent = text;
   }
 
   function warn() {

@@ -164,3 +164,82 @@ def test_a_string_without_its_closing_quote_is_found(tmp_path, content, problems
     po = tmp_path / "messages.po"
     po.write_bytes(content)
     assert checks.unterminated_strings(po) == problems
+
+
+POT = '''
+    msgid "Play"
+    msgstr ""
+
+    msgid "Pause"
+    msgstr ""
+'''
+
+
+def test_a_message_the_catalog_lacks_is_missing_though_nothing_in_it_is_incomplete(tmp_path):
+    """A catalog that missed `kiosk catalog update`: every entry it has is translated."""
+    (tmp_path / "pot").mkdir()
+    pot = catalog(tmp_path / "pot", POT)
+    behind = catalog(tmp_path, '''
+        msgid "Play"
+        msgstr "Reproducir"
+    ''')
+    assert checks.incomplete(behind) == []
+    assert checks.missing(behind, pot) == ["missing (run `kiosk catalog update`): 'Pause'"]
+    assert checks.translated_of(behind, pot) == (1, 2)
+
+
+def test_the_count_ignores_entries_the_pot_no_longer_has(tmp_path):
+    (tmp_path / "pot").mkdir()
+    pot = catalog(tmp_path / "pot", POT)
+    ahead = catalog(tmp_path, '''
+        msgid "Play"
+        msgstr "Reproducir"
+
+        msgid "Pause"
+        msgstr "Pausa"
+
+        msgid "Stop"
+        msgstr "Detener"
+    ''')
+    assert checks.missing(ahead, pot) == []
+    assert checks.translated_of(ahead, pot) == (2, 2)
+
+
+def test_a_plural_message_is_current_only_with_every_form(tmp_path):
+    """Babel reads an untranslated plural as ("", ""), which is truthy."""
+    bad = catalog(tmp_path, '''
+        msgid "in %(seconds)s second"
+        msgid_plural "in %(seconds)s seconds"
+        msgstr[0] "en %(seconds)s segundo"
+        msgstr[1] ""
+
+        msgid "%(n)s leaflet"
+        msgid_plural "%(n)s leaflets"
+        msgstr[0] ""
+        msgstr[1] ""
+    ''')
+    assert checks.incomplete(bad) == [
+        "untranslated: ('in %(seconds)s second', 'in %(seconds)s seconds')",
+        "untranslated: ('%(n)s leaflet', '%(n)s leaflets')",
+    ]
+
+
+def test_a_plural_form_may_say_the_number_in_words_but_not_rename_it(tmp_path):
+    """Arabic says one and two seconds in words (ثانية واحدة, ثانيتين), with no number."""
+    ok = catalog(tmp_path, '''
+        #, python-format
+        msgid "in %(seconds)s second"
+        msgid_plural "in %(seconds)s seconds"
+        msgstr[0] "بعد ثانية واحدة"
+        msgstr[1] "بعد %(seconds)s ثوانٍ"
+    ''')
+    assert checks.placeholder_errors(ok) == []
+    (tmp_path / "bad").mkdir()
+    bad = catalog(tmp_path / "bad", '''
+        #, python-format
+        msgid "in %(seconds)s second"
+        msgid_plural "in %(seconds)s seconds"
+        msgstr[0] "en %(seconds)s segundo"
+        msgstr[1] "en %(segundos)s segundos"
+    ''')
+    assert checks.placeholder_errors(bad) == ["placeholders differ: 'in %(seconds)s seconds' -> 'en %(segundos)s segundos'"]

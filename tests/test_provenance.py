@@ -29,5 +29,5 @@ def test_a_changed_english_text_makes_its_translation_fuzzy(tmp_path):
     pot = tmp_path / "translations" / "messages.pot"
     pot.write_text(pot.read_text(encoding="utf-8").replace('msgid "Neck"', 'msgid "Neck and shoulders"'), encoding="utf-8")
     catalogs.run(["update", "-i", str(pot), "-d", str(tmp_path / "translations"), "--no-wrap"])
-    provenance = read_provenance(catalogs.catalog_path("es", tmp_path / "translations"))
+    provenance = read_provenance(catalogs.catalog_path("es", tmp_path / "translations"), pot)
     assert provenance.translated == provenance.total - 1

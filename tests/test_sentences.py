@@ -2,8 +2,8 @@
 
 import pytest
 
-from kiosk.i18n.checks import load_catalog, messages
 from kiosk.i18n.catalogs import TRANSLATIONS
+from kiosk.i18n.checks import forms, load_catalog, messages
 from kiosk.content import normalise
 from kiosk.speech.sentences import split_sentences
 
@@ -54,7 +54,8 @@ def test_edge_cases(text, expected):
 )
 def test_every_translated_text_splits_without_losing_a_word(po):
     for _, msgstr, _ in messages(load_catalog(po)):
-        if msgstr:
-            sentences = split_sentences(msgstr)
-            assert all(sentences)
-            assert normalise("".join(sentences)).replace(" ", "") == normalise(msgstr).replace(" ", "")
+        for text in forms(msgstr):
+            if text:
+                sentences = split_sentences(text)
+                assert all(sentences)
+                assert normalise("".join(sentences)).replace(" ", "") == normalise(text).replace(" ", "")

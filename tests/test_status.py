@@ -70,3 +70,27 @@ def test_a_failed_engine_is_degraded_with_503(app, tmp_path):
     # The rest is still there for IT to read.
     assert [row["tag"] for row in body["languages"]] == list(KNOWN_LOCALES)
     assert body["leaflets"] == ["trigger-point-injections"]
+
+
+def test_a_catalog_that_missed_an_update_is_not_reported_complete(tmp_path):
+    """Counted against the POT: a message missing from a .po altogether (it missed
+    `kiosk catalog update`) is shown in English, so the figure must fall."""
+    import shutil
+
+    from kiosk.i18n import catalogs
+
+    translations = tmp_path / "translations"
+    shutil.copytree(catalogs.TRANSLATIONS, translations)
+    po = catalogs.catalog_path("es", translations)
+    text = po.read_text(encoding="utf-8")
+    entry = 'msgid "Neck"\nmsgstr "Cuello"\n'
+    assert entry in text
+    po.write_text(text.replace(entry, ""), encoding="utf-8")
+    app = create_app(
+        {"TESTING": True, "SPEECH_ENABLED": False, "BABEL_TRANSLATION_DIRECTORIES": str(translations)},
+        instance_path=str(tmp_path / "instance"),
+    )
+    body = app.test_client().get("/healthz").get_json()
+    es = next(row for row in body["languages"] if row["tag"] == "es")
+    assert es["translated"] == es["total"] - 1
+    assert "Partly shown in English (translation incomplete): es" in body["warnings"]

@@ -73,6 +73,23 @@ def localize(message: str, context: str | None = None) -> Text:
     return Text(message, SOURCE_LOCALE)
 
 
+def localize_plural(singular: str, plural: str, n: int) -> Text:
+    """Like `localize`, for a message with plural forms (ngettext): the form the
+    request's language needs for `n` (Arabic has six, Russian and Polish three),
+    chosen by its catalog's Plural-Forms rule; else English, and says so."""
+    english = singular if n == 1 else plural
+    lang = current_tag()
+    if lang == SOURCE_LOCALE:
+        return Text(english, lang)
+    translations = get_translations()
+    # A compiled plural message is kept under (singular, form index).
+    choose = getattr(translations, "plural", None)
+    translated = choose and getattr(translations, "_catalog", {}).get((singular, choose(n)))
+    if translated:
+        return Text(translated, lang)
+    return Text(english, SOURCE_LOCALE)
+
+
 def interface_incomplete() -> bool:
     """Whether any interface (non-leaflet) message lacks a current translation
     in this request's language. Interface strings appear in attributes and
@@ -88,14 +105,15 @@ def interface_incomplete() -> bool:
 
 
 @cache
-def interface_messages() -> tuple[str, ...]:
+def interface_messages() -> tuple[str | tuple[str, int], ...]:
     """The msgids of the templates and code (not of leaflets), from the POT
     (read once: it changes only with a new release)."""
     from .checks import load_catalog
     from .catalogs import POT
 
+    # A plural message is in a compiled catalog under (singular, form index).
     return tuple(
-        message.id
+        message.id if isinstance(message.id, str) else (message.id[0], 0)
         for message in load_catalog(POT)
         if message.id and not all(path.startswith("leaflets/") for path, _ in message.locations)
     )

@@ -52,21 +52,58 @@ def _closed(line: str) -> bool:
 
 
 def messages(catalog: Catalog):
-    """The real messages (not the header), as (msgid, msgstr, fuzzy)."""
+    """The real messages (not the header), as (msgid, msgstr, fuzzy).
+
+    A plural message (ngettext) has a tuple for each: (singular, plural) and one
+    string per plural form of the language; `forms` turns either kind into a tuple."""
     for message in catalog:
         if message.id:
             yield message.id, message.string, message.fuzzy
 
 
+def forms(value) -> tuple[str, ...]:
+    """A msgid or msgstr as a tuple of texts: itself, or each of its plural forms."""
+    return tuple(value) if isinstance(value, (list, tuple)) else (value,)
+
+
+def is_current(message) -> bool:
+    """Whether a catalog's message (or None: not in it) has a translation the kiosk shows:
+    every plural form filled in (Babel gives an untranslated plural ("", ""), which is
+    truthy), and not fuzzy (compile leaves fuzzy entries out)."""
+    return message is not None and all(forms(message.string)) and not message.fuzzy
+
+
 def incomplete(catalog: Catalog) -> list[str]:
     """Every message that is untranslated or fuzzy, described."""
     problems = []
-    for msgid, msgstr, fuzzy in messages(catalog):
-        if not msgstr:
-            problems.append(f"untranslated: {msgid!r}")
-        elif fuzzy:
-            problems.append(f"fuzzy (English changed, re-translate): {msgid!r}")
+    for message in catalog:
+        if not message.id or is_current(message):
+            continue
+        if not all(forms(message.string)):
+            problems.append(f"untranslated: {message.id!r}")
+        else:
+            problems.append(f"fuzzy (English changed, re-translate): {message.id!r}")
     return problems
+
+
+def missing(catalog: Catalog, pot: Catalog) -> list[str]:
+    """Every message of the POT that the catalog lacks altogether. A catalog that
+    missed a `kiosk catalog update` has no entry for a new text at all, so nothing
+    in it is untranslated or fuzzy, yet the page shows that text in English."""
+    return [
+        f"missing (run `kiosk catalog update`): {message.id!r}"
+        for message in pot
+        if message.id and catalog.get(message.id, context=message.context) is None
+    ]
+
+
+def translated_of(catalog: Catalog, pot: Catalog) -> tuple[int, int]:
+    """(translated, total) counted against the POT, the texts the kiosk shows:
+    a message missing from the catalog counts as untranslated, and an entry the
+    POT no longer has (obsolete, or for a newer release) does not count."""
+    wanted = [message for message in pot if message.id]
+    done = sum(1 for m in wanted if is_current(catalog.get(m.id, context=m.context)))
+    return done, len(wanted)
 
 
 def babel_errors(catalog: Catalog) -> list[str]:
@@ -76,11 +113,21 @@ def babel_errors(catalog: Catalog) -> list[str]:
 
 def placeholder_errors(catalog: Catalog) -> list[str]:
     """Placeholders must be kept exactly, including the {number}-style ones
-    that kiosk.js fills in (Babel's check only knows %-placeholders)."""
+    that kiosk.js fills in (Babel's check only knows %-placeholders).
+
+    A plural form may leave out the number, as a language says "one second"
+    or, in Arabic, the dual "ثانيتين" (two seconds) in words; it may bring in
+    no placeholder of its own."""
     problems = []
     for msgid, msgstr, _ in messages(catalog):
-        if msgstr and sorted(PLACEHOLDER.findall(msgid)) != sorted(PLACEHOLDER.findall(msgstr)):
-            problems.append(f"placeholders differ: {msgid!r} -> {msgstr!r}")
+        if isinstance(msgid, str):
+            if msgstr and sorted(PLACEHOLDER.findall(msgid)) != sorted(PLACEHOLDER.findall(msgstr)):
+                problems.append(f"placeholders differ: {msgid!r} -> {msgstr!r}")
+            continue
+        allowed = set(PLACEHOLDER.findall(msgid[-1]))
+        for form in forms(msgstr):
+            if form and not set(PLACEHOLDER.findall(form)) <= allowed:
+                problems.append(f"placeholders differ: {msgid[-1]!r} -> {form!r}")
     return problems
 
 
@@ -113,14 +160,17 @@ def english_term(term: str) -> re.Pattern:
 
 
 def glossary_errors(catalog: Catalog, glossary: Glossary) -> list[str]:
-    """Every translation of a message with a glossary term must use that term."""
+    """Every translation of a message with a glossary term must use that term
+    (each plural form of it too)."""
     problems = []
-    for en, forms in glossary.terms:
+    for en, accepted in glossary.terms:
         pattern = english_term(en)
         for msgid, msgstr, _ in messages(catalog):
-            if msgstr and pattern.search(msgid):
-                if not any(form.casefold() in msgstr.casefold() for form in forms):
-                    problems.append(f"{en!r} not rendered as {forms[0]!r} in: {msgstr!r}")
+            if not pattern.search(" ".join(forms(msgid))):
+                continue
+            for text in forms(msgstr):
+                if text and not any(form.casefold() in text.casefold() for form in accepted):
+                    problems.append(f"{en!r} not rendered as {accepted[0]!r} in: {text!r}")
     return problems
 
 
@@ -129,5 +179,6 @@ def english_left(catalog: Catalog, glossary: Glossary) -> list[str]:
     return [
         f"still English: {msgid!r}"
         for msgid, msgstr, _ in messages(catalog)
-        if msgstr and msgstr.strip() == msgid.strip() and msgid not in glossary.same_as_english
+        if any(text and text.strip() in {english.strip() for english in forms(msgid)} for text in forms(msgstr))
+        and msgid not in glossary.same_as_english
     ]

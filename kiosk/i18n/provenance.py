@@ -12,9 +12,9 @@ from pathlib import Path
 
 from flask import current_app
 
-from .checks import incomplete, load_catalog, messages
-from .catalogs import catalog_path
 from . import KNOWN_LOCALES, SOURCE_LOCALE
+from .catalogs import POT, catalog_path
+from .checks import load_catalog, translated_of
 
 FIELD = re.compile(r"^#[ \t]*X-(Translated-By|Translation-Date|Reviewed-By|Review-Date):[ \t]*([^\n]*)$", re.MULTILINE)
 # How X-Translated-By names a machine translation, for staff and /healthz:
@@ -31,8 +31,8 @@ class Provenance:
     translation_date: str
     reviewed_by: str
     review_date: str
-    translated: int  # messages with a current (non-fuzzy) translation
-    total: int
+    translated: int  # messages of the POT with a current (non-fuzzy) translation here
+    total: int  # messages in the POT
 
     @property
     def reviewed(self) -> bool:
@@ -48,16 +48,18 @@ class Provenance:
         return {**asdict(self), "reviewed": self.reviewed}
 
 
-def read_provenance(po_path: Path) -> Provenance:
+def read_provenance(po_path: Path, pot_path: Path = POT) -> Provenance:
+    """A catalog's provenance, and how much of the POT it translates: counted
+    against its own entries, a catalog that missed an update would say 100 %."""
     catalog = load_catalog(po_path)
     fields = {name.lower().replace("-", "_"): value.strip() for name, value in FIELD.findall(catalog.header_comment)}
-    total = sum(1 for _ in messages(catalog))
+    translated, total = translated_of(catalog, load_catalog(pot_path))
     return Provenance(
         translated_by=fields.get("translated_by", ""),
         translation_date=fields.get("translation_date", ""),
         reviewed_by=fields.get("reviewed_by", ""),
         review_date=fields.get("review_date", ""),
-        translated=total - len(incomplete(catalog)),
+        translated=translated,
         total=total,
     )
 
@@ -71,5 +73,7 @@ def provenance_of(tag: str) -> Provenance | None:
     if tag not in cache:
         # The first translations folder: where the catalogs themselves live.
         translations = current_app.config["BABEL_TRANSLATION_DIRECTORIES"].split(";")[0]
+        # Counted against the release's POT, the texts its templates and leaflets
+        # show (as i18n.interface_messages reads them).
         cache[tag] = read_provenance(catalog_path(KNOWN_LOCALES[tag], translations))
     return cache[tag]

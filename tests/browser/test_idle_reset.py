@@ -10,23 +10,23 @@ from playwright.sync_api import expect
 from helpers import LEAFLET, SECTIONS, expected
 from listening import record, turn_on_guide, wait_saying
 
+from conftest import serving
+
 from kiosk import create_app
-from kiosk.idle import DEFAULT_IDLE_SECONDS as IDLE
-from kiosk.idle import DEFAULT_WARNING_SECONDS as WARNING
 
-# The kiosk's own times, on Playwright's clock: the tests move time on rather than wait
-# for it, so a busy machine cannot make them miss the warning (it did, with a kiosk that
-# warned after 2 s and reset 3 s later, in real time).
+IDLE, WARNING = 2, 3
 
 
-def seconds(n: float) -> int:
-    return int(n * 1000)
-
-
-def hold_time(page):
-    """Stop the page's clock where it is: an installed clock otherwise flows with real time,
-    and a slow page load alone would count as idle time."""
-    page.clock.pause_at(page.evaluate("Date.now()"))
+@pytest.fixture(scope="module")
+def short_idle_server(tmp_path_factory):
+    """A kiosk that warns after 2 s untouched and starts again 3 s later."""
+    app = create_app(
+        {"TESTING": True, "IDLE_SECONDS": IDLE, "IDLE_WARNING_SECONDS": WARNING},
+        instance_path=str(tmp_path_factory.mktemp("idle")),
+    )
+    with serving(app) as url:
+        yield url
+    app.extensions["speech"].close()
 
 
 def leave_a_trail(page, base):
@@ -43,15 +43,10 @@ def leave_a_trail(page, base):
     page.locator("#guide-toggle").click()  # the guide, on (it says so for a while)
 
 
-def test_the_warning_is_shown_and_spoken_and_i_am_still_here_keeps_the_page(page, live_server):
-    page.clock.install()
-    page.goto(live_server + f"/es/{LEAFLET}/{SECTIONS[1]}")
-    hold_time(page)
+def test_the_warning_is_shown_and_spoken_and_i_am_still_here_keeps_the_page(page, short_idle_server):
+    page.goto(short_idle_server + f"/es/{LEAFLET}/{SECTIONS[1]}")
     record(page)
     dialog = page.locator("#idle-warning")
-    page.clock.run_for(seconds(IDLE - 1))
-    expect(dialog).to_be_hidden()  # not before its time
-    page.clock.run_for(seconds(2))
     expect(dialog).to_be_visible()
     expect(page.locator("#idle-title")).to_have_text(expected("es", "Are you still there?"))
     settings = json.loads(page.locator("#idle-settings").get_attribute("data-json"))
@@ -63,14 +58,27 @@ def test_the_warning_is_shown_and_spoken_and_i_am_still_here_keeps_the_page(page
     assert page.evaluate("kiosk.voice.audio.paused")  # the warning stopped speaking
 
 
-def test_escape_answers_the_warning_and_goes_nowhere_else(page, live_server):
-    page.clock.install()
-    page.goto(live_server + f"/en/{LEAFLET}/{SECTIONS[2]}")
+
+@pytest.mark.parametrize(("tag", "last"), [("es", "En 1 segundo,"), ("ar", "بعد ثانية واحدة.")])
+def test_the_countdown_ends_on_one_second_in_the_singular(page, short_idle_server, tag, last):
+    # A paused clock: the count moves only when the test says (run_for).
+    page.clock.install(time=1_800_000_000_000)
+    page.clock.pause_at(1_800_000_001_000)
+    page.goto(short_idle_server + f"/{tag}/{LEAFLET}/{SECTIONS[1]}")
+    settings = json.loads(page.locator("#idle-settings").get_attribute("data-json"))
+    detail = page.locator("#idle-detail")
+    page.clock.run_for(IDLE * 1000 + 500)
+    expect(page.locator("#idle-warning")).to_be_visible()
+    expect(detail).to_have_text(settings["countdown"][WARNING - 1])  # as shown and spoken first
+    page.clock.run_for((WARNING - 1) * 1000)
+    expect(detail).to_have_text(settings["countdown"][0])
+    assert last in detail.text_content()
+
+
+def test_escape_answers_the_warning_and_goes_nowhere_else(page, short_idle_server):
+    page.goto(short_idle_server + f"/en/{LEAFLET}/{SECTIONS[2]}")
     turn_on_guide(page)  # with the guide on, Escape elsewhere goes up a level
-    page.wait_for_function("kiosk.voice.audio.paused")  # it has said so: silence is idleness
-    hold_time(page)
     dialog = page.locator("#idle-warning")
-    page.clock.run_for(seconds(IDLE + 1))
     expect(dialog).to_be_visible()
     page.keyboard.press("Escape")
     expect(dialog).to_be_hidden()
@@ -78,17 +86,11 @@ def test_escape_answers_the_warning_and_goes_nowhere_else(page, live_server):
     expect(page.locator("#guide-toggle")).to_have_attribute("aria-pressed", "true")
 
 
-def test_with_no_answer_nothing_of_the_patient_is_left(page, live_server):
-    page.clock.install()
-    leave_a_trail(page, live_server)
+def test_with_no_answer_nothing_of_the_patient_is_left(page, short_idle_server):
+    leave_a_trail(page, short_idle_server)
     assert page.evaluate("sessionStorage.length") > 0
     # Let the guide finish talking: audio playing counts as activity.
-    page.wait_for_function("kiosk.voice.audio.paused")
-    hold_time(page)
-    page.clock.run_for(seconds(IDLE + 1))
-    expect(page.locator("#idle-warning")).to_be_visible()
-    page.clock.run_for(seconds(WARNING + 1))
-    page.wait_for_url(live_server + "/")
+    page.wait_for_url(short_idle_server + "/")
     page.wait_for_load_state()
     expect(page.locator("#page-heading")).to_have_text("Choose your language")
     assert page.evaluate("[sessionStorage.length, localStorage.length]") == [0, 0]
@@ -100,21 +102,21 @@ def test_with_no_answer_nothing_of_the_patient_is_left(page, live_server):
     page.go_back()
     assert "/ar/" not in page.url
     # An untouched start screen has nothing to reset: it never warns.
-    page.goto(live_server + "/")
-    page.clock.run_for(seconds(IDLE + WARNING + 1))
+    page.goto(short_idle_server + "/")
+    started = page.evaluate("performance.now()")
+    page.wait_for_function(f"performance.now() - {started} > {(IDLE + 1) * 1000}", polling=500)
     expect(page.locator("#idle-warning")).to_be_hidden()
-    assert page.url == live_server + "/"
 
 
-def test_a_patient_who_is_listening_is_never_reset(page, live_server):
-    page.clock.install()
-    page.goto(live_server + f"/en/{LEAFLET}/{SECTIONS[2]}")
+def test_a_patient_who_is_listening_is_never_reset(page, short_idle_server):
+    page.goto(short_idle_server + f"/en/{LEAFLET}/{SECTIONS[2]}")
     page.get_by_role("button", name="Play").click()
-    page.wait_for_function("!kiosk.voice.audio.paused")
-    hold_time(page)
-    # Well past the idle time and the warning together, while the reading goes on.
-    page.clock.run_for(seconds(IDLE + WARNING + 1))
-    assert page.evaluate("!kiosk.voice.audio.paused")
+    started = page.evaluate("performance.now()")
+    # Well past the idle time and the warning together, still reading.
+    page.wait_for_function(
+        f"performance.now() - {started} > {(IDLE + WARNING + 1) * 1000} && !kiosk.voice.audio.paused",
+        polling=500,
+    )
     expect(page.locator("#idle-warning")).to_be_hidden()
     assert page.url.endswith(SECTIONS[2])
 
