@@ -75,7 +75,7 @@ def _start_up(app) -> None:
     page (which starts the speech worker), then the render of the clips not cached yet. Both
     take turns with the requests, so a page asked for meanwhile is answered at once; a clip a
     patient asks for first is rendered on demand."""
-    from .read_aloud import start_crawl
+    from .crawl import start_crawl
 
     start_crawl(app)
     app.extensions["render"].start(after_pages=_freeze_heap)
@@ -114,7 +114,7 @@ def _stop(app) -> None:
 def prerender(workers: int) -> None:
     """Render every sentence of every leaflet in every language with a voice."""
     from . import create_app
-    from .read_aloud import ensure_registered
+    from .crawl import ensure_registered
     from .speech import SpeechUnavailable
 
     app = create_app(command={"SPEECH_WORKERS": workers})

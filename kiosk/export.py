@@ -25,7 +25,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from flask import Flask, url_for
 
-from .read_aloud import ensure_registered, page_urls
+from .crawl import ensure_registered, page_urls
 from .speech import SpeechUnavailable
 
 # What a page may reference that is a file of the kiosk's rather than a page.

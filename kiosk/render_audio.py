@@ -15,7 +15,7 @@ from typing import Callable
 
 from flask import Flask
 
-from .read_aloud import ensure_registered
+from .crawl import ensure_registered
 from .speech import SpeechUnavailable
 
 log = logging.getLogger(__name__)

@@ -8,7 +8,7 @@ from click.testing import CliRunner
 
 import kiosk
 from kiosk import cli, create_app
-from kiosk.read_aloud import page_urls
+from kiosk.crawl import page_urls
 
 from helpers import soup
 

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from kiosk import ROOT, cli, create_app
 from kiosk.export import ExportError, check_target, export, page_file
 from kiosk.web.headers import HEADERS
-from kiosk.read_aloud import page_urls
+from kiosk.crawl import page_urls
 from kiosk.speech import Speech, ThreadExecutor
 
 from helpers import LEAFLET, LOCALES, SECTIONS, expected
@@ -62,7 +62,7 @@ def test_every_page_of_every_language_is_exported_as_the_kiosk_answers_it(export
     client = app.test_client()
     urls = [u for u in page_urls(app) if u.startswith(f"/{tag}/")]
     assert urls == [f"/{tag}/", f"/{tag}/{LEAFLET}/", *(f"/{tag}/{LEAFLET}/{s}" for s in SECTIONS),
-                    f"/{tag}/{LEAFLET}/print"]
+                    f"/{tag}/{LEAFLET}/print", f"/{tag}/{LEAFLET}/words"]
     for url in urls:
         file = site / page_file(url)
         assert file.is_file(), url

@@ -17,7 +17,7 @@ from .. import idle, status
 from ..content.readability import readability
 from ..i18n import KNOWN_LOCALES, direction_of, native_name
 from ..i18n.provenance import provenance_of
-from ..read_aloud import ensure_registered
+from ..crawl import ensure_registered
 from ..speech.clips import ClipCount
 from . import access, pin, settings
 from .access import Staff, staff_only

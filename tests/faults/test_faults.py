@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import pytest
 import soundfile
 
-from kiosk.read_aloud import ensure_registered
+from kiosk.crawl import ensure_registered
 from kiosk.speech import ogg
 
 from speech.conftest import wait_until

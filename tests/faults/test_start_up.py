@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import threading
 
-from kiosk import read_aloud
+from kiosk import crawl
 
 from speech.conftest import wait_until
 
@@ -25,7 +25,7 @@ def test_pages_answer_while_two_first_clip_requests_wait_for_the_crawl(make_kios
 
     # The crawl after the restart renders the start screen, then stops until the test lets it go.
     crawling, release = threading.Event(), threading.Event()
-    every_page = read_aloud.page_urls
+    every_page = crawl.page_urls
 
     def held_crawl(app):
         first, *rest = every_page(app)
@@ -34,7 +34,7 @@ def test_pages_answer_while_two_first_clip_requests_wait_for_the_crawl(make_kios
         release.wait(120)
         yield from rest
 
-    monkeypatch.setattr(read_aloud, "page_urls", held_crawl)
+    monkeypatch.setattr(crawl, "page_urls", held_crawl)
     with make_kiosk(cache) as (app, base):
         speech = app.extensions["speech"]
         monkeypatch.setattr(speech, "prerender", lambda progress=None: 0)  # the crawl is what matters here
