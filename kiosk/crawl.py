@@ -12,13 +12,14 @@ import contextlib
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import ContextManager
 
 from flask import Flask, request
 from werkzeug.exceptions import default_exceptions
 
+from .content import Leaflet
 from .i18n import KNOWN_LOCALES
 from .web.errors import MESSAGES, handle_http_error
 
@@ -117,10 +118,15 @@ def register_all(app: Flask) -> int:
 
 def page_urls(app: Flask) -> list[str]:
     """Every page a patient can reach, in every language."""
+    return urls_of(app.extensions["leaflets"])
+
+
+def urls_of(leaflets: Mapping[str, Leaflet]) -> list[str]:
+    """Every page a patient can reach with these leaflets, in every language (the tests' list too)."""
     urls = ["/"]
     for tag in KNOWN_LOCALES:
         urls.append(f"/{tag}/")
-        for leaflet in app.extensions["leaflets"].values():
+        for leaflet in leaflets.values():
             urls.append(f"/{tag}/{leaflet.slug}/")
             urls += [f"/{tag}/{leaflet.slug}/{part.slug}" for part in leaflet.sections]
             urls.append(f"/{tag}/{leaflet.slug}/print")

@@ -3,12 +3,17 @@
 import shutil
 import socket
 import threading
+import time
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
+import pytest
 from bs4 import BeautifulSoup
 
+from kiosk import ROOT
+from kiosk.content import load_leaflets
+from kiosk.crawl import urls_of
 from kiosk.i18n import catalogs
 from kiosk.i18n.checks import load_catalog
 from kiosk.i18n.catalogs import TRANSLATIONS
@@ -21,6 +26,23 @@ LEAFLET = "trigger-point-injections"
 SECTIONS = ("what-are-trigger-points", "what-is-a-trigger-point-injection", "what-to-expect")
 LOCALES = tuple(KNOWN_LOCALES)
 TRANSLATED = tuple(tag for tag in LOCALES if tag != "en")
+# Every page a patient can reach, as the kiosk itself lists them (for export, prerender and
+# the crawl), so a new page is tested wherever every page is.
+EVERY_PAGE = tuple(urls_of(load_leaflets(ROOT / "leaflets")))
+
+
+def pages_in(tag: str) -> list[str]:
+    """Every page in one language (the start screen counts as English's)."""
+    return [url for url in EVERY_PAGE if url.startswith(f"/{tag}/") or (url == "/" and tag == "en")]
+
+
+def wait_until(condition, what: str, limit: float = 120.0) -> None:
+    """Wait for `condition` to hold; fail (not flake) only if it never does within a generous limit."""
+    deadline = time.monotonic() + limit
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"gave up waiting for {what}")
+        time.sleep(0.01)
 
 
 def free_port() -> int:

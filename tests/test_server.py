@@ -16,7 +16,7 @@ from kiosk.web import server as web
 from kiosk.web.turns import AT_ONCE, TURNS, Turns
 
 from helpers import serving
-from speech.conftest import wait_until
+from helpers import wait_until
 
 
 def get(url: str, path: str, timeout: float = 10) -> bytes:

@@ -6,21 +6,14 @@ from kiosk.content import load_leaflet, normalise
 from kiosk import ROOT
 from kiosk.speech import Speech, ThreadExecutor
 
-from helpers import LEAFLET, LOCALES, SECTIONS, TRANSLATED, expected, soup
+from helpers import LEAFLET, LOCALES, SECTIONS, TRANSLATED, expected, pages_in, soup
 from speech.fakes import FakeEngine
 
 CONTENT = load_leaflet(ROOT / "leaflets" / f"{LEAFLET}.toml")
 RTL = {"ar", "ur"}
 
 
-def page_urls(tag):
-    yield f"/{tag}/"
-    yield f"/{tag}/{LEAFLET}/"
-    for section in SECTIONS:
-        yield f"/{tag}/{LEAFLET}/{section}"
-
-
-ALL_PAGES = [(tag, url) for tag in LOCALES for url in page_urls(tag)]
+ALL_PAGES = [(tag, url) for tag in LOCALES for url in pages_in(tag) if url != "/"]
 
 
 @pytest.mark.parametrize(("tag", "url"), ALL_PAGES)

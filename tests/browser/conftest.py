@@ -6,7 +6,6 @@ flags stop Chromium from calling out to the internet at start.
 """
 
 import functools
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -14,7 +13,7 @@ from playwright.sync_api import expect, sync_playwright
 
 from kiosk import create_app
 
-import helpers
+from live import serving
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -34,8 +33,6 @@ CHROMIUM_ARGS = [
 DEADLINE = 120_000
 expect.set_options(timeout=DEADLINE)
 
-AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
-
 
 @pytest.fixture(scope="session")
 def browser_app(tmp_path_factory):
@@ -43,11 +40,6 @@ def browser_app(tmp_path_factory):
     app = create_app({"TESTING": True}, instance_path=str(tmp_path_factory.mktemp("instance")))
     yield app
     app.extensions["speech"].close()
-
-
-def serving(app):
-    """`app` served with `kiosk serve`'s 8 threads on a free loopback port; yields its base URL."""
-    return helpers.serving(app, threads=8)
 
 
 @pytest.fixture(scope="session")
@@ -96,17 +88,3 @@ def page(context, live_server):
     page.on("response", lambda r: r.status >= 400 and page.console_errors.append(f"{r.status} {r.url}"))
     yield page
     page.close()
-
-
-def run_axe(page, rules=None):
-    """axe-core (from npm) on the current page; returns its violations."""
-    page.add_script_tag(path=str(AXE))
-    options = {
-        # WCAG 2.2 A and AA, plus AAA's 7:1 text contrast (color-contrast-enhanced).
-        "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "wcag2aaa"]},
-    }
-    result = page.evaluate("options => axe.run(document, options)", options)
-    return [
-        {"id": v["id"], "nodes": [n["target"] for n in v["nodes"]][:5], "help": v["help"]}
-        for v in result["violations"]
-    ]

@@ -1,14 +1,14 @@
 """How the browser lays out a page: its controls' boxes, and how much of the
 first screen the leaflet's text fills."""
 
-from helpers import LEAFLET, LOCALES, SECTIONS
-
-# Every page a patient can reach in one language, and an error page.
-PAGES = ("/{tag}/", f"/{{tag}}/{LEAFLET}/", *(f"/{{tag}}/{LEAFLET}/{s}" for s in SECTIONS), "/{tag}/no-such-page/")
+import helpers
+from helpers import LOCALES
 
 
 def pages_in(tag):
-    return ["/"] * (tag == "en") + [url.format(tag=tag) for url in PAGES]
+    """Every page a patient can reach in one language, as the kiosk lists them, but the
+    printable version and the words page (measured in their own tests), and an error page."""
+    return [url for url in helpers.pages_in(tag) if not url.endswith(("/print", "/words"))] + [f"/{tag}/no-such-page/"]
 
 
 ALL_PAGES = [url for tag in LOCALES for url in pages_in(tag)]

@@ -4,7 +4,7 @@ import pytest
 
 from helpers import LEAFLET, SECTIONS
 
-from conftest import run_axe
+from axe import run_axe
 from layout import TARGET_BOXES, gap
 
 PAGES = [

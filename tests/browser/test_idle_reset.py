@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from helpers import LEAFLET, SECTIONS, expected
 from listening import record, turn_on_guide, wait_saying
 
-from conftest import serving
+from live import serving
 
 from kiosk import create_app
 

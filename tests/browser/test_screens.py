@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from helpers import LEAFLET, LOCALES, SECTIONS, expected
 
-from conftest import run_axe
+from axe import run_axe
 from layout import LANGUAGES_ON_SCREEN, NEVER_HYPHENATED, SPLIT_WORDS, TARGET_BOXES, TEXT_SHARE, overlapping, pages_in
 
 PORTRAIT = {"width": 1080, "height": 1920}

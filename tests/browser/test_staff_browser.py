@@ -12,7 +12,8 @@ from kiosk.speech import Speech, ThreadExecutor
 from kiosk.staff import pin
 from speech.fakes import FakeEngine
 
-from conftest import run_axe, serving
+from axe import run_axe
+from live import serving
 from layout import TARGET_BOXES
 
 PIN = "482913"

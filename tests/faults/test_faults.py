@@ -22,7 +22,7 @@ import soundfile
 from kiosk.crawl import ensure_registered
 from kiosk.speech import ogg
 
-from speech.conftest import wait_until
+from helpers import wait_until
 
 from .conftest import read_only, tmpfs
 

@@ -11,7 +11,7 @@ import urllib.request
 from pathlib import Path
 
 from helpers import free_port
-from speech.conftest import wait_until
+from helpers import wait_until
 
 from .conftest import ENGINE
 

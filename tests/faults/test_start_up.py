@@ -13,7 +13,7 @@ import threading
 
 from kiosk import crawl
 
-from speech.conftest import wait_until
+from helpers import wait_until
 
 from .test_faults import SECTION, clip_url, english_keys, get, says
 

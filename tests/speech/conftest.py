@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -16,14 +15,6 @@ from kiosk.speech.engine import Job
 
 from .fakes import FakeEngine
 
-
-def wait_until(condition, what: str, limit: float = 60.0) -> None:
-    """Wait for `condition` to hold; fail (not flake) only if it never does within a generous limit."""
-    deadline = time.monotonic() + limit
-    while not condition():
-        if time.monotonic() > deadline:
-            pytest.fail(f"gave up waiting for {what}")
-        time.sleep(0.01)
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from kiosk.speech import SpeechBusy, SpeechUnavailable
 from kiosk.speech.cache import ClipCache
 from kiosk.speech.clips import CLIPS_IN_HAND, GIVE_UP_AFTER
 
-from .conftest import wait_until
+from helpers import wait_until
 from .fakes import FakeEngine, spoken_text
 
 

@@ -9,7 +9,7 @@ import pytest
 from kiosk import files
 from kiosk.speech import Speech, SpeechUnavailable, UnknownClip, clip_key
 
-from .conftest import wait_until
+from helpers import wait_until
 from .fakes import FakeEngine, spoken_text
 
 

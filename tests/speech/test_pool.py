@@ -9,7 +9,7 @@ from kiosk.speech.engine import Job
 from kiosk.speech.pool import WorkerPool
 
 from . import fakes
-from .conftest import wait_until
+from helpers import wait_until
 
 
 def test_prerender_uses_every_worker_and_every_clip_says_its_own_text(tmp_path):

@@ -7,7 +7,7 @@ import threading
 
 import pytest
 
-from .conftest import wait_until
+from helpers import wait_until
 from .fakes import FakeEngine, spoken_text
 
 TEXT = "Please take a seat; the nurse will call your name soon."

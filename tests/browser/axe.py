@@ -1,0 +1,19 @@
+"""axe-core (from npm, installed at set-up) run in the page: WCAG 2.2 A and AA, and AAA's 7:1 contrast."""
+
+from pathlib import Path
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def run_axe(page, rules=None):
+    """axe-core (from npm) on the current page; returns its violations."""
+    page.add_script_tag(path=str(AXE))
+    options = {
+        # WCAG 2.2 A and AA, plus AAA's 7:1 text contrast (color-contrast-enhanced).
+        "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "wcag2aaa"]},
+    }
+    result = page.evaluate("options => axe.run(document, options)", options)
+    return [
+        {"id": v["id"], "nodes": [n["target"] for n in v["nodes"]][:5], "help": v["help"]}
+        for v in result["violations"]
+    ]
