@@ -28,7 +28,7 @@ def create_app(
     # while the first page waited for its voices (issue 18).
     from flask import Flask
 
-    from . import crawl, fonts, i18n, idle, phrases, read_aloud, render_audio, speech, staff, status, views
+    from . import cli, crawl, fonts, i18n, idle, phrases, read_aloud, render_audio, speech, staff, status, views
     from .content import load_leaflets
     from .web import errors, headers, limits, page_cache, vendor
     from .web.turns import TURNS
@@ -92,4 +92,5 @@ def create_app(
     status.init_app(app)
     staff.init_app(app)
     errors.init_app(app)
+    cli.init_app(app)
     return app

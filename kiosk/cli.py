@@ -10,30 +10,50 @@ import sys
 from pathlib import Path
 
 import click
+from flask import current_app
+from flask.cli import FlaskGroup, with_appcontext
 
 from .i18n import catalogs
 
 log = logging.getLogger(__name__)
 
 
-@click.group()
-def main() -> None:
-    """Waiting-room leaflet kiosk."""
+def _create_app():
+    from . import create_app
+
+    return create_app()
 
 
-@main.command()
+# The `kiosk` command (pyproject's console script): Flask's command group, without its
+# development server, shell and routes. Its commands are the app's own (app.cli, added by
+# init_app), so tests run them on a test app with `app.test_cli_runner()` (as flaskr does).
+main = FlaskGroup(
+    name="kiosk", help="Waiting-room leaflet kiosk.", create_app=_create_app,
+    add_default_commands=False, add_version_option=False, load_dotenv=False, set_debug_flag=False,
+)
+# Flask's --app, --env-file and --debug would load another app, or this one in debug mode
+# (tracebacks to patients): not options for a kiosk.
+main.params = [param for param in main.params if param.name not in ("app", "env_file", "debug")]
+
+
+def init_app(app) -> None:
+    for command in (serve, prerender, export_, set_pin, catalog):
+        app.cli.add_command(command)
+
+
+@click.command()
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on. Use 0.0.0.0 to serve other machines on the network.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64))
+@with_appcontext
 def serve(host: str, port: int, threads: int) -> None:
     """Serve the kiosk with waitress (a production WSGI server)."""
-    from . import create_app
     from .web import logs, server
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
     logs.quiet_waitress()
-    app = create_app()
+    app = current_app._get_current_object()
     for problem in app.extensions["fonts"].problems:
         log.warning("%s", problem)
     _freeze_heap()
@@ -108,17 +128,18 @@ def _stop(app) -> None:
     raise SystemExit(0)  # waitress's loop catches it and shuts down its threads
 
 
-@main.command()
+@click.command()
 @click.option("--workers", default=os.cpu_count() or 1, show_default="one per core", type=click.IntRange(1, 64),
               help="Speech workers (processes) rendering at once.")
+@with_appcontext
 def prerender(workers: int) -> None:
     """Render every sentence of every leaflet in every language with a voice."""
-    from . import create_app
     from .crawl import ensure_registered
     from .speech import SpeechUnavailable
 
-    app = create_app(command={"SPEECH_WORKERS": workers})
+    app = current_app._get_current_object()
     speech = app.extensions["speech"]
+    speech.use_workers(workers)
     try:
         sentences = ensure_registered(app)
         click.echo(f"{sentences} sentences across all languages; cache: {speech.cache_dir}")
@@ -143,19 +164,19 @@ def prerender(workers: int) -> None:
         speech.close()
 
 
-@main.command(name="export")
+@click.command(name="export")
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--force", is_flag=True,
               help="Write into DIRECTORY even if it is not empty (files of the same name are replaced).")
 @click.option("--workers", default=os.cpu_count() or 1, show_default="one per core", type=click.IntRange(1, 64),
               help="Speech workers (processes) rendering missing clips at once.")
+@with_appcontext
 def export_(directory: Path, force: bool, workers: int) -> None:
     """Write the whole kiosk as static files for any web server or CDN.
 
     Every page in every language, the printable leaflets, 404.html, every clip,
     htmx and the fonts; serve DIRECTORY with deploy/nginx/kiosk-export.conf
     (see docs/deploy.md, "Serving an export")."""
-    from . import create_app
     from .export import ExportError, check_target, export
     from .i18n import KNOWN_LOCALES
 
@@ -163,7 +184,8 @@ def export_(directory: Path, force: bool, workers: int) -> None:
         check_target(directory, force)  # before the app starts its speech worker
     except ExportError as error:
         raise click.ClickException(str(error)) from error
-    app = create_app(command={"SPEECH_WORKERS": workers})
+    app = current_app._get_current_object()
+    app.extensions["speech"].use_workers(workers)
     bars = _Bars()
     click.echo("Finding every page and clip ...")
     try:
@@ -219,10 +241,10 @@ class _Bars:
         self.bar = self.stage = None
 
 
-@main.command(name="set-pin")
+@click.command(name="set-pin")
+@with_appcontext
 def set_pin() -> None:
     """Set the PIN that opens the staff screen (/staff): 6 or more digits."""
-    from . import create_app
     from .staff import pin
 
     if _stdin_is_terminal():
@@ -239,7 +261,7 @@ def set_pin() -> None:
             f"A staff PIN is {pin.MIN_DIGITS} to {pin.MAX_DIGITS} digits (0-9) and nothing else. "
             "The PIN was not changed."
         )
-    app = create_app()
+    app = current_app._get_current_object()
     try:
         path = pin.save(app.instance_path, entered)
     finally:
@@ -251,7 +273,7 @@ def _stdin_is_terminal() -> bool:
     return sys.stdin is not None and sys.stdin.isatty()
 
 
-@main.group()
+@click.group()
 def catalog() -> None:
     """Translation catalogs (translations/)."""
 
@@ -271,15 +293,15 @@ def update() -> None:
 
 
 @catalog.command(name="compile")
+@with_appcontext
 def compile_() -> None:
     """Compile the .po files to .mo (fuzzy entries are left out on purpose), and cut the
     Chinese and Korean fonts to the characters they show."""
-    from . import create_app
     from .fonts.subsets import build
 
     catalogs.run(catalogs.compile_args())
     click.echo("Compiled the catalogs in translations/")
-    app = create_app()
+    app = current_app._get_current_object()
     try:
         for line in build(app):
             click.echo(line, err=line.startswith("Warning"))

@@ -172,11 +172,11 @@ class Speech:
         self.workers = getattr(executor, "size", 1) if executor is not None else max(1, int(workers))
         self._overrides = {voice_table.normalize(tag): voice for tag, voice in (voices or {}).items()}
         self.executor = executor if self.enabled else None
-        if self.enabled and executor is None:
+        self._own_executor = self.enabled and executor is None
+        self._factory = functools.partial(load_engine, engine) if engine else default_engine_factory
+        if self._own_executor:
             # Built now, started lazily: the first voice or clip request spawns the worker.
-            factory = functools.partial(load_engine, engine) if engine else default_engine_factory
-            self.executor = WorkerPool(factory, workers) if workers > 1 else ProcessExecutor(factory)
-            weakref.finalize(self, self.executor.close)
+            self._build_executor(self.workers)
         self._lock = threading.Lock()
         self._jobs: dict[str, Job] = {}
         self._tags: dict[str, str] = {}  # key -> the language tag it was registered for
@@ -188,6 +188,24 @@ class Speech:
         self._waiting = threading.BoundedSemaphore(self.queue)
         self._waiters = 0
         self._off_cpu = off_cpu
+
+    def _build_executor(self, workers: int) -> None:
+        self.workers = workers
+        self.executor = WorkerPool(self._factory, workers) if workers > 1 else ProcessExecutor(self._factory)
+        weakref.finalize(self, self.executor.close)
+
+    def use_workers(self, workers: int) -> None:
+        """Render with `workers` worker processes from now on (`kiosk prerender --workers`):
+        only before any has started, and only with the speech layer's own workers."""
+        workers = max(1, int(workers))
+        if not self._own_executor or workers == self.workers:
+            return
+        with self._lock:
+            if self._info is not None or self._jobs:
+                raise RuntimeError("use_workers() must come before any voice or clip is asked for")
+            old = self.executor
+            self._build_executor(workers)
+        old.close()
 
     def voice_for(self, locale_tag: str) -> str | None:
         """The voice id for `locale_tag`, or None when no installed voice speaks that language."""
