@@ -6,9 +6,8 @@ from helpers import LOCALES
 
 
 def pages_in(tag):
-    """Every page a patient can reach in one language, as the kiosk lists them, but the
-    printable version and the words page (measured in their own tests), and an error page."""
-    return [url for url in helpers.pages_in(tag) if not url.endswith(("/print", "/words"))] + [f"/{tag}/no-such-page/"]
+    """Every page a patient can reach in one language, as the kiosk lists them, and an error page."""
+    return [*helpers.pages_in(tag), f"/{tag}/no-such-page/"]
 
 
 ALL_PAGES = [url for tag in LOCALES for url in pages_in(tag)]
