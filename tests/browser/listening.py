@@ -65,12 +65,11 @@ def more_controls(page):
         toggle.click()
 
 
-def wait_heard(page, clip, since=0, timeout=20000):
+def wait_heard(page, clip, since=0):
     """Wait until `clip` has been said to its end (after the first `since` events of voiceLog)."""
     page.wait_for_function(
         "([clip, since]) => voiceLog.slice(since).some(e => e.type === 'ended' && e.clip === clip)",
         arg=[clip, since],
-        timeout=timeout,
     )
 
 

@@ -290,7 +290,6 @@ def test_the_reading_goes_on_while_the_patient_moves_over_the_player(page, live_
         "() => { const s = document.querySelector('#main .sentence.speaking');"
         " return s && new URL(kiosk.voice.audio.src).pathname === s.dataset.clip"
         " && !kiosk.voice.audio.paused && kiosk.voice.audio.playbackRate > 1; }",
-        timeout=20000,
     )
     expect(status).to_have_text(expected("es", "Playing"))
     # Pause still pauses: pressed while its own name is being said, too.
@@ -319,7 +318,7 @@ def test_the_display_menu_is_not_hinted_as_the_language_menu(page, live_server):
     walk_to(page, display)
     hint = guide_phrase(page, "hint-menu")
     page.wait_for_function(
-        "clip => voiceLog.some(e => e.type === 'playing' && e.clip === clip)", arg=hint["say"][0][0], timeout=20000
+        "clip => voiceLog.some(e => e.type === 'playing' && e.clip === clip)", arg=hint["say"][0][0]
     )
     language = json.loads(page.locator("#language-menu summary").get_attribute("data-say"))[0][2]
     assert language.lower() not in hint["text"].lower()  # "Idioma" is not "Menú de idiomas"
@@ -363,7 +362,7 @@ def test_a_touch_gets_touch_hints(browser, live_server):
     wait_saying(page, clips_of(stop)[0])
     touch, keys = guide_phrase(page, "touch-hint-button"), guide_phrase(page, "hint-button")
     page.wait_for_function(
-        "clip => voiceLog.some(e => e.type === 'playing' && e.clip === clip)", arg=touch["say"][0][0], timeout=20000
+        "clip => voiceLog.some(e => e.type === 'playing' && e.clip === clip)", arg=touch["say"][0][0]
     )
     assert not page.evaluate("clip => voiceLog.some(e => e.clip === clip)", keys["say"][0][0])
     assert touch["text"] == expected("es", "Button. Tap again to use it.")
@@ -379,7 +378,7 @@ def test_the_caption_shows_only_while_something_is_said(page, live_server):
     wait_saying(page, on["say"][0][0])
     expect(caption).to_be_visible()
     expect(caption).to_have_text(on["say"][0][2])
-    wait_heard(page, on["say"][0][0], timeout=60000)
+    wait_heard(page, on["say"][0][0])
     expect(caption).to_be_hidden()
     page.locator("#page-heading").focus()
     wait_saying(page, clips_of(page.locator("#page-heading"))[0])

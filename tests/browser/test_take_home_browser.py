@@ -128,7 +128,7 @@ def test_the_guide_goes_on_speaking_on_the_print_view(page, live_server):
     page.keyboard.press("?")
     where = json.loads(page.locator("#page-help").get_attribute("data-json"))["where"]
     assert where[0][1] == "es"
-    wait_saying(page, where[0][0], timeout=30000)
+    wait_saying(page, where[0][0])
     # Escape goes up one level, as Back does: to the contents.
     page.keyboard.press("Escape")
     page.wait_for_url(live_server + CONTENTS)
