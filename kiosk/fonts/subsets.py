@@ -145,16 +145,8 @@ def build_start_screen(app: Flask) -> list[str]:
         write_atomically(folder / name, data.getvalue(), mode=PUBLIC)
         files.append(name)
         size += len(data.getvalue())
-        rules.append(
-            "@font-face {\n"
-            f"  font-family: '{family}';\n"
-            "  font-style: normal;\n"
-            "  font-display: swap;\n"
-            f"  font-weight: {weight};\n"
-            f"  src: url(./{name}) format('woff2');\n"
-            # Only these characters: never a stand-in for a face the page's language links whole.
-            f"  unicode-range: {', '.join(f'U+{ord(char):X}' for char in sorted(characters))};\n"
-            "}\n")
+        # Only these characters: never a stand-in for a face the page's language links whole.
+        rules.append(_font_face(family, weight, name, unicode_range=characters))
     versions = {package: package_version(app, package) for package, _, _ in wanted}
     header = (f"/* Only the characters the start screen shows in each script besides Latin (each language's "
               f"name and \"Choose your language\"): made by `kiosk catalog compile` from "
@@ -170,15 +162,21 @@ def _stylesheet(family: str, package: str, version: str, tags: list[str], faces:
     rules = [f"/* {family}, only the characters the kiosk shows in {', '.join(tags)}: made by "
              f"`kiosk catalog compile` from {package} {version} (SIL Open Font License 1.1). */\n"]
     for weight, name in zip(WEIGHTS, faces):
-        rules.append(
-            "@font-face {\n"
+        rules.append(_font_face(family, weight, name))
+    return "\n".join(rules)
+
+
+def _font_face(family: str, weight: int, name: str, unicode_range: set[str] | None = None) -> str:
+    """One @font-face rule for the WOFF2 file `name` beside the stylesheet."""
+    limit = (f"  unicode-range: {', '.join(f'U+{ord(char):X}' for char in sorted(unicode_range))};\n"
+             if unicode_range else "")
+    return ("@font-face {\n"
             f"  font-family: '{family}';\n"
             "  font-style: normal;\n"
             "  font-display: swap;\n"
             f"  font-weight: {weight};\n"
             f"  src: url(./{name}) format('woff2');\n"
-            "}\n"
-        )
-    return "\n".join(rules)
+            f"{limit}"
+            "}\n")
 
 
