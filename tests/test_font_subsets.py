@@ -18,7 +18,7 @@ from kiosk import create_app
 from kiosk.fonts.subsets import build
 from kiosk.fonts import SUBSET_SOURCES
 
-from helpers import LEAFLET, SECTIONS, soup
+from helpers import LEAFLET, ROOT, SECTIONS, soup
 
 SUBSET_LANGUAGES = {"zh-Hans": "noto-sans-sc", "ko": "noto-sans-kr"}
 LATIN = ["/vendor/@fontsource/atkinson-hyperlegible/400.css", "/vendor/@fontsource/atkinson-hyperlegible/700.css"]
@@ -29,8 +29,9 @@ RARE_CHARACTER = "丂"
 
 
 def font_links(response) -> list[str]:
+    """The faces' stylesheets a page links (not /fonts/languages.css, which holds no face)."""
     return [link["href"] for link in soup(response).select('link[rel="stylesheet"]')
-            if link["href"].startswith(("/vendor/@fontsource/", "/fonts/"))]
+            if link["href"].startswith(("/vendor/@fontsource/", "/fonts/")) and link["href"] != "/fonts/languages.css"]
 
 
 @cache
@@ -205,3 +206,19 @@ def test_a_character_the_source_lacks_keeps_the_whole_face(tmp_path):
     again = create_app(config, instance_path=str(tmp_path))
     assert "/vendor/@fontsource/noto-sans-sc/400.css" in font_links(again.test_client().get("/zh-Hans/"))
     assert "/fonts/noto-sans-kr.css" in font_links(again.test_client().get("/ko/"))
+
+
+@pytest.mark.parametrize("path", ["/", f"/ar/{LEAFLET}/{SECTIONS[0]}", "/staff/"])
+def test_patient_and_staff_pages_take_each_languages_face_from_the_one_table(app, path):
+    """/fonts/languages.css is the only place a language's face is named (kiosk/web/vendor.py's
+    SCRIPT_FACES): linked by every page before its own styles, which may not name one again."""
+    client = app.test_client()
+    sheets = [link["href"] for link in soup(client.get(path, follow_redirects=True)).select('link[rel="stylesheet"]')]
+    assert "/fonts/languages.css" in sheets
+    assert sheets.index("/fonts/languages.css") < next(i for i, s in enumerate(sheets) if s.startswith("/static/"))
+    rules = client.get("/fonts/languages.css").get_data(as_text=True)
+    assert ':lang(ar) { font-family: "Noto Sans Arabic", "Atkinson Hyperlegible", sans-serif; }' in rules
+    assert ':lang(en) { font-family: "Atkinson Hyperlegible", sans-serif; }' in rules
+    for css in ("kiosk.css", "staff.css"):
+        assert "font-family" not in re.sub(r"/\*.*?\*/", "", (ROOT / "static" / css).read_text(), flags=re.S).replace(
+            "font-family: ui-monospace", "")

@@ -14,12 +14,13 @@ before, so no page ever shows a missing glyph, and `kiosk serve` and /healthz sa
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from babel.support import Translations
-from flask import Blueprint, Flask, abort, current_app, url_for
+from flask import Blueprint, Flask, Response, abort, current_app, request, url_for
 from flask_babel import get_babel
 
 from ..web.vendor import FONT_PACKAGES, LATIN_FACE, SCRIPT_FACES, WEIGHTS
@@ -141,6 +142,7 @@ class Fonts:
     sheets: dict[str, tuple[tuple[str, str], ...]]  # package -> (endpoint, filename) of each stylesheet
     problems: list[str] = field(default_factory=list)
     start_screen: bool = False  # whether the start screen's own faces are current
+    language_rules: str = ""  # the font-family of each language (/fonts/languages.css)
 
     def urls(self, packages) -> list[str]:
         return [url_for(endpoint, filename=filename)
@@ -173,9 +175,29 @@ def subset_problem(app: Flask, package: str) -> str | None:
     return None
 
 
+def family(app: Flask, package: str) -> str:
+    """The CSS family name Fontsource gives `package`'s face ("Noto Sans Arabic")."""
+    return json.loads((Path(app.config["NODE_MODULES"]) / package / "metadata.json").read_text())["family"]
+
+
+def language_rules(app: Flask) -> str:
+    """The `font-family` of each shipped language, from SCRIPT_FACES: the pages' and the staff
+    screen's one copy of the language -> font table (they link it before their own styles).
+
+    Every language gets a rule, Latin ones too: an English paragraph inside an Arabic page
+    must not inherit the Arabic face. `html` takes the Latin face for anything unmarked."""
+    latin = f'"{family(app, LATIN_FACE)}"'
+    lines = ["/* Written by kiosk/fonts/__init__.py from kiosk/web/vendor.py's SCRIPT_FACES. */",
+             f"html {{ font-family: {latin}, sans-serif; }}"]
+    for tag in KNOWN_LOCALES:
+        names = [f'"{family(app, package)}"' for package in SCRIPT_FACES.get(tag, ())]
+        lines.append(f":lang({tag}) {{ font-family: {', '.join([*names, latin])}, sans-serif; }}")
+    return "\n".join(lines) + "\n"
+
+
 def choose_sheets(app: Flask) -> Fonts:
     fonts = Fonts({package: tuple(("vendor.asset", f"{package}/{weight}.css") for weight in WEIGHTS)
-                   for package in FONT_PACKAGES})
+                   for package in FONT_PACKAGES}, language_rules=language_rules(app))
     for package in SUBSET_SOURCES:
         problem = subset_problem(app, package)
         if problem is None:
@@ -191,6 +213,15 @@ def choose_sheets(app: Flask) -> Fonts:
         fonts.problems.append(f"Fonts: the start screen loads every face (several times the bytes): its own faces "
                               f"{problem}. Run `kiosk catalog compile`.")
     return fonts
+
+
+@bp.get("/languages.css")
+def languages():
+    """The language -> face rules (language_rules), revalidated like the subsets."""
+    response = Response(current_app.extensions["fonts"].language_rules, mimetype="text/css")
+    response.set_etag(hashlib.sha256(response.get_data()).hexdigest()[:16])
+    response.cache_control.no_cache = True
+    return response.make_conditional(request)
 
 
 @bp.get("/<filename>")

@@ -19,7 +19,7 @@ from fontTools import subset
 from ..files import write_atomically
 from ..web.vendor import SCRIPT_FACES, WEIGHTS
 from . import (
-    START_SCREEN, START_SCREEN_SHEET, SUBSET_SOURCES, catalog_characters, languages_of, manifest_path,
+    START_SCREEN, START_SCREEN_SHEET, SUBSET_SOURCES, catalog_characters, family, languages_of, manifest_path,
     package_version, start_screen_texts, subset_files,
 )
 
@@ -134,7 +134,7 @@ def build_start_screen(app: Flask) -> list[str]:
                              "the start screen will load every face.")
     rules, files, size = [], [], 0
     for (package, weight, source), characters in wanted.items():
-        family = json.loads((Path(app.config["NODE_MODULES"]) / package / "metadata.json").read_text())["family"]
+        family_name = family(app, package)
         with subset.load_font(str(source), options()) as font:
             subsetter = subset.Subsetter(options())
             subsetter.populate(unicodes=[ord(char) for char in characters])
@@ -146,7 +146,7 @@ def build_start_screen(app: Flask) -> list[str]:
         files.append(name)
         size += len(data.getvalue())
         # Only these characters: never a stand-in for a face the page's language links whole.
-        rules.append(_font_face(family, weight, name, unicode_range=characters))
+        rules.append(_font_face(family_name, weight, name, unicode_range=characters))
     versions = {package: package_version(app, package) for package, _, _ in wanted}
     header = (f"/* Only the characters the start screen shows in each script besides Latin (each language's "
               f"name and \"Choose your language\"): made by `kiosk catalog compile` from "

@@ -15,7 +15,7 @@ from .compressed import send_asset
 
 vendor = Blueprint("vendor", __name__, url_prefix="/vendor")
 
-# One self-hosted face per script (static/kiosk.css picks them by :lang()):
+# One self-hosted face per script (kiosk/fonts/__init__.py writes the :lang() rules that pick them):
 #   Atkinson Hyperlegible  Latin (made for low-vision readers)
 #   Noto Sans              Cyrillic and Vietnamese, which Atkinson lacks
 #   Noto Sans SC / KR      Simplified Chinese, Korean
@@ -40,9 +40,11 @@ SUFFIXES = {".js", ".css", ".woff2", ".woff"}
 HTMX_SCRIPT = "htmx.org/dist/htmx.min.js"
 WEIGHTS = (400, 700)  # body text, and headings and buttons
 FONT_STYLESHEETS = tuple(f"{package}/{weight}.css" for package in FONT_PACKAGES for weight in WEIGHTS)
-# The faces a page in each language draws with, besides Atkinson Hyperlegible, which every
-# page needs for its English (the fallback notice, "· Language", an untranslated paragraph).
-# Languages not listed are written in Latin script. Keep in step with static/kiosk.css.
+# The one language -> font table. The faces a page in each language links and draws with, in
+# the order they fall back, besides Atkinson Hyperlegible, which every page needs for its
+# English (the fallback notice, "· Language", an untranslated paragraph) and which comes last.
+# Languages not listed are written in Latin script. The pages' and the staff screen's
+# `font-family` rules are written from this table (/fonts/languages.css).
 SCRIPT_FACES = {
     "ru": ("@fontsource/noto-sans",),
     "vi": ("@fontsource/noto-sans",),

@@ -39,6 +39,8 @@ def package_of(url):
     path = urlsplit(url).path
     if path.startswith("/vendor/@fontsource/"):
         return path.split("/")[3]
+    if path == "/fonts/languages.css":  # no face: the language -> face rules
+        return None
     cut = re.fullmatch(r"/fonts/(.+?)(?:-\d+\.woff2|\.css)", path)
     return cut and cut.group(1)
 
