@@ -35,6 +35,8 @@ NOT_FOUND_PROBE = "/not/a/kiosk/page"
 NOT_FOUND_FILE = "404.html"
 # url(...) and @import "..." in a stylesheet.
 CSS_REFERENCE = re.compile(r"""url\(\s*(['"]?)([^'")]*)\1\s*\)|@import\s+(['"])([^'"]+)\3""")
+# The kiosk's ES modules import each other by relative path ("./page.js"), which no page names.
+JS_IMPORT = re.compile(r"""^\s*(?:import|export)\b[^'"\n]*?(?:\bfrom\s*)?(['"])(\.{1,2}/[^'"]+)\1""", re.M)
 
 # progress(stage, done, total): the CLI draws a bar per stage.
 Progress = Callable[[str, int, int], None]
@@ -149,7 +151,8 @@ def _export_clips(app: Flask, dest: Path, report: Report, progress: Progress) ->
 
 
 def _export_assets(client, dest: Path, html: dict[str, str], report: Report, progress: Progress) -> None:
-    """Every /static, /vendor, /fonts and /audio file the pages reference, and what their CSS references."""
+    """Every /static, /vendor, /fonts and /audio file the pages reference, what their CSS
+    references, and the modules their scripts import."""
     wanted: dict[str, str] = {}  # asset path -> the first file that referenced it
     for url, text in html.items():
         for ref in references_in_html(text):
@@ -173,11 +176,13 @@ def _export_assets(client, dest: Path, html: dict[str, str], report: Report, pro
             response.close()
         _write(dest, _path_of(ref), body)
         report.assets.append(_path_of(ref))
-        if ref.endswith(".css"):
-            for found in references_in_css(body.decode("utf-8"), ref):
-                if found not in wanted:
-                    wanted[found] = ref
-                    queue.append(found)
+        found = (references_in_css(body.decode("utf-8"), ref) if ref.endswith(".css")
+                 else references_in_js(body.decode("utf-8"), ref) if ref.endswith(".js") and ref.startswith("/static/")
+                 else set())
+        for path in found:
+            if path not in wanted:
+                wanted[path] = ref
+                queue.append(path)
 
 
 def references_in_html(text: str) -> set[str]:
@@ -200,6 +205,11 @@ def references_in_css(text: str, css_url: str) -> set[str]:
             raise ExportError(f"{css_url} references {ref}, which is not the kiosk's own.")
         found.add(_strip(parts.path))
     return found
+
+
+def references_in_js(text: str, js_url: str) -> set[str]:
+    """Paths of the modules a kiosk script imports (static imports only), resolved against its URL."""
+    return {_strip(urlsplit(urljoin(js_url, match.group(2))).path) for match in JS_IMPORT.finditer(text)}
 
 
 class _References(HTMLParser):

@@ -1,6 +1,7 @@
 // Text size and contrast for this patient, until the kiosk resets.
 //
-// Loaded without defer, in <head>: it sets data-text-size and data-theme on
+// A classic script, loaded without defer in <head> (not a module, which would
+// wait for the page to be parsed): it sets data-text-size and data-theme on
 // <html> before the first paint. The choice lives in sessionStorage only
 // (idle.js clears it at a reset); the server keeps nothing about a patient.
 "use strict";
@@ -25,8 +26,8 @@
   }
 
   apply();
-  document.addEventListener("DOMContentLoaded", apply);
-  document.addEventListener("htmx:afterSettle", apply);
+  // Again for each page that arrives (page.js), for its buttons' state.
+  document.addEventListener("kiosk:page", apply);
   document.addEventListener("click", (event) => {
     const button = event.target.closest("[data-set-size], [data-set-theme]");
     if (!button) return;

@@ -8,205 +8,199 @@
 // ([[clip URL, lang, words], ...]); hints and help are in #guide-phrases and
 // #page-help. Everything is said through the kiosk's one voice (voice.js), as
 // asides: a section being read carries on after the guide has spoken.
-"use strict";
 
-(() => {
-  const voice = window.kiosk.voice;
-  const settings = voice.settings;
-  const phrases = () => voice.readJSON("guide-phrases") || {};
+import { isQuietFocus } from "./focus.js";
+import { onPage, readJSON } from "./page.js";
+import { voice } from "./voice.js";
 
-  // What a first tap has picked: a second tap on the same item acts.
-  let armed = null;
-  let focusBeforeTap = null;
-  // Help is said in layers; "?" again skips to the next one.
-  let help = null;
-  // Whether the patient is touching (or clicking) rather than using keys: the
-  // hints say how to go on in the way they are using (tap again, or Enter).
-  let touching = false;
+const settings = voice.settings;
+const phrases = () => readJSON("guide-phrases") || {};
 
-  const isOn = () => settings.guide && document.getElementById("guide-toggle") !== null;
-  const saysOf = (el) => { try { return JSON.parse(el.dataset.say); } catch { return []; } };
-  const visible = (el) => (el.checkVisibility ? el.checkVisibility() : el.offsetParent !== null);
-  // Within an open modal dialog (the idle warning) or an open menu (Language,
-  // Display, drawn over the page) only its own items, its button included,
-  // until it is closed.
-  const scope = () => document.querySelector("dialog[open]") || document.querySelector("details.top-menu[open]") || document;
-  const items = () => [...scope().querySelectorAll("[data-say]")].filter(visible);
-  const FOCUSABLE = "a[href], button, summary, input, select, textarea, [tabindex]";
+// What a first tap has picked: a second tap on the same item acts.
+let armed = null;
+let focusBeforeTap = null;
+// Help is said in layers; "?" again skips to the next one.
+let help = null;
+// Whether the patient is touching (or clicking) rather than using keys: the
+// hints say how to go on in the way they are using (tap again, or Enter).
+let touching = false;
 
-  function kindOf(el) {
-    if (el.matches("a[href]")) return "link";
-    if (el.matches("button")) return "button";
-    if (el.matches("summary")) return "menu";
-    if (el.matches("h1, h2, h3")) return "heading";
-    return null;
-  }
+const isOn = () => settings.guide && document.getElementById("guide-toggle") !== null;
+const saysOf = (el) => { try { return JSON.parse(el.dataset.say); } catch { return []; } };
+const visible = (el) => (el.checkVisibility ? el.checkVisibility() : el.offsetParent !== null);
+// Within an open modal dialog (the idle warning) or an open menu (Language,
+// Display, drawn over the page) only its own items, its button included,
+// until it is closed.
+const scope = () => document.querySelector("dialog[open]") || document.querySelector("details.top-menu[open]") || document;
+const items = () => [...scope().querySelectorAll("[data-say]")].filter(visible);
+const FOCUSABLE = "a[href], button, summary, input, select, textarea, [tabindex]";
 
-  // The item's words, then the hint for its kind the first time one is met.
-  function speak(el) {
-    const parts = [...saysOf(el)];
-    const kind = kindOf(el);
-    const hint = kind && phrases()[`${touching ? "touch-" : ""}hint-${kind}`];
-    if (hint && !settings.hinted.includes(kind)) {
-      settings.hinted.push(kind);
-      voice.save();
-      parts.push(...hint.say);
-    }
-    help = null;
-    voice.say(parts, { aside: true });
-  }
+function kindOf(el) {
+  if (el.matches("a[href]")) return "link";
+  if (el.matches("button")) return "button";
+  if (el.matches("summary")) return "menu";
+  if (el.matches("h1, h2, h3")) return "heading";
+  return null;
+}
 
-  function focus(el) {
-    if (!el.matches(FOCUSABLE)) el.tabIndex = -1; // text items: focusable by script only
-    el.focus();
-    el.scrollIntoView({ block: "nearest" });
-  }
-
-  function move(delta) {
-    const list = items();
-    if (!list.length) return;
-    const at = list.indexOf(document.activeElement);
-    const next = at === -1 ? (delta > 0 ? 0 : list.length - 1) : (at + delta + list.length) % list.length;
-    focus(list[next]);
-  }
-
-  function sayHelp() {
-    const page = voice.readJSON("page-help") || {};
-    const layers = [page.where, page.what, (phrases().keys || {}).say].filter((l) => l && l.length);
-    const start = help && voice.saying(help.options) ? help.layer + 1 : 0;
-    if (start >= layers.length) { voice.hush(); help = null; return; }
-    const run = (layer) => {
-      const options = { aside: true, onend() { if (layer + 1 < layers.length) run(layer + 1); else help = null; } };
-      help = { layer, options };
-      voice.say(layers[layer], options);
-    };
-    run(start);
-  }
-
-  function showState() {
-    const toggle = document.getElementById("guide-toggle");
-    if (toggle) toggle.setAttribute("aria-pressed", String(settings.guide));
-    const caption = document.getElementById("guide-caption");
-    if (caption) caption.hidden = !settings.guide;
-    document.documentElement.classList.toggle("guide-on", settings.guide);
-  }
-
-  function turnOn(then) {
-    settings.guide = true;
+// The item's words, then the hint for its kind the first time one is met.
+function speak(el) {
+  const parts = [...saysOf(el)];
+  const kind = kindOf(el);
+  const hint = kind && phrases()[`${touching ? "touch-" : ""}hint-${kind}`];
+  if (hint && !settings.hinted.includes(kind)) {
+    settings.hinted.push(kind);
     voice.save();
-    showState();
-    const on = phrases().on;
-    voice.say(on ? on.say : [], { aside: true, onend: then });
+    parts.push(...hint.say);
   }
+  help = null;
+  voice.say(parts, { aside: true });
+}
 
-  function turnOff() {
-    settings.guide = false;
-    settings.hinted = [];
-    voice.save();
-    armed = null;
-    help = null;
-    showState();
-    const off = phrases().off;
-    voice.say(off ? off.say : [], { aside: true });
-  }
+function focus(el) {
+  if (!el.matches(FOCUSABLE)) el.tabIndex = -1; // text items: focusable by script only
+  el.focus();
+  el.scrollIntoView({ block: "nearest" });
+}
 
-  // Escape goes up one level, as the kiosk's own Back button does.
-  function goUp() {
-    const back = document.getElementById("back-link");
-    if (back) back.click();
-  }
+function move(delta) {
+  const list = items();
+  if (!list.length) return;
+  const at = list.indexOf(document.activeElement);
+  const next = at === -1 ? (delta > 0 ? 0 : list.length - 1) : (at + delta + list.length) % list.length;
+  focus(list[next]);
+}
 
-  document.addEventListener("focusin", (event) => {
-    const el = event.target;
-    if (el !== armed) armed = null;
-    if (!isOn() || el === window.kiosk.quietFocus || !el.dataset || !el.dataset.say) return;
-    speak(el);
-  });
+function sayHelp() {
+  const page = readJSON("page-help") || {};
+  const layers = [page.where, page.what, (phrases().keys || {}).say].filter((l) => l && l.length);
+  const start = help && voice.saying(help.options) ? help.layer + 1 : 0;
+  if (start >= layers.length) { voice.hush(); help = null; return; }
+  const run = (layer) => {
+    const options = { aside: true, onend() { if (layer + 1 < layers.length) run(layer + 1); else help = null; } };
+    help = { layer, options };
+    voice.say(layers[layer], options);
+  };
+  run(start);
+}
 
-  document.addEventListener("keydown", (event) => {
-    if (event.key === "?") {
-      event.preventDefault();
-      if (!isOn()) turnOn(sayHelp); else sayHelp();
-      return;
-    }
-    if (!isOn() || event.altKey || event.ctrlKey || event.metaKey) return;
-    const rtl = document.documentElement.dir === "rtl";
-    const steps = {
-      Tab: event.shiftKey ? -1 : 1,
-      ArrowDown: 1,
-      ArrowUp: -1,
-      ArrowRight: rtl ? -1 : 1,
-      ArrowLeft: rtl ? 1 : -1,
-    };
-    if (event.key in steps) {
-      event.preventDefault();
-      move(steps[event.key]);
-    } else if (event.key === "Escape") {
-      // In the idle warning, Escape answers "I'm still here" (idle.js):
-      // it must not also take the patient up a level.
-      if (document.querySelector("dialog[open]")) return;
-      event.preventDefault();
-      goUp();
-    } else if (event.key === "Enter" && !event.target.matches(FOCUSABLE.replace(", [tabindex]", ""))) {
-      // Enter on a text item (a heading, a notice) says it again.
-      const el = event.target.closest("[data-say]");
-      if (el) { event.preventDefault(); speak(el); }
-    }
-  });
+function showState() {
+  const toggle = document.getElementById("guide-toggle");
+  if (toggle) toggle.setAttribute("aria-pressed", String(settings.guide));
+  const caption = document.getElementById("guide-caption");
+  if (caption) caption.hidden = !settings.guide;
+  document.documentElement.classList.toggle("guide-on", settings.guide);
+}
 
-  // Touch to hear, tap again to act. In the capture phase on window, so the
-  // first tap is stopped before htmx, the player or the link itself sees it.
-  // Keyboard activation (a click with detail 0) always acts at once, and so
-  // does the guide's own button, so it can always be turned off.
-  window.addEventListener("pointerdown", () => {
-    focusBeforeTap = document.activeElement;
-    touching = true;
-  }, true);
-  window.addEventListener("keydown", () => { touching = false; }, true);
-  window.addEventListener("click", (event) => {
-    if (!isOn() || event.detail === 0) return;
-    const item = event.target.closest("[data-say]");
-    if (!item || item.id === "guide-toggle") return;
-    if (item === armed) { armed = null; return; }
+function turnOn(then) {
+  settings.guide = true;
+  voice.save();
+  showState();
+  const on = phrases().on;
+  voice.say(on ? on.say : [], { aside: true, onend: then });
+}
+
+function turnOff() {
+  settings.guide = false;
+  settings.hinted = [];
+  voice.save();
+  armed = null;
+  help = null;
+  showState();
+  const off = phrases().off;
+  voice.say(off ? off.say : [], { aside: true });
+}
+
+// Escape goes up one level, as the kiosk's own Back button does.
+function goUp() {
+  const back = document.getElementById("back-link");
+  if (back) back.click();
+}
+
+document.addEventListener("focusin", (event) => {
+  const el = event.target;
+  if (el !== armed) armed = null;
+  if (!isOn() || isQuietFocus(el) || !el.dataset || !el.dataset.say) return;
+  speak(el);
+});
+
+document.addEventListener("keydown", (event) => {
+  if (event.key === "?") {
     event.preventDefault();
-    event.stopImmediatePropagation();
-    if (document.activeElement !== item) focus(item); // focusin says it
-    else if (focusBeforeTap === item) speak(item); // already focused: say it again
-    armed = item;
-  }, true);
-
-  // A menu (Language, Display) says that it opened, and how to go on in it,
-  // and, with its name, that it closed. `toggle` does not bubble: listen
-  // while it is captured.
-  document.addEventListener("toggle", (event) => {
-    const menu = event.target;
-    if (!isOn() || !menu.matches("details.top-menu")) return;
-    const open = menu.open ? (touching ? "menu-open-touch" : "menu-open") : null;
-    const parts = open ? [] : [...saysOf(menu.querySelector("summary"))];
-    const phrase = phrases()[open || "menu-closed"];
-    if (phrase) parts.push(...phrase.say);
-    help = null;
-    voice.say(parts, { aside: true });
-  }, true);
-
-  document.addEventListener("click", (event) => {
-    if (!event.target.closest("#guide-toggle")) return;
-    if (settings.guide) turnOff(); else turnOn();
-  });
-
-  function arrive() {
-    showState();
-    // A page loaded with the guide on (a language switch, Escape to the top)
-    // starts at its heading, and says it.
-    const heading = document.getElementById("page-heading");
-    if (isOn() && heading) heading.focus({ preventScroll: true });
+    if (!isOn()) turnOn(sayHelp); else sayHelp();
+    return;
   }
+  if (!isOn() || event.altKey || event.ctrlKey || event.metaKey) return;
+  const rtl = document.documentElement.dir === "rtl";
+  const steps = {
+    Tab: event.shiftKey ? -1 : 1,
+    ArrowDown: 1,
+    ArrowUp: -1,
+    ArrowRight: rtl ? -1 : 1,
+    ArrowLeft: rtl ? 1 : -1,
+  };
+  if (event.key in steps) {
+    event.preventDefault();
+    move(steps[event.key]);
+  } else if (event.key === "Escape") {
+    // In the idle warning, Escape answers "I'm still here" (idle.js):
+    // it must not also take the patient up a level.
+    if (document.querySelector("dialog[open]")) return;
+    event.preventDefault();
+    goUp();
+  } else if (event.key === "Enter" && !event.target.matches(FOCUSABLE.replace(", [tabindex]", ""))) {
+    // Enter on a text item (a heading, a notice) says it again.
+    const el = event.target.closest("[data-say]");
+    if (el) { event.preventDefault(); speak(el); }
+  }
+});
 
-  document.addEventListener("htmx:afterSettle", (event) => {
-    if (event.target === document.body) showState();
-  });
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", arrive);
-  else arrive();
+// Touch to hear, tap again to act. In the capture phase on window, so the
+// first tap is stopped before htmx, the player or the link itself sees it.
+// Keyboard activation (a click with detail 0) always acts at once, and so
+// does the guide's own button, so it can always be turned off.
+window.addEventListener("pointerdown", () => {
+  focusBeforeTap = document.activeElement;
+  touching = true;
+}, true);
+window.addEventListener("keydown", () => { touching = false; }, true);
+window.addEventListener("click", (event) => {
+  if (!isOn() || event.detail === 0) return;
+  const item = event.target.closest("[data-say]");
+  if (!item || item.id === "guide-toggle") return;
+  if (item === armed) { armed = null; return; }
+  event.preventDefault();
+  event.stopImmediatePropagation();
+  if (document.activeElement !== item) focus(item); // focusin says it
+  else if (focusBeforeTap === item) speak(item); // already focused: say it again
+  armed = item;
+}, true);
 
-  window.kiosk.phrases = { move, sayHelp, turnOn, turnOff };
-})();
+// A menu (Language, Display) says that it opened, and how to go on in it,
+// and, with its name, that it closed. `toggle` does not bubble: listen
+// while it is captured.
+document.addEventListener("toggle", (event) => {
+  const menu = event.target;
+  if (!isOn() || !menu.matches("details.top-menu")) return;
+  const open = menu.open ? (touching ? "menu-open-touch" : "menu-open") : null;
+  const parts = open ? [] : [...saysOf(menu.querySelector("summary"))];
+  const phrase = phrases()[open || "menu-closed"];
+  if (phrase) parts.push(...phrase.say);
+  help = null;
+  voice.say(parts, { aside: true });
+}, true);
+
+document.addEventListener("click", (event) => {
+  if (!event.target.closest("#guide-toggle")) return;
+  if (settings.guide) turnOff(); else turnOn();
+});
+
+function arrive() {
+  showState();
+  // A page loaded with the guide on (a language switch, Escape to the top)
+  // starts at its heading, and says it.
+  const heading = document.getElementById("page-heading");
+  if (isOn() && heading) heading.focus({ preventScroll: true });
+}
+
+onPage((swapped) => (swapped ? showState() : arrive()));

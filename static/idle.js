@@ -4,13 +4,13 @@
 // setting (sessionStorage and localStorage are cleared) and goes back to the
 // start screen, replacing the history entry: the kiosk never adds one, so
 // the browser's Back cannot lead to the last patient's pages.
-"use strict";
 
-(() => {
-  const voice = window.kiosk.voice;
-  const settings = voice.readJSON("idle-settings");
-  if (!settings) return;
+import { readJSON } from "./page.js";
+import { voice } from "./voice.js";
 
+// Watches one page: a page swapped in keeps the same watch, and a full load
+// (the reset's own included) starts a new one.
+function watch(settings) {
   let lastActive = Date.now();
   let warnedAt = null;
   const warning = { onend() {} }; // identifies the warning's speech to the voice
@@ -58,7 +58,12 @@
     return location.pathname === settings.start && kept === 0;
   }
 
+  // Once: the interval goes on until the start screen has loaded, and each
+  // further location.replace would abort the one under way.
+  let resetting = false;
   function reset() {
+    if (resetting) return;
+    resetting = true;
     voice.stop();
     try {
       sessionStorage.clear();
@@ -87,4 +92,7 @@
     if (left <= 0) reset();
     else showLeft(left);
   }, 250);
-})();
+}
+
+const settings = readJSON("idle-settings");
+if (settings) watch(settings);

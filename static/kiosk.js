@@ -1,40 +1,11 @@
 // Kiosk behaviour on top of htmx. No inline script anywhere: a strict CSP
-// can allow this file alone.
-"use strict";
+// (script-src 'self') allows the kiosk's own files, modules included.
 
-window.kiosk = window.kiosk || {};
+import { focusArrivedPage, focusQuietly } from "./focus.js";
+import { onPage } from "./page.js";
 
-// Focus `element` without the audio guide announcing it (the player keeps
-// reading after an automatic page turn, and must not be talked over).
-window.kiosk.focusQuietly = (element) => {
-  window.kiosk.quietFocus = element;
-  element.focus({ preventScroll: true });
-  window.kiosk.quietFocus = null;
-};
-
-// htmx never moves focus after a swap. Move it to the new page heading so a
-// screen reader (and the audio guide) announces the new page and keyboard
-// users start there; the player may ask for another element instead
-// (kiosk.focusAfterSwap) to keep the patient on the control they used.
-// A swap of #main (Previous/Next) and of the whole body (a boosted link) both
-// count. afterSettle fires for each settled element; the out-of-band language
-// menu reports #main as its detail.target, so test the event's own target.
-document.addEventListener("htmx:afterSettle", (event) => {
-  if (event.target.id !== "main" && event.target !== document.body) return;
-  const wanted = window.kiosk.focusAfterSwap;
-  window.kiosk.focusAfterSwap = null;
-  const keep = wanted && document.querySelector(wanted.selector);
-  if (keep) {
-    if (wanted.quiet) window.kiosk.focusQuietly(keep);
-    else keep.focus({ preventScroll: true });
-    return;
-  }
-  const heading = document.getElementById("page-heading");
-  if (heading) {
-    heading.focus({ preventScroll: true });
-    window.scrollTo(0, 0);
-  }
-});
+// A page swapped in gets focus at its heading, or where the player asked.
+onPage((swapped) => { if (swapped) focusArrivedPage(); });
 
 // htmx does not swap in an error answer (a stale link, a server restart with
 // other content). Load it as a whole page instead, so the patient sees the
@@ -61,7 +32,7 @@ document.addEventListener("keydown", (event) => {
   const menu = document.querySelector("details.top-menu[open]");
   if (!menu) return;
   menu.open = false;
-  window.kiosk.focusQuietly(menu.querySelector("summary"));
+  focusQuietly(menu.querySelector("summary"));
   event.preventDefault();
   event.stopImmediatePropagation();
 });

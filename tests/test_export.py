@@ -124,6 +124,17 @@ def test_every_url_in_every_stylesheet_is_in_the_export(exported):
     assert fonts > 50 and dangling == []
 
 
+def test_every_module_a_script_imports_is_exported(exported):
+    """The kiosk's scripts are ES modules: page.js and focus.js are named by no page, only
+    by the `import`s of the scripts that are; a module missing from the export stops them all."""
+    app, site, report = exported
+    scripts = list((site / "static").glob("*.js"))
+    missing = [f"{script.name}: {name}" for script in scripts
+               for name in re.findall(r"""from\s+["']\./([^"']+)["']""", script.read_text(encoding="utf-8"))
+               if not (site / "static" / name).is_file()]
+    assert {"page.js", "focus.js"} <= {s.name for s in scripts} and missing == []
+
+
 def test_only_what_a_patient_may_see(exported):
     app, site, report = exported
     names = [p.relative_to(site).as_posix() for p in site.rglob("*")]

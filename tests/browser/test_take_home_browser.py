@@ -158,9 +158,13 @@ def test_an_idle_print_view_starts_again_with_nothing_kept(page, live_server):
     page.clock.run_for("02:05")
     expect(page.locator("#idle-warning")).to_be_visible()
     expect(page.locator("#idle-title")).to_have_text(expected("es", "Are you still there?"))
+    starts = []
+    page.on("request", lambda r: r.is_navigation_request() and starts.append(r.url))
     page.clock.run_for("00:35")
     page.wait_for_url(live_server + "/")
     expect(page.locator("#page-heading")).to_have_text("Choose your language")
+    # One reset: a second one, while the first page load was under way, aborted it.
+    assert starts == [live_server + "/"]
     assert page.evaluate("[sessionStorage.length, localStorage.length]") == [0, 0]
     assert page.evaluate("document.documentElement.dataset.textSize") == "100"
 
