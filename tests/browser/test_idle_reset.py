@@ -19,7 +19,8 @@ IDLE, WARNING = 2, 3
 
 @pytest.fixture(scope="module")
 def short_idle_server(tmp_path_factory):
-    """A kiosk that warns after 2 s untouched and starts again 3 s later."""
+    """A kiosk that warns after 2 s untouched and starts again 3 s later: a countdown short
+    enough to step through second by second."""
     app = create_app(
         {"TESTING": True, "IDLE_SECONDS": IDLE, "IDLE_WARNING_SECONDS": WARNING},
         instance_path=str(tmp_path_factory.mktemp("idle")),
@@ -43,10 +44,28 @@ def leave_a_trail(page, base):
     page.locator("#guide-toggle").click()  # the guide, on (it says so for a while)
 
 
-def test_the_warning_is_shown_and_spoken_and_i_am_still_here_keeps_the_page(page, short_idle_server):
-    page.goto(short_idle_server + f"/es/{LEAFLET}/{SECTIONS[1]}")
+# The kiosk's own idle times, on Playwright's clock: installed before the page
+# loads, it runs at the real pace, and run_for() moves it on at once. Audio still
+# plays in real time, and a patient who is listening counts as active.
+IDLE_MS, WARNING_MS = 120_000, 30_000
+
+
+def quiet(page):
+    """Cut short the guide's long announcement that it is on: audio playing counts as
+    activity, so the idle time would start only after it, and these tests are about what
+    comes after."""
+    page.evaluate("kiosk.voice.hush()")
+    page.wait_for_function("() => kiosk.voice.audio.paused || kiosk.voice.audio.ended")
+
+
+def test_the_warning_is_shown_and_spoken_and_i_am_still_here_keeps_the_page(page, live_server):
+    page.clock.install()
+    page.goto(live_server + f"/es/{LEAFLET}/{SECTIONS[1]}")
     record(page)
     dialog = page.locator("#idle-warning")
+    page.clock.run_for(IDLE_MS - 5_000)
+    expect(dialog).to_be_hidden()
+    page.clock.run_for(6_000)
     expect(dialog).to_be_visible()
     expect(page.locator("#idle-title")).to_have_text(expected("es", "Are you still there?"))
     settings = json.loads(page.locator("#idle-settings").get_attribute("data-json"))
@@ -56,7 +75,10 @@ def test_the_warning_is_shown_and_spoken_and_i_am_still_here_keeps_the_page(page
     expect(dialog).to_be_hidden()
     assert page.url.endswith(f"/es/{LEAFLET}/{SECTIONS[1]}")
     assert page.evaluate("kiosk.voice.audio.paused")  # the warning stopped speaking
-
+    # The page is kept well past the time the warning gave.
+    page.clock.run_for(WARNING_MS + 5_000)
+    expect(dialog).to_be_hidden()
+    assert page.url.endswith(f"/es/{LEAFLET}/{SECTIONS[1]}")
 
 
 @pytest.mark.parametrize(("tag", "last"), [("es", "En 1 segundo,"), ("ar", "بعد ثانية واحدة.")])
@@ -75,10 +97,13 @@ def test_the_countdown_ends_on_one_second_in_the_singular(page, short_idle_serve
     assert last in detail.text_content()
 
 
-def test_escape_answers_the_warning_and_goes_nowhere_else(page, short_idle_server):
-    page.goto(short_idle_server + f"/en/{LEAFLET}/{SECTIONS[2]}")
+def test_escape_answers_the_warning_and_goes_nowhere_else(page, live_server):
+    page.clock.install()
+    page.goto(live_server + f"/en/{LEAFLET}/{SECTIONS[2]}")
     turn_on_guide(page)  # with the guide on, Escape elsewhere goes up a level
+    quiet(page)
     dialog = page.locator("#idle-warning")
+    page.clock.run_for(IDLE_MS + 1_000)
     expect(dialog).to_be_visible()
     page.keyboard.press("Escape")
     expect(dialog).to_be_hidden()
@@ -86,11 +111,16 @@ def test_escape_answers_the_warning_and_goes_nowhere_else(page, short_idle_serve
     expect(page.locator("#guide-toggle")).to_have_attribute("aria-pressed", "true")
 
 
-def test_with_no_answer_nothing_of_the_patient_is_left(page, short_idle_server):
-    leave_a_trail(page, short_idle_server)
+def test_with_no_answer_nothing_of_the_patient_is_left(page, live_server):
+    page.clock.install()
+    leave_a_trail(page, live_server)
     assert page.evaluate("sessionStorage.length") > 0
     # Let the guide finish talking: audio playing counts as activity.
-    page.wait_for_url(short_idle_server + "/")
+    quiet(page)
+    page.clock.run_for(IDLE_MS + 1_000)
+    expect(page.locator("#idle-warning")).to_be_visible()
+    page.clock.run_for(WARNING_MS + 1_000)
+    page.wait_for_url(live_server + "/")
     page.wait_for_load_state()
     expect(page.locator("#page-heading")).to_have_text("Choose your language")
     assert page.evaluate("[sessionStorage.length, localStorage.length]") == [0, 0]
@@ -102,21 +132,20 @@ def test_with_no_answer_nothing_of_the_patient_is_left(page, short_idle_server):
     page.go_back()
     assert "/ar/" not in page.url
     # An untouched start screen has nothing to reset: it never warns.
-    page.goto(short_idle_server + "/")
-    started = page.evaluate("performance.now()")
-    page.wait_for_function(f"performance.now() - {started} > {(IDLE + 1) * 1000}", polling=500)
+    page.goto(live_server + "/")
+    page.clock.run_for(IDLE_MS + WARNING_MS + 5_000)
     expect(page.locator("#idle-warning")).to_be_hidden()
+    assert page.url == live_server + "/"
 
 
-def test_a_patient_who_is_listening_is_never_reset(page, short_idle_server):
-    page.goto(short_idle_server + f"/en/{LEAFLET}/{SECTIONS[2]}")
+def test_a_patient_who_is_listening_is_never_reset(page, live_server):
+    page.clock.install()
+    page.goto(live_server + f"/en/{LEAFLET}/{SECTIONS[2]}")
     page.get_by_role("button", name="Play").click()
-    started = page.evaluate("performance.now()")
+    page.wait_for_function("() => kiosk.voice.audio.currentTime > 0")
     # Well past the idle time and the warning together, still reading.
-    page.wait_for_function(
-        f"performance.now() - {started} > {(IDLE + WARNING + 1) * 1000} && !kiosk.voice.audio.paused",
-        polling=500,
-    )
+    page.clock.run_for(IDLE_MS + WARNING_MS + 5_000)
+    assert page.evaluate("kiosk.voice.audio.paused") is False
     expect(page.locator("#idle-warning")).to_be_hidden()
     assert page.url.endswith(SECTIONS[2])
 
