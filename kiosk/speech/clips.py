@@ -309,6 +309,11 @@ class Speech:
         with self._lock:
             return list(self._jobs)
 
+    def texts(self, locale_tag: str) -> list[str]:
+        """Every registered text of one language (the sentences a lexicon entry may change)."""
+        with self._lock:
+            return [job.text for key, job in self._jobs.items() if self._tags[key] == locale_tag]
+
     def job(self, key: str) -> Job:
         """What the clip `key` says, in which voice (UnknownClip if no page registered it)."""
         return self._job(key)
