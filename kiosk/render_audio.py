@@ -43,6 +43,7 @@ class BackgroundRender:
         self._app = app
         self._lock = threading.Lock()
         self._progress = Progress()
+        self._again = False
 
     @property
     def progress(self) -> Progress:
@@ -60,6 +61,16 @@ class BackgroundRender:
             self._progress = Progress(running=True, started=time.time())
         threading.Thread(target=self._run, args=(after_pages,), name="render-audio", daemon=True).start()
         return True
+
+    def start_or_again(self) -> None:
+        """Start a run, or, if one is running, another as soon as it ends: for a change (the
+        pronunciation lexicon) that makes new clips the running one has not counted."""
+        with self._lock:
+            if self._progress.running:
+                self._again = True
+                return
+        if not self.start():
+            self.start_or_again()  # another thread started one in between
 
     def _update(self, **changes) -> None:
         with self._lock:
@@ -84,6 +95,10 @@ class BackgroundRender:
             log.exception("rendering audio failed")
         finally:
             self._update(running=False, finished=time.time(), error=error)
+            with self._lock:
+                again, self._again = self._again, False
+            if again:
+                self.start()
 
 
 def init_app(app: Flask) -> None:

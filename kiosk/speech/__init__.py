@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 
+from . import lexicon
 from .clips import Speech, SpeechBusy, SpeechUnavailable, UnknownClip, clip_key
 from .engine import EngineError
 from .worker import ProcessExecutor, ThreadExecutor
@@ -45,5 +46,10 @@ def init_app(app, *, executor=None, off_cpu=None) -> None:
         executor=executor,
         **({"off_cpu": off_cpu} if off_cpu is not None else {}),
     )
+    from .. import ROOT
+    from ..i18n import KNOWN_LOCALES
+
+    # Staff's lexicons in the instance folder, else the shipped ones (kiosk/speech/lexicon.py).
+    speech.use_lexicons(lexicon.load(app.instance_path, config.get("LEXICONS_DIR") or ROOT / "lexicons", KNOWN_LOCALES))
     app.extensions["speech"] = speech
     app.register_blueprint(views.bp)

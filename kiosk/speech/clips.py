@@ -20,7 +20,8 @@ from .. import files
 from . import voices as voice_table
 from . import ogg, wav
 from .cache import CacheUnwritable, ClipCache
-from .engine import EngineClosed, EngineError, EngineInfo, Job, Words
+from .engine import EngineClosed, EngineError, EngineInfo, Job, LexiconEntry, Words
+from .lexicon import Lexicon, Lexicons
 from .pool import WorkerPool
 from .worker import ProcessExecutor, default_engine_factory, load_engine
 
@@ -43,6 +44,8 @@ GIVE_UP_AFTER = 5
 # prerender keeps this many clips in hand per worker: while one is checked and made durable (two
 # fsyncs, several milliseconds), the worker already speaks the next, rather than wait for it.
 CLIPS_IN_HAND = 2
+# Staff previews of a lexicon entry kept at once (each a few sentences, before and after).
+PREVIEWS = 64
 
 T = TypeVar("T")
 
@@ -61,9 +64,16 @@ class SpeechBusy(SpeechUnavailable):
     retry_after = RETRY_AFTER
 
 
-def clip_key(text: str, voice: str, rate: int, engine: str) -> str:
-    """Hex SHA-256 of everything that decides the audio, so a cached file can never be stale."""
-    material = json.dumps([SCHEMA, engine, voice, rate, text], ensure_ascii=False)
+def clip_key(text: str, voice: str, rate: int, engine: str, lexicon: tuple[LexiconEntry, ...] = ()) -> str:
+    """Hex SHA-256 of everything that decides the audio, so a cached file can never be stale.
+
+    `lexicon` is the pronunciation entries that change this text's words: named only when there
+    are some, so a text no entry touches keeps its key (and its clip) whatever else the lexicon
+    holds, and removing an entry brings back the key from before it was added."""
+    fields: list = [SCHEMA, engine, voice, rate, text]
+    if lexicon:
+        fields.append([[e.grapheme, e.say] for e in lexicon])
+    material = json.dumps(fields, ensure_ascii=False)
     return hashlib.sha256(material.encode("utf-8")).hexdigest()
 
 
@@ -180,6 +190,11 @@ class Speech:
         self._lock = threading.Lock()
         self._jobs: dict[str, Job] = {}
         self._tags: dict[str, str] = {}  # key -> the language tag it was registered for
+        # Clips of pages from before the lexicon last changed: still served (a patient's page may
+        # name them) but neither counted nor rendered any more.
+        self._retired: dict[str, Job] = {}
+        self._previews: dict[str, Job] = {}  # staff previews of lexicon entries, newest last
+        self.lexicons = Lexicons()
         self._voice_ids: dict[str, str | None] = {}
         self._info: EngineInfo | None = None
         self._info_failed_at: float | None = None
@@ -235,11 +250,49 @@ class Speech:
         voice = self.voice_for(locale_tag)
         if voice is None:
             return None
-        key = clip_key(text, voice, self.rate, self._info.engine)
+        lexicon = self.lexicons.matching(locale_tag, text)
+        key = clip_key(text, voice, self.rate, self._info.engine, lexicon)
         with self._lock:
-            self._jobs[key] = Job(text, voice, self.rate)
+            self._jobs[key] = Job(text, voice, self.rate, lexicon)
             self._tags.setdefault(key, locale_tag)
         return key
+
+    def use_lexicons(self, lexicons: Lexicons) -> bool:
+        """Say words as `lexicons` has them from now on; False if nothing changed.
+
+        The clips registered so far are retired: still served to a page that names them, but no
+        longer counted or rendered; pages register their clips again (crawl.forget_registered)."""
+        with self._lock:
+            if lexicons.digest == self.lexicons.digest:
+                return False
+            self.lexicons = lexicons
+            self._retired.update(self._jobs)
+            self._jobs = {}
+            self._tags = {}
+        return True
+
+    def preview(self, text: str, locale_tag: str, lexicon: Lexicon | None = None) -> str | None:
+        """The key of a staff preview: `text` said with `lexicon` (None: the kiosk's own, as now)
+        for `locale_tag`; served by preview_path(), never to patients, and forgotten after PREVIEWS."""
+        voice = self.voice_for(locale_tag)
+        if voice is None or not text.strip():
+            return None
+        entries = (lexicon.matching(text) if lexicon is not None else self.lexicons.matching(locale_tag, text))
+        key = clip_key(text, voice, self.rate, self._info.engine, entries)
+        with self._lock:
+            self._previews.pop(key, None)
+            self._previews[key] = Job(text, voice, self.rate, entries)
+            while len(self._previews) > PREVIEWS:
+                del self._previews[next(iter(self._previews))]
+        return key
+
+    def preview_path(self, key: str) -> Path:
+        """The clip of a preview key (UnknownClip for any other), synthesized now if need be."""
+        with self._lock:
+            job = self._previews.get(key) if isinstance(key, str) else None
+        if job is None:
+            raise UnknownClip(key)
+        return self._path(key, job)
 
     @property
     def engine_known(self) -> bool:
@@ -256,6 +309,11 @@ class Speech:
         with self._lock:
             return list(self._jobs)
 
+    def texts(self, locale_tag: str) -> list[str]:
+        """Every registered text of one language (the sentences a lexicon entry may change)."""
+        with self._lock:
+            return [job.text for key, job in self._jobs.items() if self._tags[key] == locale_tag]
+
     def job(self, key: str) -> Job:
         """What the clip `key` says, in which voice (UnknownClip if no page registered it)."""
         return self._job(key)
@@ -265,7 +323,9 @@ class Speech:
 
         At most `queue` callers wait for synthesis at once; any more get SpeechBusy at once.
         """
-        job = self._job(key)
+        return self._path(key, self._job(key))
+
+    def _path(self, key: str, job: Job) -> Path:
         path = self.cache.find(key, job)
         if path is not None:
             return path
@@ -376,7 +436,7 @@ class Speech:
         if not isinstance(key, str) or not KEY.fullmatch(key):
             raise UnknownClip(key)
         with self._lock:
-            job = self._jobs.get(key)
+            job = self._jobs.get(key) or self._retired.get(key)
         if job is None:
             raise UnknownClip(key)
         return job

@@ -19,12 +19,33 @@ class EngineClosed(EngineError):
 
 
 @dataclass(frozen=True)
+class LexiconEntry:
+    """One pronunciation: a written word (whole words, case as written) and how to say it.
+
+    `say` is a respelling ("my oh fash ee al"), or eSpeak NG's own phoneme input between
+    double brackets ("[[m,aIoUf'aSi@l]]"): see kiosk/speech/lexicon.py.
+    """
+
+    grapheme: str
+    say: str
+
+    @property
+    def phonemes(self) -> str | None:
+        """The phoneme input inside `[[...]]`, or None for a respelling."""
+        if self.say.startswith("[[") and self.say.endswith("]]"):
+            return self.say[2:-2]
+        return None
+
+
+@dataclass(frozen=True)
 class Job:
-    """What to say, in which voice, how fast (words per minute)."""
+    """What to say, in which voice, how fast (words per minute), and the lexicon entries
+    that change how its words are said (in the order they first occur in `text`)."""
 
     text: str
     voice: str
     rate: int
+    lexicon: tuple[LexiconEntry, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -50,7 +71,14 @@ Words = tuple[tuple[int, int], ...]
 
 
 class Engine(Protocol):
-    """What a worker needs from an engine; the real one is espeak.EspeakEngine."""
+    """What a worker needs from an engine; the real one is espeak.EspeakEngine.
+
+    An engine may also have `apply_lexicon(text, entries) -> str`: the text to hand to its
+    own synthesize() with the pronunciation entries applied in whatever way it takes them
+    (eSpeak NG: respellings and `[[...]]` phoneme input, kiosk/speech/lexicon.py). An engine
+    without it ignores the lexicon (a recorded-audio engine would, say), and is handed the
+    text as shown (produce.make_clip).
+    """
 
     def info(self) -> EngineInfo: ...
 

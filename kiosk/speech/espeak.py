@@ -13,7 +13,8 @@ import uuid
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 
-from .engine import EngineInfo, VoiceInfo, Words
+from .engine import EngineInfo, LexiconEntry, VoiceInfo, Words
+from .lexicon import respell
 
 # eSpeak NG 1.52 keeps its data folder in a 160-byte buffer (N_PATH_HOME); a longer path is cut
 # short, the data is "not found", and espeak_Initialize() then calls exit(1) on the whole process.
@@ -37,6 +38,27 @@ class _ShortNaps:
 
     def sleep(self, seconds: float) -> None:
         self._real.sleep(min(seconds, LOOP_NAP))
+
+    def __getattr__(self, name: str):
+        return getattr(self._real, name)
+
+
+class _PhonemeInput:
+    """Stands in for pyttsx3's `_espeak` module inside its eSpeak driver: Synth() gets
+    espeakPHONEMES as well, so the lexicon's "[[...]]" entries are read as eSpeak phonemes.
+
+    The trap: the driver calls Synth with ENDPAUSE | CHARS_UTF8 and nothing else, and has no
+    setting for more; without this flag "[[m,aIoUf'aSi@l]]" is read out as letters and
+    punctuation. With it, a "[[" in the leaflet's own text would start phoneme input too:
+    lexicon.respell() breaks those apart, and every text reaches the engine through it
+    (apply_lexicon, via produce.make_clip).
+    """
+
+    def __init__(self, real) -> None:
+        self._real = real
+
+    def Synth(self, text, *args, flags: int = 0, **kwargs):  # noqa: N802 - the driver's name for it
+        return self._real.Synth(text, *args, flags=flags | self._real.PHONEMES, **kwargs)
 
     def __getattr__(self, name: str):
         return getattr(self._real, name)
@@ -113,6 +135,8 @@ class EspeakEngine:
         # Only this worker process imports the driver, so nothing else sees the shorter naps.
         if not isinstance(driver.time, _ShortNaps):
             driver.time = _ShortNaps(driver.time)
+        if not isinstance(driver._espeak, _PhonemeInput):
+            driver._espeak = _PhonemeInput(driver._espeak)
         # pyttsx3 keeps engines in a WeakValueDictionary, and a dropped engine's driver clears eSpeak's
         # process-wide synthesis callback: hold this one for the life of the process.
         self._engine = pyttsx3.init("espeak")
@@ -133,6 +157,10 @@ class EspeakEngine:
         )
         engine = f"pyttsx3 {_version('pyttsx3')}; eSpeak NG {self._library.version}; {self._library.source}"
         return EngineInfo(engine=engine, library=self._library.path, voices=voices)
+
+    def apply_lexicon(self, text: str, entries: tuple[LexiconEntry, ...]) -> str:
+        """`text` with the entries' respellings and `[[...]]` phonemes in place of their words."""
+        return respell(text, entries)
 
     def synthesize(self, text: str, voice: str, rate: int, path: str) -> Words:
         """Write `text` spoken by `voice` at `rate` wpm to the WAV file `path`; return its word events."""

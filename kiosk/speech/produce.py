@@ -18,6 +18,13 @@ class Unwritable(OSError):
     """The finished clip could not be written (disk full, folder gone read-only): not the engine's fault."""
 
 
+def spoken_text(engine: Engine, job: Job) -> str:
+    """What the engine is handed: the shown text with the job's lexicon entries applied, by an
+    engine that takes them (engine.Engine.apply_lexicon); as shown to an engine that does not."""
+    apply = getattr(engine, "apply_lexicon", None)
+    return job.text if apply is None else apply(job.text, job.lexicon)
+
+
 def make_clip(engine: Engine, job: Job, wav_path: str, clip_path: str) -> Words:
     """Speak `job` into `wav_path`, check it, and encode it into `clip_path`; return the word events.
 
@@ -27,7 +34,7 @@ def make_clip(engine: Engine, job: Job, wav_path: str, clip_path: str) -> Words:
     """
     try:
         try:
-            words = tuple(engine.synthesize(job.text, job.voice, job.rate, wav_path))
+            words = tuple(engine.synthesize(spoken_text(engine, job), job.voice, job.rate, wav_path))
         except Exception as exc:
             raise EngineError(f"{type(exc).__name__}: {exc}") from exc
         wav.check(wav_path, job.text, job.rate)

@@ -100,7 +100,7 @@ class ProcessExecutor:
             job_id = next(self._ids)
             try:
                 status, reply_id, payload = worker.request(
-                    ("synth", job_id, job.text, job.voice, job.rate, wav, clip),
+                    ("synth", job_id, job.text, job.voice, job.rate, job.lexicon, wav, clip),
                     job_timeout(job, self._timeout),
                 )
                 # A reply that is not for this job means the worker is out of step with us:
@@ -251,9 +251,9 @@ def serve(conn, factory: EngineFactory) -> None:
             break  # the server went away
         if message[0] != "synth":
             break
-        _, job_id, text, voice, rate, wav, clip = message
+        _, job_id, text, voice, rate, lexicon, wav, clip = message
         try:
-            reply = ("ok", job_id, make_clip(engine, Job(text, voice, rate), wav, clip))
+            reply = ("ok", job_id, make_clip(engine, Job(text, voice, rate, lexicon), wav, clip))
         except Unwritable as exc:
             reply = ("unwritable", job_id, str(exc))
         except InvalidAudio as exc:

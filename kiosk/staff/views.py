@@ -109,6 +109,7 @@ def screen(code: int = 200, errors: dict[str, str] | None = None, chosen: dict[s
         },
         errors=errors or {},
         known_locales=KNOWN_LOCALES,
+        lexicon_sizes={tag: len(speech.lexicons[tag].entries) for tag in KNOWN_LOCALES},
     )
 
 

@@ -3,7 +3,8 @@
 A page is the same for every patient (the server keeps nothing per patient), so the first
 render of a URL is kept in memory with its gzip form and an ETag, and later requests are
 answered from it, with 304 for an If-None-Match that matches. What can change a page while
-the kiosk runs is part of the key: the staff's settings (start language, idle time). A page
+the kiosk runs is part of the key: the staff's settings (start language, idle time) and
+pronunciation lexicon (its clip URLs). A page
 rendered while the speech engine's voices are not known yet (starting, or failed) is not
 kept: it may say "audio not available" where audio will be.
 """
@@ -58,7 +59,8 @@ def _key() -> tuple | None:
     if request.method not in ("GET", "HEAD") or request.endpoint not in CACHEABLE:
         return None
     extensions = current_app.extensions
-    return (request.path, extensions.get("default_language"), extensions["idle"])
+    # A page names its clips, whose keys follow the pronunciation lexicon (kiosk/speech/lexicon.py).
+    return (request.path, extensions.get("default_language"), extensions["idle"], extensions["speech"].lexicons.digest)
 
 
 def _answer(page: Page) -> Response:

@@ -1,0 +1,193 @@
+"""Pronunciation on the staff screen: PIN and CSRF, entries saved atomically, re-rendered clips, PLS files."""
+
+import io
+import logging
+import re
+import time
+
+import pytest
+
+from kiosk import create_app
+from kiosk.speech import Speech, ThreadExecutor
+from kiosk.speech import lexicon
+from kiosk.speech.lexicon import Lexicon, to_pls
+from kiosk.speech.engine import LexiconEntry
+from kiosk.staff import pin
+
+from helpers import soup
+from speech.fakes import spoken_text
+from speech.test_lexicon import RespellingFake
+from test_staff import PIN, log_in, token
+
+LEXICON = "/staff/lexicon/en/"
+
+
+@pytest.fixture
+def staff(app):
+    pin.save(app.instance_path, PIN)
+    return app
+
+
+def entry_form(client, **values):
+    return {"csrf_token": token(client, LEXICON), "grapheme": "", "say": "", "replacing": "", **values}
+
+
+@pytest.mark.parametrize("method, url", [
+    ("get", LEXICON),
+    ("get", "/staff/lexicon/en.pls"),
+    ("post", "/staff/lexicon/en/save"),
+    ("post", "/staff/lexicon/en/remove"),
+    ("post", "/staff/lexicon/en/preview"),
+    ("post", "/staff/lexicon/en/import"),
+])
+def test_every_lexicon_route_needs_the_staff_session(staff, client, method, url):
+    response = getattr(client, method)(url, data={"grapheme": "TPI", "say": "tippy"})
+    assert response.status_code == 303 and response.location.endswith("/staff/")
+    assert not lexicon.instance_file(staff.instance_path, "en").exists()
+
+
+def test_a_save_without_the_csrf_token_changes_nothing(staff, client, caplog):
+    log_in(client)
+    with caplog.at_level(logging.WARNING):
+        response = client.post("/staff/lexicon/en/save", data={"grapheme": "TPI", "say": "tippy"})
+    assert response.status_code == 303
+    assert not lexicon.instance_file(staff.instance_path, "en").exists()
+    assert "refused" in caplog.text
+
+
+def test_the_screen_links_each_languages_entries_and_starts_with_the_shipped_ones(staff, client):
+    log_in(client)
+    link = soup(client.get("/staff/")).select_one('#pronunciation ~ ul a[href="/staff/lexicon/en/"]')
+    assert link is not None and "7 entries" in link.get_text()
+    rows = [row.th.get_text() for row in soup(client.get(LEXICON)).select(".lexicon-entries tbody tr")]
+    assert "myofascial" in rows and "TPI" in rows
+
+
+def test_save_change_and_remove_keep_the_file_whole_and_the_kiosk_says_it(staff, client):
+    log_in(client)
+    response = client.post("/staff/lexicon/en/save", data=entry_form(client, grapheme="chronic", say="kron ik"))
+    assert response.status_code == 303
+    saved = lexicon.read_file(lexicon.instance_file(staff.instance_path, "en"))
+    assert saved.get("chronic") == LexiconEntry("chronic", "kron ik") and saved.get("TPI") is not None
+    assert staff.extensions["speech"].lexicons["en"].get("chronic") is not None
+    # Changed under another written form: the old one goes.
+    client.post("/staff/lexicon/en/save",
+                data=entry_form(client, grapheme="Chronic", say="KRON ik", replacing="chronic"))
+    saved = lexicon.read_file(lexicon.instance_file(staff.instance_path, "en"))
+    assert saved.get("chronic") is None and saved.get("Chronic").say == "KRON ik"
+    client.post("/staff/lexicon/en/remove", data={"csrf_token": token(client, LEXICON), "grapheme": "Chronic"})
+    assert lexicon.read_file(lexicon.instance_file(staff.instance_path, "en")).get("Chronic") is None
+    # A restart reads it back.
+    again = create_app({"TESTING": True, "SPEECH_ENABLED": False}, instance_path=staff.instance_path)
+    assert again.extensions["speech"].lexicons["en"] == saved.without("Chronic")
+
+
+def test_a_bad_entry_is_refused_with_the_form_again(staff, client):
+    log_in(client)
+    response = client.post("/staff/lexicon/en/save", data=entry_form(client, grapheme="T.P.I.", say="tippy"))
+    assert response.status_code == 400
+    page = soup(response)
+    assert "cannot be an entry" in page.select_one("#entry-error").get_text()
+    assert page.select_one("#say")["value"] == "tippy"
+
+
+def test_export_and_import_round_trip(staff, client):
+    log_in(client)
+    exported = client.get("/staff/lexicon/en.pls")
+    assert exported.status_code == 200 and exported.mimetype == "application/pls+xml"
+    _, shipped = lexicon.from_pls(exported.data)
+    response = client.post("/staff/lexicon/es/import", data={
+        "csrf_token": token(client, "/staff/lexicon/es/"),
+        "file": (io.BytesIO(to_pls("es", Lexicon.of([LexiconEntry("TPI", "te pe i")]))), "es.pls"),
+    })
+    assert response.status_code == 303
+    assert staff.extensions["speech"].lexicons["es"].entries == (LexiconEntry("TPI", "te pe i"),)
+    assert staff.extensions["speech"].lexicons["en"] == shipped
+
+
+@pytest.mark.parametrize("data, status, message", [
+    (b'<?xml version="1.0"?><!DOCTYPE lexicon [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;&a;">]><lexicon/>', 400,
+     "DTD or entities"),
+    (b"<lexicon><lexeme>", 400, "not readable XML"),
+    (to_pls("fr", Lexicon.of([LexiconEntry("TPI", "te pe i")])), 400, "for the language “fr”"),
+    (b"<lexicon>" + b"<lexeme><grapheme>w</grapheme><alias>x</alias></lexeme>" * 4000 + b"</lexicon>", 413, None),
+])
+def test_a_hostile_or_wrong_file_is_refused_in_english_and_nothing_changes(staff, client, data, status, message):
+    log_in(client)
+    before = staff.extensions["speech"].lexicons
+    response = client.post("/staff/lexicon/en/import", data={
+        "csrf_token": token(client, LEXICON), "file": (io.BytesIO(data), "x.pls"),
+    })
+    assert response.status_code == status
+    if message:
+        assert message in soup(response).select_one(".error").get_text()
+    assert staff.extensions["speech"].lexicons is before
+    assert not lexicon.instance_file(staff.instance_path, "en").exists()
+
+
+def test_a_corrupt_lexicon_file_logs_one_line_and_the_kiosk_speaks_without_it(tmp_path, caplog):
+    path = lexicon.instance_file(tmp_path, "en")
+    path.parent.mkdir()
+    path.write_bytes(b"\x00garbage<lexicon")
+    with caplog.at_level(logging.ERROR):
+        app = create_app({"TESTING": True, "SPEECH_ENABLED": False}, instance_path=str(tmp_path))
+    lines = [r.getMessage() for r in caplog.records if "lexicon" in r.getMessage()]
+    assert len(lines) == 1 and "\n" not in lines[0]
+    # The shipped entries, as before staff saved; and every page still answers.
+    assert app.extensions["speech"].lexicons["en"].get("myofascial") is not None
+    assert app.test_client().get("/en/trigger-point-injections/").status_code == 200
+
+
+def test_saving_re_renders_the_changed_clips_and_pages_name_the_new_ones(staff, client, tmp_path):
+    engine = RespellingFake()
+    speech = Speech(tmp_path / "audio", executor=ThreadExecutor(lambda: engine))
+    staff.extensions["speech"] = speech
+    try:
+        log_in(client)
+        client.get("/staff/")  # registers every clip
+        speech.prerender()
+        page = "/en/trigger-point-injections/what-are-trigger-points"
+        before = client.get(page).get_data(as_text=True)
+        log_in(client)  # a patient's page ended the staff session
+        client.post("/staff/lexicon/en/save", data=entry_form(client, grapheme="trigger", say="trig er"))
+        render = staff.extensions["render"]
+        deadline = time.monotonic() + 60
+        while (render.progress.running or render.progress.started is None) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        progress = render.progress
+        assert progress.error is None and progress.total > 0 and progress.done == progress.total
+        after = client.get(page).get_data(as_text=True)
+        assert after != before  # new clip URLs on the kept page
+        changed = [key for key in speech.keys() if speech.job(key).lexicon]
+        assert len(changed) == progress.total and not speech.missing()
+        assert all("trig er" in spoken_text(speech.clip_path(key)) for key in changed)
+        # Every sentence with the whole word "trigger" (as written) has the entry; no other has.
+        assert all(bool(re.search(r"\btrigger\b", speech.job(key).text)) == bool(speech.job(key).lexicon)
+                   for key in speech.keys())
+    finally:
+        speech.close()
+
+
+def test_a_preview_says_the_word_and_its_sentences_before_and_after(staff, client, tmp_path):
+    engine = RespellingFake()
+    staff.extensions["speech"] = speech = Speech(tmp_path / "audio", executor=ThreadExecutor(lambda: engine))
+    try:
+        log_in(client)
+        response = client.post("/staff/lexicon/en/preview",
+                               data=entry_form(client, grapheme="myofascial", say="my oh fash ee al"))
+        assert response.status_code == 200
+        rows = soup(response).select(".lexicon-preview tbody tr")
+        assert rows[0].th.get_text() == "myofascial" and len(rows) > 1
+        assert all("myofascial" in row.th.get_text() for row in rows)
+        for row in rows[:2]:
+            for which in ("before", "after"):
+                with client.get(row.select_one(f"audio.{which}")["src"]) as response:
+                    assert response.status_code == 200
+                    (tmp_path / f"{which}.ogg").write_bytes(response.data)
+            said_before, said_after = spoken_text(tmp_path / "before.ogg"), spoken_text(tmp_path / "after.ogg")
+            assert "my oh fash ee al" in said_after and "my oh fash ee al" not in said_before
+        # Nothing was saved, and patients cannot fetch a preview.
+        assert not lexicon.instance_file(staff.instance_path, "en").exists()
+        assert client.get(rows[0].select_one("audio.after")["src"].replace("/staff/lexicon", "")).status_code == 404
+    finally:
+        speech.close()
