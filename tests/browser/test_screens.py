@@ -127,7 +127,6 @@ def test_at_150_and_200_percent_the_leaflet_still_comes_first(page_at, live_serv
     assert page.evaluate("document.documentElement.dataset.textSize") == size
     assert page.evaluate(TEXT_SHARE) >= LARGER_TEXT[size]
     # "In short" leaves the leaflet's own first line on the first screen.
-    page.wait_for_function("document.querySelector('#main .in-short').open !== undefined")
     assert page.evaluate(FIRST_LINE_ON_SCREEN)
     assert page.evaluate(SPLIT_WORDS, list(NEVER_HYPHENATED)) == []
     summary = page.locator("#language-menu summary")
