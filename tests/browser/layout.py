@@ -135,3 +135,19 @@ LANGUAGES_ON_SCREEN = """
   return {shown, scrolls: list.scrollHeight > list.clientHeight};
 }
 """
+
+
+# Whether the leaflet's own first line (the first sentence after the "In
+# short" box, the kiosk's help) is whole on the first screen: the box must not
+# push the clinic's words off it (static/understand.js folds it where it
+# would). True on a page without the box.
+FIRST_LINE_ON_SCREEN = """
+() => {
+  const box = document.querySelector('#main .in-short');
+  if (!box) return true;
+  const first = [...document.querySelectorAll('#main .sentence')]
+    .find(s => !box.contains(s) && (box.compareDocumentPosition(s) & Node.DOCUMENT_POSITION_FOLLOWING));
+  const line = first.getClientRects()[0];
+  return line.top >= 0 && line.bottom <= innerHeight;
+}
+"""
