@@ -37,6 +37,14 @@ def word_phrase(term: Term) -> Phrase:
     return Phrase(shown.text, shown.lang, voiced(shown.text, shown.lang, english_headword(term)))
 
 
+def mark_phrase(term: Term, shown: str, lang: str) -> Phrase:
+    """A hard word marked in the text, as the guide says it: the words as they
+    stand there ("puntos gatillo", not the headword "Punto gatillo"), so a
+    patient who listens hears what is shown; without a voice for `lang`, the
+    English headword."""
+    return Phrase(shown, lang, voiced(shown, lang, english_headword(term)))
+
+
 def marks(section: Section, words: glossary.SectionWords) -> dict[str, list[glossary.Occurrence]]:
     """The occurrences to mark, by message: each term once a section, where it first
     stands in a paragraph, lead-in or list item. Headings are left plain (a control
@@ -110,5 +118,6 @@ def init_app(app: Flask) -> None:
             "section_help": section_help,
             "marked_sentences": marked_sentences,
             "word_phrase": word_phrase,
+            "mark_phrase": mark_phrase,
             "word_dialog_data": word_dialog_data,
         }
