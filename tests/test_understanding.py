@@ -57,5 +57,10 @@ def test_a_section_has_its_summary_first_and_its_question_last(client, tag):
 @pytest.mark.parametrize("tag", LOCALES)
 def test_the_print_view_carries_the_summaries_and_the_word_list(client, tag):
     page = soup(client.get(f"/{tag}/{LEAFLET}/print"))
-    assert len(page.select(".print-section .in-short")) == len(CONTENT.sections)
-    assert len(page.select(".print-words .words dt")) == len(CONTENT.terms)
+    # Set apart from the leaflet's own sections (test_take_home.py holds them
+    # whole and in order), each with the note that it is the kiosk's help.
+    summaries = page.select("article.leaflet > .print-section > aside.in-short")
+    assert len(summaries) == len(CONTENT.sections)
+    words = page.select_one("article.leaflet > aside.print-words")
+    assert len(words.select(".words dt")) == len(CONTENT.terms)
+    assert all(box.select_one(".help-note").get_text(strip=True) for box in [*summaries, words])
