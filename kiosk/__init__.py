@@ -28,7 +28,7 @@ def create_app(
     # while the first page waited for its voices (issue 18).
     from flask import Flask
 
-    from . import cli, crawl, fonts, i18n, idle, phrases, read_aloud, render_audio, speech, staff, status, views
+    from . import cli, crawl, fonts, i18n, idle, phrases, read_aloud, render_audio, speech, staff, status, understanding, views
     from .content import load_leaflets
     from .web import errors, headers, limits, page_cache, vendor
     from .web.turns import TURNS
@@ -85,6 +85,7 @@ def create_app(
     speech.init_app(app, off_cpu=TURNS.given_back)
     phrases.init_app(app)
     read_aloud.init_app(app)
+    understanding.init_app(app)
     crawl.init_app(app, off_cpu=TURNS.given_back, turn=TURNS.taken)
     render_audio.init_app(app)
     views.init_app(app)

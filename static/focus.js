@@ -1,17 +1,22 @@
 // Where focus goes, and when the audio guide must not announce it.
 
-let quiet = null;
+let hushed = 0;
+
+// Run `action` (which moves focus: a dialog's showModal) without the audio
+// guide announcing where focus lands: the caller says something better.
+export function quietly(action) {
+  hushed += 1;
+  try { action(); } finally { hushed -= 1; }
+}
 
 // Focus `element` without the audio guide announcing it (the player keeps
 // reading after an automatic page turn, and must not be talked over).
 export function focusQuietly(element) {
-  quiet = element;
-  element.focus({ preventScroll: true });
-  quiet = null;
+  quietly(() => element.focus({ preventScroll: true }));
 }
 
-// Whether `element` is being focused by focusQuietly (guide.js says nothing).
-export const isQuietFocus = (element) => element === quiet;
+// Whether focus is being moved quietly now (guide.js then says nothing).
+export const isQuietFocus = () => hushed > 0;
 
 // htmx never moves focus after a swap. Move it to the new page heading so a
 // screen reader (and the audio guide) announces the new page and keyboard

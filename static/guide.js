@@ -120,7 +120,7 @@ function goUp() {
 document.addEventListener("focusin", (event) => {
   const el = event.target;
   if (el !== armed) armed = null;
-  if (!isOn() || isQuietFocus(el) || !el.dataset || !el.dataset.say) return;
+  if (!isOn() || isQuietFocus() || !el.dataset || !el.dataset.say) return;
   speak(el);
 });
 

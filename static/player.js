@@ -72,6 +72,9 @@ function highlight(current) {
     else span.removeAttribute("aria-current");
   }
   if (current) {
+    // "In short" may be folded to its heading (understand.js): open it to read it.
+    const folded = current.closest("details:not([open])");
+    if (folded) folded.open = true;
     current.scrollIntoView({ block: "center", behavior: reducedMotion.matches ? "auto" : "smooth" });
   }
 }

@@ -13,22 +13,30 @@ def pages_in(tag):
 ALL_PAGES = [url for tag in LOCALES for url in pages_in(tag)]
 
 # Every control a patient can tap, as the browser lays it out. A control
-# under an open menu's panel cannot be tapped, so it is left out.
+# under an open menu's panel cannot be tapped, so it is left out. `inline`:
+# a hard word marked inside a sentence of the text (kiosk/understanding.py),
+# as big as its words and no bigger. Broken over two lines, such a link is
+# tapped on its two pieces, so it counts as them: its bounding box would be a
+# rectangle across both lines, over words and links it does not cover.
 TARGET_BOXES = """
 () => [...document.querySelectorAll('a, button, summary, input, select, textarea, [tabindex]:not([tabindex="-1"])')]
   .map(el => el.closest('label') || el)
   .filter((el, i, all) => all.indexOf(el) === i)
   // checkVisibility() also hides the content of a closed <details>.
   .filter(el => el.checkVisibility({visibilityProperty: true, opacityProperty: true}))
-  .filter(el => {
-    const r = el.getBoundingClientRect(), x = r.x + r.width / 2, y = r.y + r.height / 2;
+  .flatMap(el => {
+    const inline = el.matches('.sentence > a.term');
+    const rects = inline ? [...el.getClientRects()] : [el.getBoundingClientRect()];
+    return rects.map(r => ({el, inline, r}));
+  })
+  .filter(({el, r}) => {
+    const x = r.x + r.width / 2, y = r.y + r.height / 2;
     if (x < 0 || y < 0 || x >= innerWidth || y >= innerHeight) return true;  // off screen: not covered
     const hit = document.elementFromPoint(x, y);
     return !hit || el.contains(hit) || hit.contains(el);
   })
-  .map(el => { const r = el.getBoundingClientRect();
-               return {name: (el.textContent || el.value || el.tagName).trim().slice(0, 40),
-                       x: r.x, y: r.y, w: r.width, h: r.height}; })
+  .map(({el, inline, r}) => ({name: (el.textContent || el.value || el.tagName).trim().slice(0, 40),
+                              inline, x: r.x, y: r.y, w: r.width, h: r.height}))
   .filter(b => b.x + b.w > 0 && b.y + b.h > 0)
 """
 
@@ -133,5 +141,21 @@ LANGUAGES_ON_SCREEN = """
     const r = a.getBoundingClientRect();
     return r.top >= 0 && r.left >= 0 && r.bottom <= innerHeight && r.right <= innerWidth; }).length;
   return {shown, scrolls: list.scrollHeight > list.clientHeight};
+}
+"""
+
+
+# Whether the leaflet's own first line (the first sentence after the "In
+# short" box, the kiosk's help) is whole on the first screen: the box must not
+# push the clinic's words off it (static/understand.js folds it where it
+# would). True on a page without the box.
+FIRST_LINE_ON_SCREEN = """
+() => {
+  const box = document.querySelector('#main .in-short');
+  if (!box) return true;
+  const first = [...document.querySelectorAll('#main .sentence')]
+    .find(s => !box.contains(s) && (box.compareDocumentPosition(s) & Node.DOCUMENT_POSITION_FOLLOWING));
+  const line = first.getClientRects()[0];
+  return line.top >= 0 && line.bottom <= innerHeight;
 }
 """

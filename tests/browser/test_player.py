@@ -52,7 +52,11 @@ def test_play_highlights_each_sentence_in_turn(page, live_server):
     wait_saying(page, first.get_attribute("data-clip"))
     # The clip ends and the highlight moves to the next sentence by itself.
     wait_until_speaking(page, 1)
-    expect(page.locator(".player-position")).to_have_text("Sentence 2 of 16")
+    # Counted over all it reads: the section's own sentences and those of its
+    # "In short" box (read first, highlighted like any other), 16 + 6 here.
+    total = sentence_count(page)
+    assert total == 16 + page.locator("#main .in-short .sentence").count()
+    expect(page.locator(".player-position")).to_have_text(f"Sentence 2 of {total}")
     assert page.locator(".sentence.speaking").get_attribute("aria-current") == "true"
     assert page.get_by_role("button", name="Pause").is_visible()
     assert first.get_attribute("aria-current") is None

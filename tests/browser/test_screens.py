@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from helpers import LEAFLET, LOCALES, SECTIONS, expected
 
 from axe import load_axe, run_axe
-from layout import LANGUAGES_ON_SCREEN, NEVER_HYPHENATED, SPLIT_WORDS, TARGET_BOXES, TEXT_SHARE, overlapping, pages_in
+from layout import FIRST_LINE_ON_SCREEN, LANGUAGES_ON_SCREEN, NEVER_HYPHENATED, SPLIT_WORDS, TARGET_BOXES, TEXT_SHARE, overlapping, pages_in
 
 PORTRAIT = {"width": 1080, "height": 1920}
 LANDSCAPE = {"width": 1920, "height": 1080}
@@ -79,6 +79,7 @@ def test_leaflet_text_fills_at_least_40_percent_of_the_first_screen(browser, liv
             page.goto(live_server + f"/{tag}/{LEAFLET}/{section}")
             page.evaluate("document.fonts.ready")
             shares[section] = round(page.evaluate(TEXT_SHARE), 3)
+            assert page.evaluate(FIRST_LINE_ON_SCREEN), section
             split[section] = page.evaluate(SPLIT_WORDS, list(NEVER_HYPHENATED))
         assert min(shares.values()) >= 0.40, shares
         assert split == {section: [] for section in SECTIONS}
@@ -125,6 +126,8 @@ def test_at_150_and_200_percent_the_leaflet_still_comes_first(page_at, live_serv
     page.evaluate("document.fonts.ready")
     assert page.evaluate("document.documentElement.dataset.textSize") == size
     assert page.evaluate(TEXT_SHARE) >= LARGER_TEXT[size]
+    # "In short" leaves the leaflet's own first line on the first screen.
+    assert page.evaluate(FIRST_LINE_ON_SCREEN)
     assert page.evaluate(SPLIT_WORDS, list(NEVER_HYPHENATED)) == []
     summary = page.locator("#language-menu summary")
     summary.click()

@@ -1,0 +1,148 @@
+"""Help to understand in the browser: the word dialog, "In short" read aloud,
+the teach-back question, by touch and by keyboard with the audio guide, in
+English, Spanish, Arabic and Chinese, portrait and landscape."""
+
+import json
+
+import pytest
+from playwright.sync_api import expect
+
+from helpers import LEAFLET, LOCALES, SECTIONS
+
+from axe import load_axe, run_axe
+from listening import record, turn_on_guide, wait_saying
+
+LANGS = ["en", "es", "ar", "zh-Hans"]
+SCREENS = {"portrait": {"width": 1080, "height": 1920}, "landscape": {"width": 1920, "height": 1080}}
+FIRST = f"/{{tag}}/{LEAFLET}/{SECTIONS[0]}"
+
+
+@pytest.fixture
+def at(browser, live_server):
+    """A page on the first section in a language, on a screen."""
+    contexts = []
+
+    def at(tag, screen="portrait", axe=False):
+        context = browser.new_context(viewport=SCREENS[screen])
+        contexts.append(context)
+        if axe:
+            load_axe(context)
+        page = context.new_page()
+        page.goto(live_server + FIRST.format(tag=tag))
+        record(page)
+        return page
+
+    yield at
+    for context in contexts:
+        context.close()
+
+
+def json_of(page, element_id):
+    return json.loads(page.locator(f"#{element_id}").get_attribute("data-json"))
+
+
+@pytest.mark.parametrize("screen", SCREENS)
+@pytest.mark.parametrize("tag", LANGS)
+def test_a_words_dialog_speaks_in_the_pages_language_and_returns_focus(at, tag, screen):
+    page = at(tag, screen)
+    term = page.locator("#main a.term").first
+    data = json_of(page, "word-phrases")[term.get_attribute("data-term")]
+    term.click()
+    dialog = page.locator("#word-dialog")
+    expect(dialog).to_have_attribute("open", "")
+    expect(dialog.locator("#word-dialog-definition")).to_have_text(data["definition"]["text"])
+    # Said in the page's language: the word's clip, by this language's voice.
+    (clip, lang, _), *_ = data["word"]["say"]
+    assert lang == tag
+    wait_saying(page, clip)
+    english = dialog.locator("#word-english")
+    if tag == "en":
+        assert english.count() == 0
+    else:
+        english.click()
+        expect(dialog.locator(".word-english-definition")).to_have_attribute("lang", "en")
+        wait_saying(page, data["english"]["word"]["say"][0][0])
+    # The dialog leaves the bottom of the screen free, where Pause docks.
+    box = dialog.bounding_box()
+    assert box["y"] + box["height"] <= SCREENS[screen]["height"] - 64
+    page.keyboard.press("Escape")
+    expect(dialog).not_to_have_attribute("open", "")
+    assert page.evaluate("document.activeElement.dataset.term") == term.get_attribute("data-term")
+
+
+@pytest.mark.parametrize("tag", LANGS)
+def test_the_summary_is_highlighted_while_it_plays(at, tag):
+    page = at(tag)
+    first = page.locator(".in-short-text .sentence").first
+    page.locator('#player [data-action="toggle"]').click()
+    # The player reads the box before the leaflet: its heading, its note, then the summary.
+    expect(first).to_have_class("sentence speaking")
+    wait_saying(page, first.get_attribute("data-clip"))
+    expect(page.locator("#main .sentence.speaking")).to_have_count(1)
+
+
+@pytest.mark.parametrize("screen", SCREENS)
+@pytest.mark.parametrize("tag", LANGS)
+def test_a_miss_replays_the_answer_and_a_second_miss_offers_staff(at, tag, screen):
+    page = at(tag, screen)
+    question = page.locator("#teach-back")
+    expect(question).to_be_visible()
+    phrases = json_of(page, "teach-back-phrases")
+    right = int(question.get_attribute("data-right"))
+    wrong = question.locator(f'button.answer:not([data-answer="{right}"])').first
+    feedback = question.locator(".teach-back-feedback")
+    answer = page.locator("#answer-sentence")
+    wrong.click()
+    expect(feedback).to_have_text(phrases["again"]["text"])
+    # The sentence that holds the answer, highlighted and said, then the question again.
+    expect(answer).to_have_class("sentence speaking answer-shown")
+    wait_saying(page, answer.get_attribute("data-clip"))
+    # Heard; skip to its end (the patient hears it whole) rather than wait for it.
+    page.evaluate("kiosk.voice.audio.currentTime = kiosk.voice.audio.duration - 0.05")
+    expect(feedback).to_have_text(phrases["retry"]["text"])
+    expect(page.locator("#teach-back-question")).to_be_focused()
+    wrong.click()
+    expect(feedback).to_have_text(phrases["staff"]["text"])
+    wait_saying(page, phrases["staff"]["say"][0][0])
+    question.locator(f'button.answer[data-answer="{right}"]').click()
+    expect(feedback).to_have_text(phrases["right"]["text"])
+    expect(question.locator(".teach-back-next a")).to_be_visible()
+
+
+def tab_to(page, selector, most=60):
+    """Press Tab (the guide's next item) until `selector` has focus."""
+    for _ in range(most):
+        if page.evaluate("s => document.activeElement.matches(s)", selector):
+            return
+        page.keyboard.press("Tab")
+    pytest.fail(f"Tab never reached {selector}")
+
+
+@pytest.mark.parametrize("tag", LANGS)
+def test_a_blind_patient_hears_a_definition_and_answers_by_keyboard_and_guide(at, tag):
+    page = at(tag, "landscape")
+    turn_on_guide(page)
+    tab_to(page, "#main a.term")
+    term = page.evaluate("document.activeElement.dataset.term")
+    data = json_of(page, "word-phrases")[term]
+    page.keyboard.press("Enter")
+    expect(page.locator("#word-dialog")).to_have_attribute("open", "")
+    wait_saying(page, data["definition"]["say"][0][0])
+    page.keyboard.press("Escape")
+    expect(page.locator("#word-dialog")).not_to_have_attribute("open", "")
+    assert page.evaluate("document.activeElement.dataset.term") == term
+    right = page.locator("#teach-back").get_attribute("data-right")
+    tab_to(page, f'#teach-back .answer[data-answer="{right}"]', most=80)
+    page.keyboard.press("Enter")
+    phrases = json_of(page, "teach-back-phrases")
+    expect(page.locator(".teach-back-feedback")).to_have_text(phrases["right"]["text"])
+    wait_saying(page, phrases["right"]["say"][0][0])
+
+
+@pytest.mark.parametrize("tag", LOCALES)
+def test_axe_finds_nothing_on_the_open_dialog_and_the_question(at, tag):
+    page = at(tag, axe=True)
+    expect(page.locator("#teach-back")).to_be_visible()
+    page.locator("#main a.term").first.click()
+    expect(page.locator("#word-dialog")).to_have_attribute("open", "")
+    assert run_axe(page) == []
