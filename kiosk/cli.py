@@ -201,6 +201,8 @@ def export_(directory: Path, force: bool, workers: int) -> None:
                "leaflets, and 404.html")
     click.echo(f"  {report.clips} clips in audio/")
     click.echo(f"  {len(report.assets)} assets (htmx, scripts, styles, fonts) in static/ and vendor/")
+    if report.lexicons:
+        click.echo(f"  pronunciations for {len(report.lexicons)} languages in lexicon/ (PLS, for the staff screen's import)")
     click.echo(f"  {len(files)} files, {report.size / 1e6:.1f} MB in all")
     if report.speech == "off":
         click.echo("Warning: speech is turned off (SPEECH_ENABLED), so the export has no audio; "

@@ -26,13 +26,15 @@ from urllib.parse import unquote, urljoin, urlsplit
 from flask import Flask, url_for
 
 from .crawl import ensure_registered, page_urls
-from .speech import SpeechUnavailable
+from .i18n import KNOWN_LOCALES
+from .speech import SpeechUnavailable, lexicon
 
 # What a page may reference that is a file of the kiosk's rather than a page.
 ASSET_PREFIXES = ("/static/", "/vendor/", "/fonts/", "/audio/")
 # An address no route can answer (four segments, and the first is no language), for 404.html.
 NOT_FOUND_PROBE = "/not/a/kiosk/page"
 NOT_FOUND_FILE = "404.html"
+LEXICON_FOLDER = "lexicon"
 # url(...) and @import "..." in a stylesheet.
 CSS_REFERENCE = re.compile(r"""url\(\s*(['"]?)([^'")]*)\1\s*\)|@import\s+(['"])([^'"]+)\3""")
 # The kiosk's ES modules import each other by relative path ("./page.js"), which no page names.
@@ -54,6 +56,7 @@ class Report:
     pages: list[str] = field(default_factory=list)  # files, relative to dest
     assets: list[str] = field(default_factory=list)
     clips: int = 0
+    lexicons: list[str] = field(default_factory=list)  # lexicon/<tag>.pls
     clips_missing: int = 0  # registered clips with no file (could not be rendered)
     speech: str = "on"  # "on", "off" (SPEECH_ENABLED) or "unavailable" (no engine)
     problems: list[str] = field(default_factory=list)
@@ -118,7 +121,20 @@ def export(app: Flask, dest: str | Path, *, force: bool = False, progress: Progr
     report.pages.append(NOT_FOUND_FILE)
 
     _export_assets(client, dest, html, report, progress)
+    _export_lexicons(app, dest, report)
     return report
+
+
+def _export_lexicons(app: Flask, dest: Path, report: Report) -> None:
+    """Each language's pronunciation entries that the export's audio was made with, as PLS
+    (lexicon/<tag>.pls): a clinic that moves the bundle to another kiosk moves its words too,
+    for the staff screen's PLS import. No page links them, and they hold no patient data."""
+    lexicons = app.extensions["speech"].lexicons
+    for tag in KNOWN_LOCALES:
+        if lexicons[tag].entries:
+            relative = f"{LEXICON_FOLDER}/{tag}.pls"
+            _write(dest, relative, lexicon.to_pls(tag, lexicons[tag]))
+            report.lexicons.append(relative)
 
 
 def _export_clips(app: Flask, dest: Path, report: Report, progress: Progress) -> None:

@@ -191,3 +191,21 @@ def test_the_command_says_what_it_wrote_and_that_speech_is_off(monkeypatch, tmp_
     # Without a voice the pages say so, rather than offering a player that cannot play.
     section = read(tmp_path / "site" / page_file(f"/es/{LEAFLET}/{SECTIONS[0]}"))
     assert section.select_one("#player") is None
+
+
+def test_the_pronunciations_go_with_the_export_as_pls(tmp_path):
+    """The entries the export's audio was made with, one PLS file a language, as the staff
+    screen imports them; a language without entries has no file."""
+    from kiosk.export import _export_lexicons, Report
+    from kiosk.speech import lexicon
+
+    app = create_app({"TESTING": True, "SPEECH_ENABLED": False}, instance_path=str(tmp_path / "instance"))
+    lexicons = app.extensions["speech"].lexicons
+    report = Report(tmp_path / "site")
+    _export_lexicons(app, report.dest, report)
+    with_entries = sorted(tag for tag in LOCALES if lexicons[tag].entries)
+    assert with_entries, "the kiosk ships pronunciations for some languages"
+    assert sorted(report.lexicons) == [f"lexicon/{tag}.pls" for tag in with_entries]
+    assert sorted(p.name for p in (report.dest / "lexicon").iterdir()) == [f"{tag}.pls" for tag in with_entries]
+    for tag in with_entries:
+        assert lexicon.from_pls((report.dest / "lexicon" / f"{tag}.pls").read_bytes()) == (tag, lexicons[tag])

@@ -69,6 +69,22 @@ def definition(term: Term) -> Text:
     return localize(term.definition)
 
 
+# Letters of the scripts that put spaces between words (Latin, Greek, Cyrillic): a form
+# found inside a longer word of these runs on to the word's end ("trigger point" in
+# "Trigger points"), so the mark never stops before a plural's "s". Other scripts stop
+# where the form does: Chinese has no spaces to find a word's end by, and an Arabic or
+# Korean form given by the translator already holds what attaches to it.
+WORD_GOES_ON = re.compile(r"[A-Za-z\u00C0-\u024F\u0370-\u03FF\u0400-\u04FF]+")
+
+
+def word_end(text: str, end: int) -> int:
+    """Where the word that a form ends inside of ends (`end` itself when the form ends a word)."""
+    if end == 0 or not WORD_GOES_ON.fullmatch(text[end - 1]):
+        return end
+    more = WORD_GOES_ON.match(text, end)
+    return more.end() if more else end
+
+
 def find(text: str, forms_of: dict[Term, tuple[str, ...]]) -> list[tuple[Term, int, int]]:
     """Where the terms stand in `text`: (term, start, end), in order, never overlapping.
 
@@ -81,7 +97,8 @@ def find(text: str, forms_of: dict[Term, tuple[str, ...]]) -> list[tuple[Term, i
     for term, term_forms in forms_of.items():
         for form in term_forms:
             for match in re.finditer(re.escape(form), text, re.IGNORECASE):
-                candidates.append((match.start(), -(match.end() - match.start()), term))
+                end = word_end(text, match.end())
+                candidates.append((match.start(), -(end - match.start()), term))
     found, reached = [], 0
     for start, length, term in sorted(candidates, key=lambda c: (c[0], c[1])):
         if start >= reached:
