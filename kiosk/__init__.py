@@ -67,6 +67,8 @@ def create_app(
         SESSION_COOKIE_HTTPONLY=True,
         # "Ask staff about this" (kiosk/ask_staff.py); kiosk export turns it off, as no server hears it there.
         ASK_STAFF=True,
+        # How often the staff screen asks for new questions (kiosk/staff/board.py): within 2 s.
+        QUESTIONS_POLL_SECONDS=1,
     )
     if test_config is None:
         # Site settings (for example another leaflets folder) live in the
