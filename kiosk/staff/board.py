@@ -47,7 +47,10 @@ def rows() -> list[dict]:
         native = native_name(locale)
         shown.append({
             "question": question,
-            "language": english_name if native == english_name else f"{english_name} ({native})",
+            "language": english_name,
+            # In its own script with its lang, so the page's font for that script draws it.
+            "native": None if native == english_name else native,
+            "lang_dir": direction_of(question.lang),
             "dir": direction_of(question.sentence.lang),
             "ago": ago(now - question.asked),
         })
