@@ -206,6 +206,22 @@ def test_the_board_outlives_the_idle_limit_but_the_rest_does_not(app, staff, mon
     assert response.headers.get("HX-Redirect") == "/staff/"
 
 
+@pytest.mark.parametrize("path", ["/staff/", "/staff/questions"])
+def test_the_questions_have_one_heading_in_order_on_the_staff_screen_and_the_board(staff, path):
+    page = soup(staff.get(path))
+    headings = page.select("#main :is(h1, h2, h3, h4, h5, h6)")
+    assert len(page.select("h1")) == 1 and headings[0].name == "h1"
+    # "Questions from patients" once: the board's own title, or a section of the staff screen.
+    titles = [h.get_text(" ", strip=True) for h in headings]
+    assert titles.count("Questions from patients") == 1
+    # No level skipped on the way down, so a screen reader's heading list reads as an outline.
+    levels = [int(h.name[1]) for h in headings]
+    assert all(after <= before + 1 for before, after in zip(levels, levels[1:]))
+    # The section that holds the list is named by that one heading.
+    section = page.select_one("section.questions-section")
+    assert page.select_one(f"#{section['aria-labelledby']}").get_text() == "Questions from patients"
+
+
 def test_the_board_needs_the_pin_to_open(client):
     assert client.get("/staff/questions").status_code == 303
     assert client.get("/staff/questions/list", headers={"HX-Request": "true"}).headers.get("HX-Redirect") == "/staff/"
