@@ -124,6 +124,33 @@ def test_an_arabic_and_a_chinese_flag_read_right_in_the_staff_column(kiosk, boar
         assert quote.evaluate("q => getComputedStyle(q).direction") == direction
 
 
+def test_the_teach_backs_second_miss_asks_staff_about_the_answers_sentence(kiosk, board):
+    page = kiosk("es")
+    question = page.locator("#teach-back")
+    expect(question).to_be_visible()
+    right = question.get_attribute("data-right")
+    wrong = question.locator(f'button.answer:not([data-answer="{right}"])').first
+    offer = question.locator(".teach-back-staff")
+    wrong.click()
+    # The first miss shows and says the answer's sentence, then asks again; no staff yet.
+    answer = page.locator("#answer-sentence")
+    wait_saying(page, answer.get_attribute("data-clip"))
+    page.evaluate("kiosk.voice.audio.currentTime = kiosk.voice.audio.duration - 0.05")
+    expect(page.locator("#teach-back-question")).to_be_focused()
+    expect(offer).to_be_hidden()
+    wrong.click()
+    offer.get_by_role("button", name="Preguntar al personal sobre esto").click()
+    expect(offer.locator(".ask-said")).to_have_text(
+        "Ya avisamos a un miembro del personal. Por favor, espere aquí; vendrán a verlo.")
+
+    # Staff see the sentence that holds the answer, as the patient saw it and in English.
+    item = board.locator("#questions .question")
+    expect(item).to_have_count(1)
+    expect(item.locator(".question-shown")).to_have_text(answer.inner_text())
+    expect(item.locator(".question-shown")).to_have_attribute("lang", "es")
+    expect(item.locator(".question-english")).to_have_attribute("lang", "en")
+
+
 def test_listen_from_here_plays_that_sentence(kiosk):
     page = kiosk("es")
     sentence = page.locator(SENTENCE).nth(5)
