@@ -101,6 +101,9 @@ document.addEventListener("htmx:afterSwap", (event) => {
   const said = target.querySelector(".ask-said");
   if (!said) return;
   focusQuietly(said);
+  // focusQuietly does not scroll, and at 200% text the answer lands below the bar's
+  // buttons, past the foot of the screen: bring it and its cancel button into view.
+  target.scrollIntoView({ block: "nearest" });
   try { voice.say(JSON.parse(said.dataset.say || "[]")); } catch { /* shown, not said */ }
 });
 

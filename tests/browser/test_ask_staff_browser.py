@@ -114,6 +114,29 @@ def test_the_patient_can_cancel_and_staff_see_it_go(kiosk, board):
     expect(board.locator("#questions .question")).to_have_count(0)
 
 
+@pytest.fixture
+def no_questions_left(ask_app):
+    """Clear every open question after the test, even one that failed before its cancel."""
+    yield
+    for question in ask_app.extensions["questions"].open():
+        ask_app.extensions["questions"].done(question.id)
+
+
+@pytest.mark.parametrize("tag", ["en", "ar"])
+def test_the_answer_and_its_cancel_are_on_the_screen_at_200_percent(kiosk, no_questions_left, tag):
+    # At 200% the bar's buttons reach the foot of a portrait screen, and the answer comes
+    # below them: unless it is scrolled to, the patient sees nothing happen.
+    page = kiosk(tag)
+    page.locator('[data-set-size="200"]').evaluate("b => b.click()")
+    expect(page.locator("html")).to_have_attribute("data-text-size", "200")
+    ask_about(page, 2)
+    cancel = page.locator("#sentence-bar .ask-cancel button")
+    expect(page.locator("#sentence-bar .ask-said")).to_be_in_viewport(ratio=1)
+    expect(cancel).to_be_in_viewport(ratio=1)
+    cancel.click()
+    expect(page.locator("#sentence-bar .ask-said")).to_be_in_viewport(ratio=1)
+
+
 def test_an_arabic_and_a_chinese_flag_read_right_in_the_staff_column(kiosk, board):
     shown = {tag: ask_about(kiosk(tag), 2) for tag in ("ar", "zh-Hans")}
     expect(board.locator("#questions .question")).to_have_count(2)
