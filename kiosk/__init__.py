@@ -28,7 +28,10 @@ def create_app(
     # while the first page waited for its voices (issue 18).
     from flask import Flask
 
-    from . import cli, crawl, fonts, i18n, idle, phrases, read_aloud, render_audio, speech, staff, status, understanding, views
+    from . import (
+        ask_staff, cli, crawl, fonts, i18n, idle, phrases, questions, read_aloud, render_audio, speech, staff, status,
+        understanding, views,
+    )
     from .content import load_leaflets
     from .web import errors, headers, limits, page_cache, vendor
     from .web.turns import TURNS
@@ -62,6 +65,10 @@ def create_app(
         # never sent with a request that another site starts.
         SESSION_COOKIE_SAMESITE="Strict",
         SESSION_COOKIE_HTTPONLY=True,
+        # "Ask staff about this" (kiosk/ask_staff.py); kiosk export turns it off, as no server hears it there.
+        ASK_STAFF=True,
+        # How often the staff screen asks for new questions (kiosk/staff/board.py): within 2 s.
+        QUESTIONS_POLL_SECONDS=1,
     )
     if test_config is None:
         # Site settings (for example another leaflets folder) live in the
@@ -92,6 +99,8 @@ def create_app(
     page_cache.init_app(app)  # after headers.init_app: see page_cache.init_app
     status.init_app(app)
     staff.init_app(app)
+    questions.init_app(app)
+    ask_staff.init_app(app)  # after staff.init_app: it exempts its routes from CSRFProtect
     errors.init_app(app)
     cli.init_app(app)
     return app

@@ -96,6 +96,16 @@ def export(app: Flask, dest: str | Path, *, force: bool = False, progress: Progr
     progress = progress or (lambda stage, done, total: None)
     dest.mkdir(parents=True, exist_ok=True)
     report = Report(dest)
+    # No server hears "Ask staff about this" in an export: its pages go without the button
+    # (kiosk/ask_staff.py). The page cache keys on the setting, so no page kept before is reused.
+    asking, app.config["ASK_STAFF"] = app.config.get("ASK_STAFF", True), False
+    try:
+        return _export(app, dest, report, progress)
+    finally:
+        app.config["ASK_STAFF"] = asking
+
+
+def _export(app: Flask, dest: Path, report: Report, progress: Progress) -> Report:
     client = app.test_client()
 
     # Register every clip first: the pages then render with the voices known.

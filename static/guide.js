@@ -26,13 +26,20 @@ let help = null;
 let touching = false;
 
 const isOn = () => settings.guide && document.getElementById("guide-toggle") !== null;
-const saysOf = (el) => { try { return JSON.parse(el.dataset.say); } catch { return []; } };
+// A leaflet's sentence (data-sentence, static/ask.js) is a stop for the arrow keys and a tap,
+// said by its own clip; Tab passes over them, from control to control, as before.
+const SENTENCE = "#main .sentence[data-sentence][data-clip]";
+const STOP = `[data-say], ${SENTENCE}`;
+const saysOf = (el) => {
+  if (el.matches(SENTENCE) && !el.dataset.say) return [[el.dataset.clip, el.closest("[lang]").getAttribute("lang"), el.textContent]];
+  try { return JSON.parse(el.dataset.say); } catch { return []; }
+};
 const visible = (el) => (el.checkVisibility ? el.checkVisibility() : el.offsetParent !== null);
 // Within an open modal dialog (the idle warning) or an open menu (Language,
 // Display, drawn over the page) only its own items, its button included,
 // until it is closed.
 const scope = () => document.querySelector("dialog[open]") || document.querySelector("details.top-menu[open]") || document;
-const items = () => [...scope().querySelectorAll("[data-say]")].filter(visible);
+const items = (withSentences) => [...scope().querySelectorAll(withSentences ? STOP : "[data-say]")].filter(visible);
 const FOCUSABLE = "a[href], button, summary, input, select, textarea, [tabindex]";
 
 function kindOf(el) {
@@ -63,8 +70,8 @@ function focus(el) {
   el.scrollIntoView({ block: "nearest" });
 }
 
-function move(delta) {
-  const list = items();
+function move(delta, withSentences = false) {
+  const list = items(withSentences);
   if (!list.length) return;
   const at = list.indexOf(document.activeElement);
   const next = at === -1 ? (delta > 0 ? 0 : list.length - 1) : (at + delta + list.length) % list.length;
@@ -120,7 +127,7 @@ function goUp() {
 document.addEventListener("focusin", (event) => {
   const el = event.target;
   if (el !== armed) armed = null;
-  if (!isOn() || isQuietFocus() || !el.dataset || !el.dataset.say) return;
+  if (!isOn() || isQuietFocus() || !el.matches || !el.matches(STOP)) return;
   speak(el);
 });
 
@@ -141,7 +148,7 @@ document.addEventListener("keydown", (event) => {
   };
   if (event.key in steps) {
     event.preventDefault();
-    move(steps[event.key]);
+    move(steps[event.key], event.key !== "Tab");
   } else if (event.key === "Escape") {
     // In the idle warning, Escape answers "I'm still here" (idle.js):
     // it must not also take the patient up a level.
@@ -150,7 +157,7 @@ document.addEventListener("keydown", (event) => {
     goUp();
   } else if (event.key === "Enter" && !event.target.matches(FOCUSABLE.replace(", [tabindex]", ""))) {
     // Enter on a text item (a heading, a notice) says it again.
-    const el = event.target.closest("[data-say]");
+    const el = event.target.closest(STOP);
     if (el) { event.preventDefault(); speak(el); }
   }
 });
@@ -166,7 +173,7 @@ window.addEventListener("pointerdown", () => {
 window.addEventListener("keydown", () => { touching = false; }, true);
 window.addEventListener("click", (event) => {
   if (!isOn() || event.detail === 0) return;
-  const item = event.target.closest("[data-say]");
+  const item = event.target.closest(STOP);
   if (!item || item.id === "guide-toggle") return;
   if (item === armed) { armed = null; return; }
   event.preventDefault();

@@ -105,6 +105,15 @@ function playAt(index) {
   if (next) fetch(next.dataset.clip).catch(() => {});
 }
 
+// "Listen from here" on a tapped sentence (ask.js): read on from that sentence, as Play would.
+export function playFrom(span) {
+  const at = sentences().indexOf(span);
+  if (at === -1) return false;
+  state.wholeLeaflet = false;
+  playAt(at);
+  return true;
+}
+
 // Something other than an aside was said over the reading: pause.
 function interrupted() {
   if (!state.playing) return;

@@ -153,8 +153,11 @@ function answer(button) {
     say(all.again.say, { onend() { showAnswer(askAgain); } });
   } else {
     // Never "wrong", never a score: a person can explain it better.
+    // And they can be asked from here (ask.js answers the form), where the kiosk has a server.
     feedback(all.staff);
-    say(all.staff.say);
+    const staff = box.querySelector(".teach-back-staff");
+    if (staff) staff.hidden = false;
+    say([...all.staff.say, ...(staff ? JSON.parse(staff.querySelector("button").dataset.say || "[]") : [])]);
   }
 }
 

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from kiosk import ROOT, create_app
+from kiosk.ask_staff import message_id
 from kiosk.web.headers import HEADERS
 from kiosk.speech import Speech, ThreadExecutor
 
@@ -276,6 +277,42 @@ def test_with_no_allow_list_a_malformed_host_is_still_400(tmp_path, host):
     response = app.test_client().get("/", headers={"Host": host})
     check(response, [host])
     assert response.status_code == (200 if host == "evil.example" else 400)
+
+
+# "Ask staff about this" (kiosk/ask_staff.py): the kiosk's one patient POST.
+ASK = f"/es/{LEAFLET}/{SECTION}/ask"
+ASK_HEADERS = {"Sec-Fetch-Site": "same-origin"}
+
+
+@pytest.mark.parametrize("data", [
+    {}, {"sentence": ""}, {"sentence": XSS[0]}, {"sentence": XSS[1]}, {"sentence": "a" * 5000},
+    {"sentence": "\x00\xff"}, {"sentence": "abcdefabcdef:-1"}, {"sentence": "abcdefabcdef:1e9"},
+    {"sentence": ["a:1", "b:2"]}, {"question": XSS[0]},
+])
+def test_ask_staff_with_junk_is_a_clear_4xx_in_the_patients_language(client, data):
+    response = client.post(ASK, data=data, headers=ASK_HEADERS)
+    check(response, [v for v in data.values() if isinstance(v, str) and v in XSS])
+    assert response.status_code == 404
+    assert "No pudimos encontrar" in response.get_data(as_text=True)
+    for name, value in HEADERS.items():
+        assert response.headers[name] == value
+
+
+@pytest.mark.parametrize("url", [ASK, ASK + "/cancel", f"/xx/{LEAFLET}/{SECTION}/ask", f"/es/{LEAFLET}/nope/ask"])
+@pytest.mark.parametrize("origin", ["http://evil.example", "null", "http://localhost.evil.example"])
+def test_ask_staff_from_a_foreign_origin_is_refused(client, app, url, origin):
+    heading = app.extensions["leaflets"][LEAFLET].section(SECTION).heading
+    real = f"{message_id(heading)}:0"  # a sentence the page has: only the origin is wrong
+    response = client.post(url, data={"sentence": real, "question": "a" * 20}, headers={"Origin": origin})
+    check(response, [origin])
+    assert response.status_code == (403 if url.startswith("/es/") else 404)  # /xx/: no such language
+    assert not app.extensions["questions"].open()
+
+
+def test_a_cancel_with_junk_is_400(client):
+    response = client.post(ASK + "/cancel", data={"question": XSS[1]}, headers=ASK_HEADERS)
+    check(response, XSS[1:])
+    assert response.status_code == 400
 
 
 LIMIT = 64 * 1024

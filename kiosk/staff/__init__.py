@@ -6,6 +6,7 @@ pin.py        the PIN's slow hash in the instance folder (`kiosk set-pin`)
 access.py     the staff session: signed cookie, 5 idle minutes, ends on any patient page
 settings.py   default language and idle time, in instance/settings.json
 bilingual.py  a leaflet paragraph by paragraph in two languages
+board.py      patients' questions, live, and the kiosk's name
 lexicon.py    pronunciation entries per language: preview, save, import and export (PLS)
 views.py      the pages
 """
@@ -18,7 +19,7 @@ from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFProtect
 
 from ..i18n import KNOWN_LOCALES, SOURCE_LOCALE
-from . import access, lexicon, settings, views  # lexicon: its routes join views.bp
+from . import access, board, lexicon, settings, views  # board, lexicon: their routes join views.bp
 
 # Every form is the staff's; patient pages are all GET, which CSRFProtect
 # leaves alone.

@@ -4,6 +4,16 @@ seen, checked on the server at every staff request.
 A staff session ends after IDLE_LIMIT without a staff request, when staff
 log out, and at once when the browser asks for any patient page: the kiosk
 is shared, and the next patient must never find the staff screen open.
+
+The questions board is the one exception to the idle limit. A reception PC shows
+patients' questions all day (kiosk/staff/board.py), and nobody touches it between
+questions, so 5 idle minutes would log it out within the hour. So opening the board
+(with the PIN, as for the rest) also starts a board session: for BOARD_LIMIT from then
+(a working day, never extended by its poll), that browser may see the open questions
+and mark them done, and nothing else. Settings, pronunciation and audio still need the
+full session, which ends after IDLE_LIMIT as before, so a staff screen left open on the
+kiosk itself never stays fully open: at most its board does, until a patient page (any
+tap on "Back to the kiosk", the kiosk's own start) ends both, or the day is over.
 """
 
 from __future__ import annotations
@@ -20,7 +30,9 @@ from flask_htmx import make_response as htmx_response
 from ..files import write_atomically
 
 IDLE_LIMIT = 5 * 60  # seconds without a staff request
+BOARD_LIMIT = 10 * 60 * 60  # seconds a questions board stays open after staff opened it
 SEEN = "staff_seen"
+BOARD = "board_since"
 SECRET_KEY_FILE = "secret_key"
 # Requests that do not end a staff session: the staff screen itself and what
 # its pages load. Anything else is a patient's page.
@@ -52,6 +64,35 @@ def end() -> None:
     session.clear()
 
 
+def board_valid() -> bool:
+    since = session.get(BOARD)
+    return isinstance(since, (int, float)) and 0 <= now() - since <= BOARD_LIMIT
+
+
+def expire() -> None:
+    """The full session was idle too long: it ends, but an open questions board (and the
+    CSRF token its Done buttons carry) lives on until its own limit."""
+    keep = {}
+    if board_valid():
+        keep = {key: session[key] for key in (BOARD, current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"))
+                if key in session}
+    session.clear()
+    session.update(keep)
+
+
+def open_board() -> None:
+    """Staff (with the full session) opened the questions board: its day starts now."""
+    session[BOARD] = now()
+
+
+def board_check() -> bool:
+    """Whether this request may see and clear the questions: staff, or a board still open.
+    Never counts as staff activity (the board polls every second on its own)."""
+    if check(refresh=False) is Staff.IN:
+        return True
+    return board_valid()
+
+
 def check(*, refresh: bool = True) -> Staff:
     """Whether this request is a staff member's; ends a session idle too long.
 
@@ -63,7 +104,7 @@ def check(*, refresh: bool = True) -> Staff:
     if seen is None:
         return Staff.OUT
     if not isinstance(seen, (int, float)) or now() - seen > IDLE_LIMIT:
-        end()
+        expire()
         return Staff.EXPIRED
     if refresh:
         session[SEEN] = now()
@@ -86,6 +127,21 @@ def staff_only(view=None, *, refresh: bool = True):
         if request.headers.get("HX-Request") == "true":
             # An htmx poll would swap the whole PIN page into the fragment:
             # have htmx load it as a page instead.
+            return htmx_response(redirect=target)
+        return redirect(target, 303)
+
+    return wrapped
+
+
+def board_only(view):
+    """A view of the questions board: staff, or a board session (see the module's note)."""
+
+    @wraps(view)
+    def wrapped(**kwargs):
+        if board_check():
+            return view(**kwargs)
+        target = url_for("staff.index")
+        if request.headers.get("HX-Request") == "true":
             return htmx_response(redirect=target)
         return redirect(target, 303)
 

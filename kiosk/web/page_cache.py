@@ -60,7 +60,11 @@ def _key() -> tuple | None:
         return None
     extensions = current_app.extensions
     # A page names its clips, whose keys follow the pronunciation lexicon (kiosk/speech/lexicon.py).
-    return (request.path, extensions.get("default_language"), extensions["idle"], extensions["speech"].lexicons.digest)
+    # ASK_STAFF: a static export renders the section pages without "Ask staff about this".
+    return (
+        request.path, extensions.get("default_language"), extensions["idle"], extensions["speech"].lexicons.digest,
+        current_app.config.get("ASK_STAFF"),
+    )
 
 
 def _answer(page: Page) -> Response:

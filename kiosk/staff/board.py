@@ -1,0 +1,125 @@
+"""Patients' questions on the staff screen ("Ask staff about this", kiosk/ask_staff.py),
+live, and the kiosk's name that says where each came from.
+
+The list is an htmx poll every QUESTIONS_POLL_SECONDS (1 s, so a new question shows within
+2). Its URL carries the version it shows, and a poll that would change nothing gets 204
+(htmx swaps nothing), so a staff member's focus on a Done button is not pulled away every
+second; the version also turns every AGES seconds, so "how long ago" stays right. The board
+page (/staff/questions) is for a reception PC: see kiosk/staff/access.py for why it stays
+open for a working day while the rest of the staff screen does not.
+"""
+
+from __future__ import annotations
+
+from flask import current_app, flash, make_response, redirect, render_template, request, url_for
+
+from .. import ask_staff
+from ..i18n import KNOWN_LOCALES, direction_of, native_name
+from . import access
+from .access import board_only, staff_only
+from .views import bp, htmx
+
+AGES = 20  # seconds between refreshes of "how long ago" when nothing else changed
+KIOSK = "kiosk"  # the staff screen's section where a kiosk is named (its notices too)
+
+
+def version() -> str:
+    store = current_app.extensions["questions"]
+    return f"{store.version}.{int(store.now() // AGES)}"
+
+
+def ago(seconds: float) -> str:
+    minutes = int(seconds // 60)
+    if minutes < 1:
+        return "just now"
+    if minutes < 60:
+        return f"{minutes} minute{'s' if minutes != 1 else ''} ago"
+    return "over an hour ago"
+
+
+def rows() -> list[dict]:
+    store = current_app.extensions["questions"]
+    now = store.now()
+    shown = []
+    for question in store.open():
+        locale = KNOWN_LOCALES[question.lang]
+        english_name = locale.get_display_name("en")
+        native = native_name(locale)
+        shown.append({
+            "question": question,
+            "language": english_name,
+            # In its own script with its lang, so the page's font for that script draws it.
+            "native": None if native == english_name else native,
+            "lang_dir": direction_of(question.lang),
+            "dir": direction_of(question.sentence.lang),
+            "ago": ago(now - question.asked),
+        })
+    return shown
+
+
+def questions_context() -> dict:
+    return {
+        "questions": rows(),
+        "questions_version": version(),
+        "poll_seconds": current_app.config["QUESTIONS_POLL_SECONDS"],
+    }
+
+
+def fragment(code: int = 200):
+    response = make_response(render_template("staff/partials/questions.html"), code)
+    response.vary.add("HX-Request")
+    return response
+
+
+@bp.get("/questions")
+def board():
+    """The questions board: open questions, live, for a reception PC (needs the PIN to open)."""
+    if access.check() is access.Staff.IN:
+        access.open_board()
+    elif not access.board_valid():
+        return redirect(url_for("staff.index"), 303)
+    return make_response(render_template("staff/board.html", title="Questions from patients", board=True))
+
+
+@bp.get("/questions/list")
+@board_only
+def questions_list():
+    """The open questions: a fragment for htmx's poll (204 when nothing changed)."""
+    if not htmx:
+        return redirect(url_for("staff.board"), 303)
+    if request.args.get("v") == version():
+        return "", 204
+    return fragment()
+
+
+@bp.post("/questions/<int:question>/done")
+@board_only
+def question_done(question: int):
+    """Staff have seen to a question: it leaves every staff screen."""
+    current_app.extensions["questions"].done(question)
+    if htmx:
+        return fragment()
+    return redirect(request.referrer if request.referrer and "/staff/" in request.referrer else url_for("staff.board"), 303)
+
+
+@bp.post("/kiosk-name")
+@staff_only
+def name_kiosk():
+    """Name the kiosk this browser runs on: a long-lived cookie, sent with its questions."""
+    name = ask_staff.kiosk_name(request.form.get("kiosk_name"))
+    response = redirect(url_for("staff.index", _anchor=f"{KIOSK}-notice"), 303)
+    if name is None:
+        flash(f"The name was not saved: use 1 to {ask_staff.NAME_LENGTH} letters, digits or spaces.", KIOSK)
+        return response
+    response.set_cookie(
+        ask_staff.KIOSK_COOKIE, ask_staff.cookie_value(name), max_age=ask_staff.KIOSK_COOKIE_AGE,
+        httponly=True, samesite="Strict", secure=request.is_secure,
+    )
+    flash(f"This kiosk is now called “{name}”.", KIOSK)
+    return response
+
+
+@bp.context_processor
+def kiosk_context() -> dict:
+    """For every staff page: the staff screen shows the questions and this kiosk's name too."""
+    return {"this_kiosk": ask_staff.this_kiosk(), **questions_context()}
