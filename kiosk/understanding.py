@@ -31,18 +31,17 @@ def english_headword(term: Term) -> str:
     return first[:1].upper() + first[1:]
 
 
-def word_phrase(term: Term) -> Phrase:
-    """The term as the word list shows it, spoken in its language (English without a voice)."""
-    shown = glossary.headword(term)
-    return Phrase(shown.text, shown.lang, voiced(shown.text, shown.lang, english_headword(term)))
-
-
 def mark_phrase(term: Term, shown: str, lang: str) -> Phrase:
-    """A hard word marked in the text, as the guide says it: the words as they
-    stand there ("puntos gatillo", not the headword "Punto gatillo"), so a
-    patient who listens hears what is shown; without a voice for `lang`, the
-    English headword."""
+    """A hard word as the guide says it: the words as they stand where it is shown
+    ("puntos gatillo" in a sentence, not the headword "Punto gatillo"), so a patient
+    who listens hears what is shown; without a voice for `lang`, the English headword."""
     return Phrase(shown, lang, voiced(shown, lang, english_headword(term)))
+
+
+def word_phrase(term: Term) -> Phrase:
+    """The term as the word list shows it: its headword, said as `mark_phrase` says a mark."""
+    shown = glossary.headword(term)
+    return mark_phrase(term, shown.text, shown.lang)
 
 
 def marks(section: Section, words: glossary.SectionWords) -> dict[str, list[glossary.Occurrence]]:

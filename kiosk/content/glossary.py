@@ -88,10 +88,12 @@ def word_end(text: str, end: int) -> int:
 def find(text: str, forms_of: dict[Term, tuple[str, ...]]) -> list[tuple[Term, int, int]]:
     """Where the terms stand in `text`: (term, start, end), in order, never overlapping.
 
-    Any case, and no word boundaries: the translator gives each form as it stands
-    in the text, and a boundary rule would fail on scripts without spaces (Chinese)
-    and on attached particles (Korean, Arabic). Where matches overlap, the longest
-    wins, so "myofascial pain syndrome" is one term, not "myofascial" inside it.
+    Any case, and no word boundaries at the start: the translator gives each form as
+    it stands in the text, and a boundary rule would fail on scripts without spaces
+    (Chinese) and on attached particles (Korean, Arabic). At the end, a form inside a
+    longer word of a spaced script runs on to the word's end (`word_end`). Where
+    matches overlap, the longest wins, so "myofascial pain syndrome" is one term,
+    not "myofascial" inside it.
     """
     candidates = []
     for term, term_forms in forms_of.items():
