@@ -1,5 +1,6 @@
 """Shared fixtures: the app, a test client and a CLI runner (as in flaskr)."""
 
+import fcntl
 from pathlib import Path
 
 import pytest
@@ -52,14 +53,32 @@ def no_frozen_heap():
 
 @pytest.fixture(scope="session", autouse=True)
 def compiled_catalogs(tmp_path_factory):
-    """Compile the .po files so pages show exactly what the catalogs say now, and cut the
-    fonts to them, as `kiosk catalog compile` does."""
+    """Pages show exactly what the catalogs say now, in faces cut to them, as after
+    `kiosk catalog compile`: a .po edited since set-up is compiled again, and the fonts
+    are cut again if a catalog now shows a character they lack.
+
+    Only what is out of date is redone, under a lock that every test process shares:
+    each xdist worker runs this fixture, and a worker that rewrote a .mo while another
+    read it would hand that one a torn catalog. Cutting the fonts takes most of a
+    minute of CPU; set-up has just done it."""
     from kiosk.i18n import catalogs
     from kiosk.fonts.subsets import build
 
-    catalogs.run(catalogs.compile_args())
-    app = create_app({"TESTING": True, "SPEECH_ENABLED": False}, instance_path=str(tmp_path_factory.mktemp("fonts")))
-    build(app)
+    with open(tmp_path_factory.getbasetemp().parent / "compiled-catalogs.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if stale_catalogs():
+            catalogs.run(catalogs.compile_args())
+        app = create_app({"TESTING": True, "SPEECH_ENABLED": False}, instance_path=str(tmp_path_factory.mktemp("fonts")))
+        if app.extensions["fonts"].problems:
+            build(app)
+
+
+def stale_catalogs() -> list[Path]:
+    """The .po files with no .mo, or edited since it was compiled."""
+    from kiosk.i18n.catalogs import TRANSLATIONS
+
+    return [po for po in TRANSLATIONS.glob("*/LC_MESSAGES/messages.po")
+            if not (mo := po.with_suffix(".mo")).exists() or mo.stat().st_mtime < po.stat().st_mtime]
 
 
 @pytest.fixture(scope="session")

@@ -55,15 +55,31 @@ def check(response, sent=()):
         assert payload not in str(response.headers), f"reflected {payload!r}"
 
 
+def with_secret_and_clip(app, folder) -> Speech:
+    """Put a secret in the kiosk's instance folder (`folder`) and a clip spoken by a fake
+    engine in its speech, so /audio has something to serve."""
+    (folder / "config.py").write_text("SECRET = 'INSTANCE-SECRET-7f3a'\n")
+    speech = app.extensions["speech"] = Speech(folder / "audio", executor=ThreadExecutor(FakeEngine))
+    app.config["CLIP_URL"] = f"/audio/{speech.register(TEXT, 'en')}.ogg"
+    return speech
+
+
 @pytest.fixture
 def app(app, tmp_path):
-    """The kiosk (speech disabled) with a secret in its instance folder and a
-    clip spoken by a fake engine, so /audio has something to serve."""
-    (tmp_path / "config.py").write_text("SECRET = 'INSTANCE-SECRET-7f3a'\n")
-    speech = Speech(tmp_path / "audio", executor=ThreadExecutor(FakeEngine))
-    app.extensions["speech"] = speech
-    app.config["CLIP_URL"] = f"/audio/{speech.register(TEXT, 'en')}.ogg"
+    """The kiosk (speech disabled) with a secret and a clip (with_secret_and_clip)."""
+    speech = with_secret_and_clip(app, tmp_path)
     yield app
+    speech.close()
+
+
+@pytest.fixture(scope="module")
+def clip_client(tmp_path_factory):
+    """One such kiosk for the many cases of the clip's Range header: a kiosk's first clip
+    request renders every page (kiosk.crawl), seconds that each case need not repeat."""
+    folder = tmp_path_factory.mktemp("clip-kiosk")
+    app = create_app({"TESTING": True, "SPEECH_ENABLED": False}, instance_path=str(folder))
+    speech = with_secret_and_clip(app, folder)
+    yield app.test_client()
     speech.close()
 
 
@@ -365,9 +381,9 @@ def test_a_413_is_in_the_patients_language(client):
     ("bytes=99999999999999999999999999-", 416),
     ("bytes=<script>alert(1)</script>", 200),
 ])
-def test_range_requests_on_a_clip(client, app, value, status):
-    whole = get(client, "{clip}").data
-    response = get(client, "{clip}", headers={"Range": value})
+def test_range_requests_on_a_clip(clip_client, value, status):
+    whole = get(clip_client, "{clip}").data
+    response = get(clip_client, "{clip}", headers={"Range": value})
     check(response, XSS[:1])
     assert response.status_code == status
     if status == 200:
@@ -379,11 +395,11 @@ def test_range_requests_on_a_clip(client, app, value, status):
         assert response.headers["Content-Range"].endswith(f"/{len(whole)}")
 
 
-def test_a_range_with_a_stale_if_range_gets_the_whole_clip(client):
-    whole = get(client, "{clip}")
-    response = get(client, "{clip}", headers={"Range": "bytes=0-9", "If-Range": '"stale"'})
+def test_a_range_with_a_stale_if_range_gets_the_whole_clip(clip_client):
+    whole = get(clip_client, "{clip}")
+    response = get(clip_client, "{clip}", headers={"Range": "bytes=0-9", "If-Range": '"stale"'})
     assert response.status_code == 200 and response.data == whole.data
-    fresh = get(client, "{clip}", headers={"Range": "bytes=0-9", "If-Range": whole.headers["ETag"]})
+    fresh = get(clip_client, "{clip}", headers={"Range": "bytes=0-9", "If-Range": whole.headers["ETag"]})
     assert fresh.status_code == 206 and fresh.data == whole.data[:10]
     assert fresh.cache_control.immutable and fresh.cache_control.max_age == 31536000
 
