@@ -11,13 +11,15 @@ def load_axe(context) -> None:
 
 
 def run_axe(page, rules=None):
-    """axe-core (from npm) on the current page; returns its violations."""
+    """axe-core (from npm) on the current page; returns its violations. Every WCAG 2.2 A and
+    AA rule, plus AAA's 7:1 text contrast (color-contrast-enhanced), or only `rules` (ids)."""
     if not page.evaluate("typeof axe !== 'undefined'"):
         page.add_script_tag(path=str(AXE))
-    options = {
-        # WCAG 2.2 A and AA, plus AAA's 7:1 text contrast (color-contrast-enhanced).
-        "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "wcag2aaa"]},
-    }
+    if rules is None:
+        only = {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "wcag2aaa"]}
+    else:
+        only = {"type": "rule", "values": list(rules)}
+    options = {"runOnly": only}
     result = page.evaluate("options => axe.run(document, options)", options)
     return [
         {"id": v["id"], "nodes": [n["target"] for n in v["nodes"]][:5], "help": v["help"]}
