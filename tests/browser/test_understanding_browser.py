@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from helpers import LEAFLET, LOCALES, SECTIONS
 
 from axe import load_axe, run_axe
-from listening import record, turn_on_guide, wait_saying
+from listening import hurry, record, skip_to, turn_on_guide, wait_saying
 
 LANGS = ["en", "es", "ar", "zh-Hans"]
 SCREENS = {"portrait": {"width": 1080, "height": 1920}, "landscape": {"width": 1920, "height": 1080}}
@@ -76,8 +76,8 @@ def test_the_summary_is_highlighted_while_it_plays(at, tag):
     first = page.locator(".in-short-text .sentence").first
     page.locator('#player [data-action="toggle"]').click()
     # The player reads the box before the leaflet: its heading, its note, then the summary.
+    skip_to(page, first.get_attribute("data-clip"))
     expect(first).to_have_class("sentence speaking")
-    wait_saying(page, first.get_attribute("data-clip"))
     expect(page.locator("#main .sentence.speaking")).to_have_count(1)
 
 
@@ -98,7 +98,7 @@ def test_a_miss_replays_the_answer_and_a_second_miss_offers_staff(at, tag, scree
     expect(answer).to_have_class("sentence speaking answer-shown")
     wait_saying(page, answer.get_attribute("data-clip"))
     # Heard; skip to its end (the patient hears it whole) rather than wait for it.
-    page.evaluate("kiosk.voice.audio.currentTime = kiosk.voice.audio.duration - 0.05")
+    hurry(page)
     expect(feedback).to_have_text(phrases["retry"]["text"])
     expect(page.locator("#teach-back-question")).to_be_focused()
     wrong.click()
