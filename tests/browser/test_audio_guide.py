@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from helpers import LEAFLET, SECTIONS, expected
-from listening import clips_of, focused, parts_of, record, saying, turn_on_guide, wait_heard, wait_saying
+from listening import clips_of, focused, hurry, parts_of, record, saying, skip_to, turn_on_guide, wait_heard, wait_saying
 
 SECTION = f"/en/{LEAFLET}/{SECTIONS[0]}"
 
@@ -58,17 +58,22 @@ def test_each_kind_of_item_is_said_in_the_page_language_and_cuts_off_the_last(pa
         assert first[1] == tag, f"{kind} said in {first[1]}"
         wait_saying(page, first[0])
         if previous:
-            # The clip that was playing stopped within 100 ms of the key that moved on
-            # (one <audio> says everything, so dropping its source ends that clip).
+            # The clip that was playing stopped at the key that moved on, before anything
+            # else was said (one <audio> says everything, so dropping its source ends that
+            # clip). An order, not a time: on a loaded machine the page's events can lag
+            # its keys by more than a tenth of a second, and that is not the kiosk's doing.
             cut = page.evaluate(
-                """mark => {
+                """([mark, previous]) => {
                   const key = keyLog[mark].t;
-                  const stop = voiceLog.find(e => (e.type === "pause" || e.type === "emptied") && e.t >= key);
-                  return stop ? stop.t - key : null;
+                  const after = voiceLog.filter(e => e.t >= key);
+                  const stop = after.findIndex(e => e.type === "pause" || e.type === "emptied");
+                  const next = after.findIndex(e => e.type === "play" || e.type === "playing");
+                  const endedAnyway = after.some(e => e.type === "ended" && e.clip === previous);
+                  return stop >= 0 && (next < 0 || stop < next) && !endedAnyway;
                 }""",
-                mark,
+                [mark, previous],
             )
-            assert cut is not None and cut < 100, f"{kind}: the last clip went on for {cut} ms"
+            assert cut, f"{kind}: the last clip was not stopped before the next was said"
         # Let the item play a little, then move on over it.
         page.wait_for_function("kiosk.voice.audio.currentTime > 0.1")
         previous = saying(page)
@@ -98,7 +103,7 @@ def test_question_mark_speaks_help_in_layers(page, live_server):
     page.keyboard.press("?")  # turns the guide on, says so, then the help
     help_ = json.loads(page.locator("#page-help").get_attribute("data-json"))
     wait_saying(page, guide_phrase(page, "on")["say"][0][0])
-    wait_saying(page, help_["where"][0][0])
+    skip_to(page, help_["where"][0][0])
     assert help_["where"][0][2] == "Está en la sección 2 de 3:"
     page.keyboard.press("?")  # skips to the next layer: what you can do here
     wait_saying(page, help_["what"][0][0])
@@ -380,6 +385,7 @@ def test_the_caption_shows_only_while_something_is_said(page, live_server):
     wait_saying(page, on["say"][0][0])
     expect(caption).to_be_visible()
     expect(caption).to_have_text(on["say"][0][2])
+    hurry(page)  # to its end, as if heard whole
     wait_heard(page, on["say"][0][0])
     expect(caption).to_be_hidden()
     page.locator("#page-heading").focus()
