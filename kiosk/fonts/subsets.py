@@ -47,6 +47,12 @@ def options() -> subset.Options:
 
 
 def build(app: Flask) -> list[str]:
+    """Cut every face the kiosk serves cut: the leaflet's (build_leaflet_faces), then the
+    start screen's (build_start_screen). One line per face, or a warning."""
+    return build_leaflet_faces(app) + build_start_screen(app)
+
+
+def build_leaflet_faces(app: Flask) -> list[str]:
     """Cut each face in SUBSET_SOURCES to its languages' characters; one line per face, or a warning."""
     folder = Path(app.config["FONT_SUBSETS_DIR"])
     folder.mkdir(parents=True, exist_ok=True)
@@ -85,7 +91,7 @@ def build(app: Flask) -> list[str]:
             lines.append(
                 f"Warning: {package}'s {source} files lack {''.join(sorted(missing))}: pages in "
                 f"{', '.join(languages_of(package))} will load the whole {metadata['family']} face.")
-    return lines + build_start_screen(app)
+    return lines
 
 
 def _sources(app: Flask, package: str, weight: int) -> list[Path]:
