@@ -46,8 +46,8 @@ def runner(app):
 
 class CompiledTemplates(jinja2.BytecodeCache):
     """Templates compiled once per test process, for every app in it (Jinja checks each
-    against its source's checksum): the tests make about 1,500 kiosks, and each compiled
-    the templates again on its first page, 70 ms apiece."""
+    against its source's checksum): more than a thousand tests make a kiosk of their own,
+    and each compiled the templates again on its first page, 70 ms apiece."""
 
     def __init__(self) -> None:
         self.compiled: dict[str, bytes] = {}
