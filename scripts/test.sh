@@ -6,7 +6,8 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh --test
 # One process more than the cores (three on CI's 2 cores, at most 4): a browser test spends
 # much of its time waiting for Chromium and for audio to play, and a third process uses
-# those waits. Measured on CI's machine: 12.5 minutes, against 15.4 with two processes.
+# those waits. Measured on CI's machine (2026-12-03): 11.6-13.1 minutes of tests in three
+# runs with three processes, where two had taken 15.2-15.4.
 # Whole files go to one process (--dist loadfile), so each file's servers and browser
 # start once. Every test is written for a busy machine.
 workers=$(( $(nproc) + 1 ))
