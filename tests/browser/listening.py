@@ -52,26 +52,48 @@ def wait_saying(page, clip):
     page.wait_for_function(SAID_LAST, arg=clip)
 
 
-# Each clip but `clip` that is playing is moved on to its last moment: it ends as if heard
-# whole, and what follows it comes as it would, without the test waiting seconds of speech.
-# Once per clip, and only once its length is known: while an Ogg clip is still arriving,
+# Move the clip playing now on to its last moment, as if heard whole; true once done. Once
+# per clip, and only once its length is known: while an Ogg clip is still arriving,
 # Chromium's duration is an estimate, and a seek on every poll kept it from ever ending.
+SKIP_NOW = """(audio) => {
+  const now = new URL(audio.src, location.href).pathname;
+  if (now === window.skippedClip) return true;
+  if (audio.paused || !Number.isFinite(audio.duration) || audio.readyState < HTMLMediaElement.HAVE_ENOUGH_DATA) {
+    return false;
+  }
+  window.skippedClip = now;
+  if (audio.duration - audio.currentTime > 0.25) audio.currentTime = audio.duration - 0.05;
+  return true;
+}"""
+
+# Each clip but `clip` is skipped (SKIP_NOW) until `clip` is heard: what follows each comes
+# as it would, without the test waiting seconds of speech.
 SKIPPING_TO = f"""(clip) => {{
   if (({SAID_LAST})(clip)) return true;
   const audio = kiosk.voice.audio;
   const now = audio.getAttribute("src") && new URL(audio.src, location.href).pathname;
-  if (now && now !== clip && now !== window.skippedClip && !audio.paused && Number.isFinite(audio.duration)
-      && audio.readyState === HTMLMediaElement.HAVE_ENOUGH_DATA && audio.duration - audio.currentTime > 0.25) {{
-    window.skippedClip = now;
-    audio.currentTime = audio.duration - 0.05;
-  }}
+  if (now && now !== clip) ({SKIP_NOW})(audio);
   return false;
+}}"""
+
+# `clip` heard, and skipped (SKIP_NOW) if it is still playing.
+HEARING_OUT = f"""(clip) => {{
+  const audio = kiosk.voice.audio;
+  const now = audio.getAttribute("src") && new URL(audio.src, location.href).pathname;
+  if (now === clip && !audio.paused) return ({SKIP_NOW})(audio);
+  return ({SAID_LAST})(clip);
 }}"""
 
 
 def skip_to(page, clip):
     """Wait until `clip` is heard (wait_saying), hurrying each clip said before it to its end."""
     page.wait_for_function(SKIPPING_TO, arg=clip)
+
+
+def hear_out(page, clip):
+    """Wait until `clip` is heard, and move it on to its end if it still plays: the patient
+    hears it whole, and the test need not wait for it."""
+    page.wait_for_function(HEARING_OUT, arg=clip)
 
 
 def clips_of(locator):
@@ -95,11 +117,6 @@ def more_controls(page):
     toggle = page.locator('#player [data-action="more"]')
     if toggle.get_attribute("aria-expanded") != "true":
         toggle.click()
-
-
-def hurry(page):
-    """Move what the voice is saying on to its last moment: it ends as if heard whole."""
-    page.evaluate("kiosk.voice.audio.currentTime = kiosk.voice.audio.duration - 0.05")
 
 
 def wait_heard(page, clip, since=0):

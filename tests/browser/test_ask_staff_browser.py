@@ -10,7 +10,7 @@ from kiosk.speech import Speech, ThreadExecutor
 from kiosk.staff import pin
 from speech.fakes import FakeEngine
 
-from listening import hurry, record, turn_on_guide, wait_saying
+from listening import hear_out, record, turn_on_guide, wait_saying
 from live import serving
 
 PIN = "482913"
@@ -157,8 +157,7 @@ def test_the_teach_backs_second_miss_asks_staff_about_the_answers_sentence(kiosk
     wrong.click()
     # The first miss shows and says the answer's sentence, then asks again; no staff yet.
     answer = page.locator("#answer-sentence")
-    wait_saying(page, answer.get_attribute("data-clip"))
-    hurry(page)  # heard whole, without waiting for it
+    hear_out(page, answer.get_attribute("data-clip"))
     expect(page.locator("#teach-back-question")).to_be_focused()
     expect(offer).to_be_hidden()
     wrong.click()

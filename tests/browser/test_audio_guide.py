@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from helpers import LEAFLET, SECTIONS, expected
-from listening import clips_of, focused, hurry, parts_of, record, saying, skip_to, turn_on_guide, wait_heard, wait_saying
+from listening import clips_of, focused, hear_out, parts_of, record, saying, skip_to, turn_on_guide, wait_heard, wait_saying
 
 SECTION = f"/en/{LEAFLET}/{SECTIONS[0]}"
 
@@ -385,7 +385,7 @@ def test_the_caption_shows_only_while_something_is_said(page, live_server):
     wait_saying(page, on["say"][0][0])
     expect(caption).to_be_visible()
     expect(caption).to_have_text(on["say"][0][2])
-    hurry(page)  # to its end, as if heard whole
+    hear_out(page, on["say"][0][0])
     wait_heard(page, on["say"][0][0])
     expect(caption).to_be_hidden()
     page.locator("#page-heading").focus()

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from helpers import LEAFLET, SECTIONS, expected
-from listening import clips_of, hurry, more_controls, record, wait_saying
+from listening import clips_of, hear_out, more_controls, record, wait_saying
 
 SECTION = f"/en/{LEAFLET}/{SECTIONS[0]}"
 
@@ -44,10 +44,9 @@ def skip_to_last_sentence(page):
 
 
 def finish_the_section(page):
-    """Move the last sentence, once it plays, on to its end, as if heard whole: the
-    section ends without the test waiting seconds of speech."""
-    wait_saying(page, page.locator("#main .sentence").last.get_attribute("data-clip"))
-    hurry(page)
+    """Hear the last sentence out (hear_out): the section ends without the test waiting
+    seconds of speech."""
+    hear_out(page, page.locator("#main .sentence").last.get_attribute("data-clip"))
 
 
 def test_play_highlights_each_sentence_in_turn(page, live_server):

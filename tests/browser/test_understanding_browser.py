@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from helpers import LEAFLET, LOCALES, SECTIONS
 
 from axe import load_axe, run_axe
-from listening import hurry, record, skip_to, turn_on_guide, wait_saying
+from listening import hear_out, record, skip_to, turn_on_guide, wait_saying
 
 LANGS = ["en", "es", "ar", "zh-Hans"]
 SCREENS = {"portrait": {"width": 1080, "height": 1920}, "landscape": {"width": 1920, "height": 1080}}
@@ -96,9 +96,7 @@ def test_a_miss_replays_the_answer_and_a_second_miss_offers_staff(at, tag, scree
     expect(feedback).to_have_text(phrases["again"]["text"])
     # The sentence that holds the answer, highlighted and said, then the question again.
     expect(answer).to_have_class("sentence speaking answer-shown")
-    wait_saying(page, answer.get_attribute("data-clip"))
-    # Heard; skip to its end (the patient hears it whole) rather than wait for it.
-    hurry(page)
+    hear_out(page, answer.get_attribute("data-clip"))
     expect(feedback).to_have_text(phrases["retry"]["text"])
     expect(page.locator("#teach-back-question")).to_be_focused()
     wrong.click()
