@@ -84,8 +84,8 @@ def compiled_catalogs(tmp_path_factory):
 
     Only what is out of date is redone, under a lock that every test process shares:
     each xdist worker runs this fixture, and a worker that rewrote a .mo while another
-    read it would hand that one a torn catalog. Cutting the fonts takes most of a
-    minute of CPU; set-up has just done it."""
+    read it would hand that one a torn catalog. Cutting the fonts takes 13-20 s of
+    CPU in each process; set-up has just done it."""
     from kiosk.i18n import catalogs
     from kiosk.fonts.subsets import build
 
