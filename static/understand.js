@@ -182,8 +182,12 @@ function fitSummary() {
   const line = first && first.getClientRects()[0];
   if (line && line.bottom > window.innerHeight) box.open = false;
 }
-// Again when the patient changes the text size (display.js sets it on <html>).
+// Again when the patient changes the text size (display.js sets it on <html>),
+// and when the window changes shape: an exported leaflet opened on a PC can be
+// resized, and the box must fit the window it is in, not the one it opened in.
+// Only from the top: further down, opening the box would move the text being read.
 new MutationObserver(fitSummary).observe(document.documentElement, { attributeFilter: ["data-text-size"] });
+window.addEventListener("resize", () => { if (window.scrollY === 0) fitSummary(); });
 
 // ---- Each page --------------------------------------------------------------
 

@@ -10,11 +10,14 @@ from playwright.sync_api import expect
 from helpers import LEAFLET, LOCALES, SECTIONS
 
 from axe import load_axe, run_axe
+from layout import FIRST_LINE_ON_SCREEN
 from listening import hear_out, record, skip_to, turn_on_guide, wait_saying
 
 LANGS = ["en", "es", "ar", "zh-Hans"]
 SCREENS = {"portrait": {"width": 1080, "height": 1920}, "landscape": {"width": 1920, "height": 1080}}
 FIRST = f"/{{tag}}/{LEAFLET}/{SECTIONS[0]}"
+# A window too short for "In short" and the leaflet's first line below it.
+SHORT_WINDOW = {"width": 1920, "height": 480}
 
 
 @pytest.fixture
@@ -68,6 +71,28 @@ def test_a_words_dialog_speaks_in_the_pages_language_and_returns_focus(at, tag, 
     page.keyboard.press("Escape")
     expect(dialog).not_to_have_attribute("open", "")
     assert page.evaluate("document.activeElement.dataset.term") == term.get_attribute("data-term")
+
+
+def test_in_short_fits_the_window_it_is_in_when_that_changes(at):
+    """An exported leaflet opened on a PC can be resized: "In short" folds in a window too
+    short for it and the leaflet's first line, and opens again when there is room. Only
+    from the top of the page: further down, opening it would move the text being read."""
+    page = at("en")
+    page.evaluate("document.fonts.ready")
+    box = page.locator("#main .in-short")
+    expect(box).to_have_attribute("open", "")
+    page.set_viewport_size(SHORT_WINDOW)
+    expect(box).not_to_have_attribute("open", "")
+    assert page.evaluate(FIRST_LINE_ON_SCREEN)
+    page.set_viewport_size(SCREENS["landscape"])
+    expect(box).to_have_attribute("open", "")
+    page.set_viewport_size(SHORT_WINDOW)
+    expect(box).not_to_have_attribute("open", "")
+    page.mouse.wheel(0, 400)
+    page.wait_for_function("scrollY > 0")
+    page.set_viewport_size(SCREENS["landscape"])
+    page.evaluate("new Promise(requestAnimationFrame)")  # the resize has been handled
+    expect(box).not_to_have_attribute("open", "")
 
 
 @pytest.mark.parametrize("tag", LANGS)
