@@ -13,139 +13,166 @@ from layout import FIRST_LINE_ON_SCREEN, LANGUAGES_ON_SCREEN, NEVER_HYPHENATED, 
 
 PORTRAIT = {"width": 1080, "height": 1920}
 LANDSCAPE = {"width": 1920, "height": 1080}
+NARROW = {"width": 320, "height": 640}
 SCREENS = {"portrait": PORTRAIT, "landscape": LANDSCAPE}
+# In this order, so that the page is in the standard theme when its first screen is measured
+# (after these, at 100%): choosing a text size re-fits "In short", choosing a theme does not.
 DISPLAYS = {
+    "contrast": {"theme": "contrast"},
     "text-100": {"size": "100"},
     "text-150": {"size": "150"},
     "text-200": {"size": "200"},
-    "contrast": {"theme": "contrast"},
 }
-
-
-def chosen_display(context, display):
-    """Every page of `context` opens with this display setting, as if the patient chose it."""
-    context.add_init_script(f"sessionStorage.setItem('kiosk-display', JSON.stringify({display!r}))".replace("'size'", '"size"').replace("'theme'", '"theme"'))
-
+SIZES = ("100", "150", "200")
+# The least share of a section's first screen the leaflet's text fills at each text
+# size: the larger sizes make the leaflet larger, not the kiosk's own buttons, so
+# the text still comes first at 200%.
+TEXT_FIRST = {"100": 0.40, "150": 0.40, "200": 0.30}
 
 # A display chosen on a page, as the Display menu's buttons choose it (static/display.js).
 CHOOSE = """setting => {
   document.querySelector(`[data-set-size="${setting.size || '100'}"]`).click();
   document.querySelector(`[data-set-theme="${setting.theme || 'standard'}"]`).click();
+  return [document.documentElement.dataset.textSize, document.documentElement.dataset.theme];
 }"""
 # High contrast changes colours only: in it, axe checks them alone.
 COLOUR_RULES = ["color-contrast", "color-contrast-enhanced", "link-in-text-block"]
+# Whether the page scrolls sideways: [] if not, else what sticks out (to say why).
+SCROLLS_SIDEWAYS = """() => {
+  if (document.documentElement.scrollWidth <= innerWidth) return [];
+  const wide = [...document.querySelectorAll('body *')].filter(el => el.getBoundingClientRect().right > innerWidth + 1);
+  return ['scrolls', ...wide.map(el => el.tagName + '.' + el.className).slice(0, 5)];
+}"""
 
 
-@pytest.mark.parametrize("tag", LOCALES)
-def test_every_page_passes_axe_with_no_overlap_at_every_size_and_in_high_contrast(browser, live_server, tag):
-    """Each page is loaded once and shown in each display in turn, as a patient would choose
-    it from the menu. Text size changes neither colour nor ARIA: axe runs at 100% (every
-    rule) and in high contrast (the colour rules); the cheap geometry checks (overlap,
-    reflow) run in every display. test_at_150_and_200_percent… loads pages at a larger size."""
-    context = browser.new_context(viewport=PORTRAIT)
-    load_axe(context)
-    page = context.new_page()
-    try:
-        for url in pages_in(tag):
-            page.goto(live_server + url)
-            for display, setting in DISPLAYS.items():
-                page.evaluate(CHOOSE, setting)
-                assert page.evaluate("document.documentElement.dataset.textSize") == setting.get("size", "100")
-                assert page.evaluate("document.documentElement.dataset.theme") == setting.get("theme", "standard")
-                if display == "text-100":
-                    assert run_axe(page) == [], url
-                elif display == "contrast":
-                    assert run_axe(page, rules=COLOUR_RULES) == [], url
-                assert overlapping(page.evaluate(TARGET_BOXES)) == [], (url, display)
-                assert page.evaluate("document.documentElement.scrollWidth <= innerWidth"), (url, display)
-    finally:
-        context.close()
+def choose(page, setting):
+    shown = page.evaluate(CHOOSE, setting)
+    assert shown == [setting.get("size", "100"), setting.get("theme", "standard")], (page.url, setting)
 
 
-@pytest.mark.parametrize("tag", LOCALES)
-def test_at_320_px_wide_no_page_scrolls_sideways(browser, live_server, tag):
-    context = browser.new_context(viewport={"width": 320, "height": 640})
-    page = context.new_page()
-    try:
-        for url in pages_in(tag):
-            page.goto(live_server + url)
-            wide = page.evaluate(
-                "[...document.querySelectorAll('body *')].filter(el => el.getBoundingClientRect().right > innerWidth + 1)"
-                ".map(el => el.tagName + '.' + el.className).slice(0, 5)"
-            )
-            assert page.evaluate("document.documentElement.scrollWidth <= innerWidth"), (url, wide)
-    finally:
-        context.close()
+def first_screen(page):
+    """How a section's first screen starts: the share the leaflet's text fills, whether
+    its own first line is whole on it, and the words broken across two lines."""
+    assert page.evaluate("scrollY") == 0, page.url  # a first screen, from the top
+    return {
+        "share": round(page.evaluate(TEXT_SHARE), 3),
+        "first line": page.evaluate(FIRST_LINE_ON_SCREEN),
+        "split": page.evaluate(SPLIT_WORDS, list(NEVER_HYPHENATED)),
+    }
 
 
-@pytest.mark.parametrize("tag", LOCALES)
-@pytest.mark.parametrize("screen", SCREENS)
-def test_leaflet_text_fills_at_least_40_percent_of_the_first_screen(browser, live_server, tag, screen):
-    context = browser.new_context(viewport=SCREENS[screen])
-    page = context.new_page()
-    try:
-        shares, split = {}, {}
-        for section in SECTIONS:
-            page.goto(live_server + f"/{tag}/{LEAFLET}/{section}")
-            page.evaluate("document.fonts.ready")
-            shares[section] = round(page.evaluate(TEXT_SHARE), 3)
-            assert page.evaluate(FIRST_LINE_ON_SCREEN), section
-            split[section] = page.evaluate(SPLIT_WORDS, list(NEVER_HYPHENATED))
-        assert min(shares.values()) >= 0.40, shares
-        assert split == {section: [] for section in SECTIONS}
-    finally:
-        context.close()
-
-
-# The least share of a section's first screen the leaflet's text fills at the
-# larger text sizes: they make the leaflet larger, not the kiosk's own
-# buttons, so the text still comes first at 200%.
-LARGER_TEXT = {"150": 0.40, "200": 0.30}
-# One page load per language, size and screen; the section turns with them,
-# so every language is measured on every section at some size and screen.
-COMBINATIONS = [(size, screen) for size in LARGER_TEXT for screen in SCREENS]
-
-
-@pytest.fixture(scope="module")
-def page_at(browser):
-    """A page for each screen and text size, kept for the module (each test
-    loads its own page, so the languages can share it)."""
-    pages = {}
-
-    def page_at(screen, size):
-        if (screen, size) not in pages:
-            context = browser.new_context(viewport=SCREENS[screen])
-            chosen_display(context, {"size": size})
-            pages[screen, size] = context.new_page()
-        return pages[screen, size]
-
-    yield page_at
-    for page in pages.values():
-        page.context.close()
-
-
-@pytest.mark.parametrize("tag", LOCALES)
-@pytest.mark.parametrize("screen", SCREENS)
-@pytest.mark.parametrize("size", LARGER_TEXT)
-def test_at_150_and_200_percent_the_leaflet_still_comes_first(page_at, live_server, tag, screen, size):
-    """The leaflet's text fills its share of a section's first screen, no
-    word is broken inside itself, and the language menu shows every language."""
-    section = SECTIONS[(LOCALES.index(tag) + COMBINATIONS.index((size, screen))) % len(SECTIONS)]
-    page = page_at(screen, size)
-    page.goto(live_server + f"/{tag}/{LEAFLET}/{section}")
-    page.evaluate("document.fonts.ready")
-    assert page.evaluate("document.documentElement.dataset.textSize") == size
-    assert page.evaluate(TEXT_SHARE) >= LARGER_TEXT[size]
-    # "In short" leaves the leaflet's own first line on the first screen.
-    assert page.evaluate(FIRST_LINE_ON_SCREEN)
-    assert page.evaluate(SPLIT_WORDS, list(NEVER_HYPHENATED)) == []
+def languages_in_the_menu(page):
+    """The open language menu: how many languages show whole, and whether it scrolls."""
     summary = page.locator("#language-menu summary")
     summary.click()
     expect(page.locator("#language-menu")).to_have_attribute("open", "")
     page.evaluate("document.fonts.ready")  # every script's face, loaded as the menu opens
-    assert page.evaluate(LANGUAGES_ON_SCREEN) == {"shown": 14, "scrolls": False}
+    shown = page.evaluate(LANGUAGES_ON_SCREEN)
     page.keyboard.press("Escape")
     expect(page.locator("#language-menu")).not_to_have_attribute("open", "")
+    return shown
+
+
+def look_at(page, url):
+    """Everything these tests check on one page, from one load of it in portrait: each
+    display chosen in turn from the Display menu, as a patient chooses it, then the same
+    page in landscape and 320 px wide. What depends on the window's shape is measured
+    again after each change: the kiosk's layout is CSS, and static/understand.js re-fits
+    "In short" to the window it is in, so a resized page is laid out as one loaded at
+    that size (test_understanding_browser checks the re-fit)."""
+    section = url.rstrip("/").rsplit("/", 1)[-1] in SECTIONS
+    seen = {"axe": {}, "overlaps": {}, "sideways": {}, "first screen": {}, "menu": {}}
+    page.goto(url)
+    page.evaluate("document.fonts.ready")
+    for display, setting in DISPLAYS.items():
+        choose(page, setting)
+        if display == "text-100":
+            seen["axe"][display] = run_axe(page)
+        elif display == "contrast":
+            seen["axe"][display] = run_axe(page, rules=COLOUR_RULES)
+        seen["overlaps"][display] = overlapping(page.evaluate(TARGET_BOXES))
+        seen["sideways"][display] = page.evaluate(SCROLLS_SIDEWAYS)
+    for screen, viewport in SCREENS.items():
+        page.set_viewport_size(viewport)
+        for size in SIZES:
+            choose(page, {"size": size})
+            if section:
+                seen["first screen"][screen, size] = first_screen(page)
+            if url.endswith(SECTIONS[0]) and size in ("150", "200"):
+                seen["menu"][screen, size] = languages_in_the_menu(page)
+    choose(page, {})
+    page.set_viewport_size(NARROW)
+    seen["sideways"]["320 px"] = page.evaluate(SCROLLS_SIDEWAYS)
+    page.set_viewport_size(PORTRAIT)
+    return seen
+
+
+@pytest.fixture(scope="module")
+def looked_at(browser, live_server):
+    """Every page of a language, each looked at once (look_at), shared by the tests below."""
+    seen = {}
+
+    def looked_at(tag):
+        if tag not in seen:
+            context = browser.new_context(viewport=PORTRAIT)
+            try:
+                load_axe(context)
+                page = context.new_page()
+                seen[tag] = {url: look_at(page, live_server + url) for url in pages_in(tag)}
+            except Exception as error:  # each test of the language fails with it, without looking again
+                seen[tag] = error
+            finally:
+                context.close()
+        if isinstance(seen[tag], Exception):
+            raise seen[tag]
+        return seen[tag]
+
+    return looked_at
+
+
+@pytest.mark.parametrize("tag", LOCALES)
+def test_every_page_passes_axe_at_100_percent_and_in_high_contrast(looked_at, tag):
+    """Text size changes neither colour nor ARIA: axe runs at 100% (every rule) and in
+    high contrast (the colour rules)."""
+    failing = {(url, display): found for url, seen in looked_at(tag).items()
+               for display, found in seen["axe"].items() if found}
+    assert failing == {}
+
+
+@pytest.mark.parametrize("tag", LOCALES)
+def test_no_controls_overlap_and_no_page_scrolls_sideways_at_any_size_or_in_high_contrast(looked_at, tag):
+    overlaps = {(url, display): found for url, seen in looked_at(tag).items()
+                for display, found in seen["overlaps"].items() if found}
+    sideways = {(url, display): wide for url, seen in looked_at(tag).items()
+                for display, wide in seen["sideways"].items() if wide and display in DISPLAYS}
+    assert (overlaps, sideways) == ({}, {})
+
+
+@pytest.mark.parametrize("tag", LOCALES)
+def test_at_320_px_wide_no_page_scrolls_sideways(looked_at, tag):
+    sideways = {url: seen["sideways"]["320 px"] for url, seen in looked_at(tag).items() if seen["sideways"]["320 px"]}
+    assert sideways == {}
+
+
+@pytest.mark.parametrize("tag", LOCALES)
+@pytest.mark.parametrize("screen", SCREENS)
+@pytest.mark.parametrize("size", SIZES)
+def test_the_leaflet_text_comes_first_on_every_section_at_every_size(looked_at, tag, screen, size):
+    """The leaflet's text fills its share of each section's first screen, with its own
+    first line whole on it ("In short" folds where it would push that off), and no word
+    is broken inside itself."""
+    seen = {url: page["first screen"][screen, size] for url, page in looked_at(tag).items() if page["first screen"]}
+    assert len(seen) == len(SECTIONS)
+    assert {url: s["share"] for url, s in seen.items() if s["share"] < TEXT_FIRST[size]} == {}
+    assert [url for url, s in seen.items() if not s["first line"]] == []
+    assert {url: s["split"] for url, s in seen.items() if s["split"]} == {}
+
+
+@pytest.mark.parametrize("tag", LOCALES)
+def test_at_150_and_200_percent_the_language_menu_shows_every_language_at_once(looked_at, tag):
+    menus = {key: shown for seen in looked_at(tag).values() for key, shown in seen["menu"].items()}
+    assert len(menus) == 4
+    assert {key: shown for key, shown in menus.items() if shown != {"shown": 14, "scrolls": False}} == {}
 
 
 @pytest.mark.parametrize("tag", ["en", "ar", "ur"])
