@@ -77,6 +77,26 @@ def overlapping(boxes):
     return [(a["name"], b["name"]) for i, a in enumerate(boxes) for b in boxes[i + 1:] if overlap(a, b) > 1]
 
 
+def target_problems(boxes):
+    """What is wrong with a page's targets (TARGET_BOXES), by kind; empty lists if nothing.
+
+    Every target is at least 64 px each way and 8 px from the next. A hard word marked in
+    the text is a link inside its sentence, as tall as the line: WCAG 2.5.8 exempts a target
+    in a sentence, whose size the line-height of the text around it sets, from the size and
+    spacing rule, and "Words in this section" gives every such word a large button of its
+    own (checked like any other). Exempt from size and spacing only: it must still overlap
+    no other target, or a tap could land on the wrong one, and beside a large target it
+    keeps the spacing (the exception covers words among words, not a link crowding a button)."""
+    inline = [b for b in boxes if b["inline"]]
+    large = [b for b in boxes if not b["inline"]]
+    return {
+        "overlapping": overlapping(boxes),
+        "small": [(b["name"], b["w"], b["h"]) for b in large if b["w"] < 64 or b["h"] < 64],
+        "crowded": [(a["name"], b["name"], gap(a, b)) for i, a in enumerate(large) for b in large[i + 1:] if gap(a, b) < 8],
+        "crowding a button": [(w["name"], b["name"]) for w in inline for b in large if gap(w, b) < 8],
+    }
+
+
 # Scripts in which breaking a word at a line's end with a hyphen is wrong:
 # Arabic and Urdu (it would break the letters' joining), Chinese, Korean and
 # Hindi. Chinese lines may break between any two Han characters (that is how

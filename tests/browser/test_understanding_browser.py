@@ -1,15 +1,15 @@
 """Help to understand in the browser: the word dialog, "In short" read aloud,
 the teach-back question, by touch and by keyboard with the audio guide, in
-English, Spanish, Arabic and Chinese, portrait and landscape."""
+English, Spanish, Arabic and Chinese, portrait and landscape. axe over the open
+word dialog and the question, in every language: test_screens.py."""
 
 import json
 
 import pytest
 from playwright.sync_api import expect
 
-from helpers import LEAFLET, LOCALES, SECTIONS
+from helpers import LEAFLET, SECTIONS
 
-from axe import load_axe, run_axe
 from layout import FIRST_LINE_ON_SCREEN
 from listening import hear_out, record, skip_to, turn_on_guide, wait_saying
 
@@ -25,11 +25,9 @@ def at(browser, live_server):
     """A page on the first section in a language, on a screen."""
     contexts = []
 
-    def at(tag, screen="portrait", axe=False):
+    def at(tag, screen="portrait"):
         context = browser.new_context(viewport=SCREENS[screen])
         contexts.append(context)
-        if axe:
-            load_axe(context)
         page = context.new_page()
         page.goto(live_server + FIRST.format(tag=tag))
         record(page)
@@ -160,12 +158,3 @@ def test_a_blind_patient_hears_a_definition_and_answers_by_keyboard_and_guide(at
     phrases = json_of(page, "teach-back-phrases")
     expect(page.locator(".teach-back-feedback")).to_have_text(phrases["right"]["text"])
     wait_saying(page, phrases["right"]["say"][0][0])
-
-
-@pytest.mark.parametrize("tag", LOCALES)
-def test_axe_finds_nothing_on_the_open_dialog_and_the_question(at, tag):
-    page = at(tag, axe=True)
-    expect(page.locator("#teach-back")).to_be_visible()
-    page.locator("#main a.term").first.click()
-    expect(page.locator("#word-dialog")).to_have_attribute("open", "")
-    assert run_axe(page) == []
