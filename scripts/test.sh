@@ -8,7 +8,8 @@ scripts/setup.sh --test
 # much of its time waiting for Chromium and for audio to play, and a third process uses
 # those waits. Measured on CI's machine (2026-12-03): 11.6-13.1 minutes of tests in three
 # runs with three processes, where two had taken 15.2-15.4.
-# Whole files go to one process (--dist loadfile), so each file's servers and browser
-# start once. Every test is written for a busy machine.
+# Whole files go to one process (--dist loadscope), so each file's servers and browser
+# start once; a test class is a unit of its own (test_screens.py shares out its long walk
+# of every page that way). Every test is written for a busy machine.
 workers=$(( $(nproc) + 1 ))
-exec "${VENV:-.venv}/bin/python" -m pytest -n "$(( workers < 4 ? workers : 4 ))" --dist loadfile "$@"
+exec "${VENV:-.venv}/bin/python" -m pytest -n "$(( workers < 4 ? workers : 4 ))" --dist loadscope "$@"

@@ -159,54 +159,71 @@ def looked_at(browser, live_server):
     return looked_at
 
 
-@pytest.mark.parametrize("tag", LOCALES)
-def test_every_page_passes_axe_at_100_percent_in_high_contrast_and_under_the_open_menus(looked_at, tag):
-    """Text size changes neither colour nor ARIA: axe runs at 100% (every rule) and in
-    high contrast (the colour rules), and over the language menu and a word's dialog."""
-    seen = looked_at(tag)
-    assert "word dialog" in seen[f"/{tag}/{LEAFLET}/{SECTIONS[0]}"]["axe"]
-    assert "menu open" in seen[f"/{tag}/{LEAFLET}/print"]["axe"]
-    failing = {(url, when): found for url, page in seen.items() for when, found in page["axe"].items() if found}
-    assert failing == {}
+def pytest_generate_tests(metafunc):
+    """Each EveryPage class's tests, once for each language of its group."""
+    if metafunc.cls is not None and issubclass(metafunc.cls, EveryPage):
+        metafunc.parametrize("tag", metafunc.cls.TAGS)
 
 
-@pytest.mark.parametrize("tag", LOCALES)
-def test_every_target_is_at_least_64px_and_8px_apart_and_none_overlap_in_every_display(looked_at, tag):
-    seen = looked_at(tag)
-    assert all(len(page["targets"]["text-100"]) >= 2 for page in seen.values())
-    # Measured with the menu open indeed: its 14 languages are more targets than it covers.
-    printed = seen[f"/{tag}/{LEAFLET}/print"]["targets"]
-    assert len(printed["menu open"]) > len(printed["text-100"])
-    problems = {(url, when): {kind: found for kind, found in target_problems(boxes).items() if found}
-                for url, page in seen.items() for when, boxes in page["targets"].items()}
-    assert {key: found for key, found in problems.items() if found} == {}
+class EveryPage:
+    """What is seen on every page of each language in TAGS (look_at). The languages are in
+    three groups, a class each, which the test command's processes share out between them
+    (--dist loadscope): in one process, looking at all 14 took 7 minutes under load, longer
+    than the rest of the suite took in the others."""
+
+    TAGS: tuple[str, ...] = ()
+
+    def test_every_page_passes_axe_at_100_percent_in_high_contrast_and_under_the_open_menus(self, looked_at, tag):
+        """Text size changes neither colour nor ARIA: axe runs at 100% (every rule) and in
+        high contrast (the colour rules), and over the language menu and a word's dialog."""
+        seen = looked_at(tag)
+        assert "word dialog" in seen[f"/{tag}/{LEAFLET}/{SECTIONS[0]}"]["axe"]
+        assert "menu open" in seen[f"/{tag}/{LEAFLET}/print"]["axe"]
+        failing = {(url, when): found for url, page in seen.items() for when, found in page["axe"].items() if found}
+        assert failing == {}
+
+    def test_every_target_is_at_least_64px_and_8px_apart_and_none_overlap_in_every_display(self, looked_at, tag):
+        seen = looked_at(tag)
+        assert all(len(page["targets"]["text-100"]) >= 2 for page in seen.values())
+        # Measured with the menu open indeed: its 14 languages are more targets than it covers.
+        printed = seen[f"/{tag}/{LEAFLET}/print"]["targets"]
+        assert len(printed["menu open"]) > len(printed["text-100"])
+        problems = {(url, when): {kind: found for kind, found in target_problems(boxes).items() if found}
+                    for url, page in seen.items() for when, boxes in page["targets"].items()}
+        assert {key: found for key, found in problems.items() if found} == {}
+
+    def test_no_page_scrolls_sideways_in_any_display_or_at_320_px_wide(self, looked_at, tag):
+        sideways = {(url, when): wide for url, page in looked_at(tag).items() for when, wide in page["sideways"].items() if wide}
+        assert sideways == {}
+
+    @pytest.mark.parametrize("screen", SCREENS)
+    @pytest.mark.parametrize("size", SIZES)
+    def test_the_leaflet_text_comes_first_on_every_section_at_every_size(self, looked_at, tag, screen, size):
+        """The leaflet's text fills its share of each section's first screen, with its own
+        first line whole on it ("In short" folds where it would push that off), and no word
+        is broken inside itself."""
+        seen = {url: page["first screen"][screen, size] for url, page in looked_at(tag).items() if page["first screen"]}
+        assert len(seen) == len(SECTIONS)
+        assert {url: s["share"] for url, s in seen.items() if s["share"] < TEXT_FIRST[size]} == {}
+        assert [url for url, s in seen.items() if not s["first line"]] == []
+        assert {url: s["split"] for url, s in seen.items() if s["split"]} == {}
+
+    def test_at_150_and_200_percent_the_language_menu_shows_every_language_at_once(self, looked_at, tag):
+        menus = {key: shown for page in looked_at(tag).values() for key, shown in page["menu"].items()}
+        assert len(menus) == 4
+        assert {key: shown for key, shown in menus.items() if shown != {"shown": 14, "scrolls": False}} == {}
 
 
-@pytest.mark.parametrize("tag", LOCALES)
-def test_no_page_scrolls_sideways_in_any_display_or_at_320_px_wide(looked_at, tag):
-    sideways = {(url, when): wide for url, page in looked_at(tag).items() for when, wide in page["sideways"].items() if wide}
-    assert sideways == {}
+class TestEveryPageInTheFirstThird(EveryPage):
+    TAGS = LOCALES[0::3]
 
 
-@pytest.mark.parametrize("tag", LOCALES)
-@pytest.mark.parametrize("screen", SCREENS)
-@pytest.mark.parametrize("size", SIZES)
-def test_the_leaflet_text_comes_first_on_every_section_at_every_size(looked_at, tag, screen, size):
-    """The leaflet's text fills its share of each section's first screen, with its own
-    first line whole on it ("In short" folds where it would push that off), and no word
-    is broken inside itself."""
-    seen = {url: page["first screen"][screen, size] for url, page in looked_at(tag).items() if page["first screen"]}
-    assert len(seen) == len(SECTIONS)
-    assert {url: s["share"] for url, s in seen.items() if s["share"] < TEXT_FIRST[size]} == {}
-    assert [url for url, s in seen.items() if not s["first line"]] == []
-    assert {url: s["split"] for url, s in seen.items() if s["split"]} == {}
+class TestEveryPageInTheSecondThird(EveryPage):
+    TAGS = LOCALES[1::3]
 
 
-@pytest.mark.parametrize("tag", LOCALES)
-def test_at_150_and_200_percent_the_language_menu_shows_every_language_at_once(looked_at, tag):
-    menus = {key: shown for page in looked_at(tag).values() for key, shown in page["menu"].items()}
-    assert len(menus) == 4
-    assert {key: shown for key, shown in menus.items() if shown != {"shown": 14, "scrolls": False}} == {}
+class TestEveryPageInTheLastThird(EveryPage):
+    TAGS = LOCALES[2::3]
 
 
 @pytest.mark.parametrize("tag", ["en", "ar", "ur"])
