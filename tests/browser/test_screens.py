@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from helpers import LEAFLET, LOCALES, SECTIONS, expected
 
-from axe import load_axe, run_axe
+from axe import axe_options, load_axe, violations
 from layout import (
     FIRST_LINE_ON_SCREEN, LANGUAGES_ON_SCREEN, NEVER_HYPHENATED, SPLIT_WORDS, TARGET_BOXES, TEXT_SHARE, pages_in,
     target_problems,
@@ -48,35 +48,46 @@ SCROLLS_SIDEWAYS = """() => {
   const wide = [...document.querySelectorAll('body *')].filter(el => el.getBoundingClientRect().right > innerWidth + 1);
   return ['scrolls', ...wide.map(el => el.tagName + '.' + el.className).slice(0, 5)];
 }"""
+# One step of the walk in one call to the browser (under load, each call waits its turn
+# with two other test processes and their browsers): choose a display if asked, let the
+# page react (understand.js re-fits "In short" in a MutationObserver, after this task),
+# then measure the parts asked for.
+LOOK = f"""async ({{setting, parts, axeOptions}}) => {{
+  const shown = setting ? ({CHOOSE})(setting) : null;
+  await new Promise(resolve => setTimeout(resolve));
+  document.body.getBoundingClientRect();  // laid out now, so the faces its text needs are asked for
+  await document.fonts.ready;
+  const seen = {{shown, scrollY, menuOpen: document.querySelector('#language-menu').open}};
+  if (parts.includes('axe')) seen.axe = await axe.run(document, axeOptions);
+  if (parts.includes('targets')) seen.targets = ({TARGET_BOXES})();
+  if (parts.includes('sideways')) seen.sideways = ({SCROLLS_SIDEWAYS})();
+  if (parts.includes('first screen')) seen.firstScreen = {{
+    share: Math.round(({TEXT_SHARE})() * 1000) / 1000,
+    "first line": ({FIRST_LINE_ON_SCREEN})(),
+    split: ({SPLIT_WORDS})({list(NEVER_HYPHENATED)!r}),
+  }};
+  if (parts.includes('languages')) seen.languages = ({LANGUAGES_ON_SCREEN})();
+  return seen;
+}}"""
+
+
+def look(page, *parts, setting=None, rules=None):
+    """One step of the walk (LOOK): `setting` chosen first, if given, then `parts` measured."""
+    seen = page.evaluate(LOOK, {"setting": setting, "parts": parts, "axeOptions": axe_options(rules)})
+    if setting is not None:
+        assert seen["shown"] == [setting.get("size", "100"), setting.get("theme", "standard")], (page.url, setting)
+    if "axe" in parts:
+        seen["axe"] = violations(seen["axe"])
+    return seen
 
 
 def choose(page, setting):
-    shown = page.evaluate(CHOOSE, setting)
-    assert shown == [setting.get("size", "100"), setting.get("theme", "standard")], (page.url, setting)
-
-
-def first_screen(page):
-    """How a section's first screen starts: the share the leaflet's text fills, whether
-    its own first line is whole on it, and the words broken across two lines."""
-    assert page.evaluate("scrollY") == 0, page.url  # a first screen, from the top
-    return {
-        "share": round(page.evaluate(TEXT_SHARE), 3),
-        "first line": page.evaluate(FIRST_LINE_ON_SCREEN),
-        "split": page.evaluate(SPLIT_WORDS, list(NEVER_HYPHENATED)),
-    }
-
-
-def languages_in_the_menu(page):
-    """The open language menu: how many languages show whole, and whether it scrolls."""
-    with open_language_menu(page):
-        page.evaluate("document.fonts.ready")  # every script's face, loaded as the menu opens
-        return page.evaluate(LANGUAGES_ON_SCREEN)
+    look(page, setting=setting)
 
 
 @contextmanager
 def open_language_menu(page):
     page.locator("#language-menu summary").click()
-    expect(page.locator("#language-menu")).to_have_attribute("open", "")
     yield
     page.keyboard.press("Escape")
     expect(page.locator("#language-menu")).not_to_have_attribute("open", "")
@@ -100,37 +111,39 @@ def look_at(page, url):
     section = address.rsplit("/", 1)[-1] in SECTIONS
     seen = {"axe": {}, "targets": {}, "sideways": {}, "first screen": {}, "menu": {}}
     page.goto(url)
-    page.evaluate("document.fonts.ready")
     for display, setting in DISPLAYS.items():
-        choose(page, setting)
-        if display == "text-100":
-            seen["axe"][display] = run_axe(page)
-        elif display == "contrast":
-            seen["axe"][display] = run_axe(page, rules=COLOUR_RULES)
-        seen["targets"][display] = page.evaluate(TARGET_BOXES)
-        seen["sideways"][display] = page.evaluate(SCROLLS_SIDEWAYS)
+        axe = {"text-100": ("axe",), "contrast": ("axe",)}.get(display, ())
+        now = look(page, *axe, "targets", "sideways", setting=setting, rules=COLOUR_RULES if display == "contrast" else None)
+        if axe:
+            seen["axe"][display] = now["axe"]
+        seen["targets"][display], seen["sideways"][display] = now["targets"], now["sideways"]
         if display == "text-100" and with_the_menu_open(address):
             with open_language_menu(page):
-                seen["axe"]["menu open"] = run_axe(page)
-                seen["targets"]["menu open"] = page.evaluate(TARGET_BOXES)
+                now = look(page, "axe", "targets")
+                assert now["menuOpen"], url
+                seen["axe"]["menu open"], seen["targets"]["menu open"] = now["axe"], now["targets"]
     for screen, viewport in SCREENS.items():
         page.set_viewport_size(viewport)
         for size in SIZES:
-            choose(page, {"size": size})
+            now = look(page, *(("first screen",) if section else ()), setting={"size": size})
             if section:
-                seen["first screen"][screen, size] = first_screen(page)
+                assert now["scrollY"] == 0, url  # a first screen, from the top
+                seen["first screen"][screen, size] = now["firstScreen"]
             if address.endswith(SECTIONS[0]) and size in ("150", "200"):
-                seen["menu"][screen, size] = languages_in_the_menu(page)
+                with open_language_menu(page):  # LOOK waits for every script's face it loads
+                    now = look(page, "languages")
+                    assert now["menuOpen"], url
+                    seen["menu"][screen, size] = now["languages"]
     choose(page, {})
     page.set_viewport_size(NARROW)
-    seen["sideways"]["320 px"] = page.evaluate(SCROLLS_SIDEWAYS)
+    seen["sideways"]["320 px"] = look(page, "sideways")["sideways"]
     page.set_viewport_size(PORTRAIT)
     if address.endswith(SECTIONS[0]):
         # A hard word's dialog, open over the section and its question (understand.js).
         expect(page.locator("#teach-back")).to_be_visible()
         page.locator("#main a.term").first.click()
         expect(page.locator("#word-dialog")).to_have_attribute("open", "")
-        seen["axe"]["word dialog"] = run_axe(page)
+        seen["axe"]["word dialog"] = look(page, "axe")["axe"]
         page.keyboard.press("Escape")
         expect(page.locator("#word-dialog")).not_to_have_attribute("open", "")
     return seen
