@@ -15,22 +15,10 @@ BROWSER_TESTS = Path(__file__).parent / "browser"
 
 
 def pytest_collection_modifyitems(items):
-    """Every test in tests/browser/ is a `browser` test (`-m "not browser"` is the fast suite).
-
-    And the slow scopes run first. A scope (a module, or a test class) is what the test
-    command hands a process whole (--dist loadscope); a scope with a `slow` test in it can
-    take two or three minutes under load, and when one started last, one process worked on
-    alone for minutes after the others had finished. The longest first is the classic
-    remedy. The order within a scope is kept."""
+    """Every test in tests/browser/ is a `browser` test (`-m "not browser"` is the fast suite)."""
     for item in items:
         if BROWSER_TESTS in Path(item.path).parents:
             item.add_marker(pytest.mark.browser)
-    slow = {_scope(item) for item in items if item.get_closest_marker("slow")}
-    items.sort(key=lambda item: _scope(item) not in slow)  # stable: the rest keep their order
-
-
-def _scope(item):
-    return (item.path, item.cls.__name__ if item.cls else None)
 
 
 @pytest.fixture

@@ -18,9 +18,6 @@ from kiosk.speech import Speech, ThreadExecutor
 from helpers import LEAFLET, LOCALES, SECTIONS, expected
 from speech.fakes import FakeEngine, spoken_text
 
-# A minute or more under load: run first (tests/conftest.py).
-pytestmark = pytest.mark.slow
-
 PREFIXES = ("/static/", "/vendor/", "/fonts/", "/audio/")
 
 

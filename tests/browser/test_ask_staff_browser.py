@@ -13,9 +13,6 @@ from speech.fakes import FakeEngine
 from listening import hear_out, record, turn_on_guide, wait_saying
 from live import serving
 
-# A minute or more under load: run first (tests/conftest.py).
-pytestmark = pytest.mark.slow
-
 PIN = "482913"
 PAGE = f"/{{tag}}/{LEAFLET}/{SECTIONS[0]}"
 SENTENCE = "#main .sentence[data-sentence]"

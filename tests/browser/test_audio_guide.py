@@ -10,9 +10,6 @@ from playwright.sync_api import expect
 from helpers import LEAFLET, SECTIONS, expected
 from listening import clips_of, focused, hear_out, parts_of, record, saying, skip_to, turn_on_guide, wait_heard, wait_saying
 
-# A minute or more under load: run first (tests/conftest.py).
-pytestmark = pytest.mark.slow
-
 SECTION = f"/en/{LEAFLET}/{SECTIONS[0]}"
 
 

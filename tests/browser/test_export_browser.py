@@ -19,9 +19,6 @@ from kiosk.export import export
 from kiosk.web.headers import HEADERS
 from kiosk.speech import Speech, ThreadExecutor
 
-# A minute or more under load: run first (tests/conftest.py).
-pytestmark = pytest.mark.slow
-
 IDLE, WARNING = 2, 3
 
 

@@ -9,9 +9,6 @@ import pytest
 
 from helpers import LEAFLET, SECTIONS
 
-# A minute or more under load: run first (tests/conftest.py).
-pytestmark = pytest.mark.slow
-
 # Language -> the face its text must be drawn with, and font packages whose
 # files a page in that language has no reason to fetch.
 FACES = {

@@ -11,9 +11,6 @@ from playwright.sync_api import expect
 from helpers import LEAFLET, SECTIONS, expected
 from listening import clips_of, hear_out, more_controls, record, wait_saying
 
-# A minute or more under load: run first (tests/conftest.py).
-pytestmark = pytest.mark.slow
-
 SECTION = f"/en/{LEAFLET}/{SECTIONS[0]}"
 
 SPEAKING = "[...document.querySelectorAll('#main .sentence')].findIndex(s => s.classList.contains('speaking'))"

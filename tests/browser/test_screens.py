@@ -178,7 +178,6 @@ def pytest_generate_tests(metafunc):
         metafunc.parametrize("tag", metafunc.cls.TAGS)
 
 
-@pytest.mark.slow  # minutes under load: run first (tests/conftest.py)
 class EveryPage:
     """What is seen on every page of each language in TAGS (look_at). The languages are in
     three groups, a class each, which the test command's processes share out between them

@@ -13,9 +13,6 @@ from helpers import LEAFLET, SECTIONS
 from layout import FIRST_LINE_ON_SCREEN
 from listening import hear_out, record, skip_to, turn_on_guide, wait_saying
 
-# A minute or more under load: run first (tests/conftest.py).
-pytestmark = pytest.mark.slow
-
 LANGS = ["en", "es", "ar", "zh-Hans"]
 SCREENS = {"portrait": {"width": 1080, "height": 1920}, "landscape": {"width": 1920, "height": 1080}}
 FIRST = f"/{{tag}}/{LEAFLET}/{SECTIONS[0]}"

@@ -26,9 +26,6 @@ from helpers import wait_until
 
 from .conftest import read_only, tmpfs
 
-# A minute or more under load: run first (tests/conftest.py).
-pytestmark = pytest.mark.slow
-
 SECTION = "/en/trigger-point-injections/what-to-expect"
 
 

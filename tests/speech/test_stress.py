@@ -5,16 +5,11 @@ from __future__ import annotations
 import random
 import threading
 
-import pytest
-
 from kiosk.speech import ProcessExecutor, Speech
 from kiosk.speech.clips import render
 from kiosk.speech.engine import Job
 
 from .samples import MIXED, same_length, tolerance
-
-# A minute or more under load: run first (tests/conftest.py).
-pytestmark = pytest.mark.slow
 
 # 400 syntheses: with the second pyttsx3 race (see espeak.py) left unfixed, this test failed
 # in 3 runs out of 4; with 210 syntheses, in 1 out of 3.
