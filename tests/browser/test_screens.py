@@ -81,10 +81,6 @@ def look(page, *parts, setting=None, rules=None):
     return seen
 
 
-def choose(page, setting):
-    look(page, setting=setting)
-
-
 @contextmanager
 def open_language_menu(page):
     page.locator("#language-menu summary").click()
@@ -112,8 +108,9 @@ def look_at(page, url):
     seen = {"axe": {}, "targets": {}, "sideways": {}, "first screen": {}, "menu": {}}
     page.goto(url)
     for display, setting in DISPLAYS.items():
-        axe = {"text-100": ("axe",), "contrast": ("axe",)}.get(display, ())
-        now = look(page, *axe, "targets", "sideways", setting=setting, rules=COLOUR_RULES if display == "contrast" else None)
+        axe = display in ("text-100", "contrast")
+        parts = ("axe", "targets", "sideways") if axe else ("targets", "sideways")
+        now = look(page, *parts, setting=setting, rules=COLOUR_RULES if display == "contrast" else None)
         if axe:
             seen["axe"][display] = now["axe"]
         seen["targets"][display], seen["sideways"][display] = now["targets"], now["sideways"]
@@ -134,7 +131,7 @@ def look_at(page, url):
                     now = look(page, "languages")
                     assert now["menuOpen"], url
                     seen["menu"][screen, size] = now["languages"]
-    choose(page, {})
+    look(page, setting={})
     page.set_viewport_size(NARROW)
     seen["sideways"]["320 px"] = look(page, "sideways")["sideways"]
     page.set_viewport_size(PORTRAIT)
