@@ -18,6 +18,11 @@ RECORD = """() => {
   }
   window.keyLog = [];
   document.addEventListener("keydown", (e) => keyLog.push({ key: e.key, t: performance.now() }), true);
+  // When the patient last pressed a key or touched the page (see SAID_LAST).
+  window.lastInput = 0;
+  for (const type of ["keydown", "pointerdown"]) {
+    document.addEventListener(type, () => { lastInput = performance.now(); }, true);
+  }
 }"""
 
 NOW_SAYING = """() => {
@@ -37,18 +42,20 @@ def saying(page):
     return page.evaluate(NOW_SAYING)
 
 
-# Heard now, or the last clip the voice started (voiceLog, when record() attached it): a
-# short clip can start and end between two polls on a busy machine, and then "now" never
-# sees it although the patient heard it whole.
+# Heard now, or started since the patient's last key or touch (voiceLog, when record()
+# attached it): a short clip can start and end between two polls on a busy machine, and
+# then "now" never sees it although the patient heard it whole. Not only the last clip
+# started: what follows a clip at once (the rest of an item's words, the hint for the
+# first item of a kind) may already have begun by the next poll.
 SAID_LAST = f"""(clip) => {{
   if (({NOW_SAYING})() === clip) return true;
-  const started = (window.voiceLog || []).filter(e => e.type === "playing");
-  return started.length > 0 && started[started.length - 1].clip === clip;
+  const since = window.lastInput || 0;
+  return (window.voiceLog || []).some(e => e.type === "playing" && e.clip === clip && e.t >= since);
 }}"""
 
 
 def wait_saying(page, clip):
-    """Wait until `clip` is heard: playing now, or the last clip the voice started."""
+    """Wait until `clip` is heard: playing now, or started since the last key or touch (SAID_LAST)."""
     page.wait_for_function(SAID_LAST, arg=clip)
 
 
