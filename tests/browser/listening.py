@@ -18,7 +18,7 @@ RECORD = """() => {
   }
   window.keyLog = [];
   document.addEventListener("keydown", (e) => keyLog.push({ key: e.key, t: performance.now() }), true);
-  // When the patient last pressed a key or touched the page (see SAID_LAST).
+  // When the patient last pressed a key or touched the page (see SAID_SINCE_INPUT).
   window.lastInput = 0;
   for (const type of ["keydown", "pointerdown"]) {
     document.addEventListener(type, () => { lastInput = performance.now(); }, true);
@@ -47,7 +47,7 @@ def saying(page):
 # then "now" never sees it although the patient heard it whole. Not only the last clip
 # started: what follows a clip at once (the rest of an item's words, the hint for the
 # first item of a kind) may already have begun by the next poll.
-SAID_LAST = f"""(clip) => {{
+SAID_SINCE_INPUT = f"""(clip) => {{
   if (({NOW_SAYING})() === clip) return true;
   const since = window.lastInput || 0;
   return (window.voiceLog || []).some(e => e.type === "playing" && e.clip === clip && e.t >= since);
@@ -55,8 +55,8 @@ SAID_LAST = f"""(clip) => {{
 
 
 def wait_saying(page, clip):
-    """Wait until `clip` is heard: playing now, or started since the last key or touch (SAID_LAST)."""
-    page.wait_for_function(SAID_LAST, arg=clip)
+    """Wait until `clip` is heard: playing now, or started since the last key or touch (SAID_SINCE_INPUT)."""
+    page.wait_for_function(SAID_SINCE_INPUT, arg=clip)
 
 
 # Move the clip playing now on to its last moment, as if heard whole; true once done. Once
@@ -76,7 +76,7 @@ SKIP_NOW = """(audio) => {
 # Each clip but `clip` is skipped (SKIP_NOW) until `clip` is heard: what follows each comes
 # as it would, without the test waiting seconds of speech.
 SKIPPING_TO = f"""(clip) => {{
-  if (({SAID_LAST})(clip)) return true;
+  if (({SAID_SINCE_INPUT})(clip)) return true;
   const audio = kiosk.voice.audio;
   const now = audio.getAttribute("src") && new URL(audio.src, location.href).pathname;
   if (now && now !== clip) ({SKIP_NOW})(audio);
@@ -88,7 +88,7 @@ HEARING_OUT = f"""(clip) => {{
   const audio = kiosk.voice.audio;
   const now = audio.getAttribute("src") && new URL(audio.src, location.href).pathname;
   if (now === clip && !audio.paused) return ({SKIP_NOW})(audio);
-  return ({SAID_LAST})(clip);
+  return ({SAID_SINCE_INPUT})(clip);
 }}"""
 
 

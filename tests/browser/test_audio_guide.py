@@ -8,7 +8,10 @@ import pytest
 from playwright.sync_api import expect
 
 from helpers import LEAFLET, SECTIONS, expected
-from listening import SAID_LAST, clips_of, focused, hear_out, parts_of, record, saying, skip_to, turn_on_guide, wait_heard, wait_saying
+from listening import (
+    SAID_SINCE_INPUT, clips_of, focused, hear_out, parts_of, record, saying, skip_to, turn_on_guide, wait_heard,
+    wait_saying,
+)
 
 SECTION = f"/en/{LEAFLET}/{SECTIONS[0]}"
 
@@ -98,7 +101,7 @@ def test_the_first_of_a_kind_is_hinted_once(page, live_server):
 
 
 def test_a_clip_followed_at_once_by_a_hint_still_counts_as_heard(page, live_server):
-    """The tests' own ear (listening.SAID_LAST): a poll on a busy machine may first come when
+    """The tests' own ear (listening.SAID_SINCE_INPUT): a poll on a busy machine may first come when
     the hint after an item's words has begun, or ended; the words were heard all the same.
     With "the last clip started" as the rule, wait_saying waited for them until its deadline."""
     page.goto(live_server + "/es/")
@@ -112,9 +115,9 @@ def test_a_clip_followed_at_once_by_a_hint_still_counts_as_heard(page, live_serv
     assert link.evaluate("el => el.matches('a[href]')"), focused(page)
     words = clips_of(link)[0]
     wait_heard(page, hint)
-    assert page.evaluate(SAID_LAST, words)
+    assert page.evaluate(SAID_SINCE_INPUT, words)
     # And only since that key: what was said before it is not taken as said again.
-    assert not page.evaluate(SAID_LAST, on)
+    assert not page.evaluate(SAID_SINCE_INPUT, on)
 
 
 def test_question_mark_speaks_help_in_layers(page, live_server):
