@@ -89,7 +89,7 @@ def test_the_first_of_a_kind_is_hinted_once(page, live_server):
     link = page.locator(".top-bar > a.button")
     hint = guide_phrase(page, "hint-link")["say"][0][0]
     link.focus()
-    wait_heard(page, clips_of(link)[0])  # by its end: the hint follows at once (a poll can miss it)
+    wait_heard(page, clips_of(link)[0])  # to its end: the hint comes after it
     page.wait_for_function(
         "clip => voiceLog.some(e => e.type === 'playing' && e.clip === clip)", arg=hint
     )

@@ -186,8 +186,7 @@ def test_the_audio_guide_speaks_a_button(page, site):
         pytest.fail("Tab never reached the language menu")
     clip, lang, _ = json.loads(menu.get_attribute("data-say"))[0]
     assert lang == "es"
-    # Heard to its end, from the voice's log: its hint for a first menu follows at once, and
-    # on a loaded machine the clip could start and end between two polls of "what is said now".
+    # Heard to its end (the voice's log), before the hint for a first menu that follows it.
     wait_heard(page, clip)
     assert page.console_errors == []
 
