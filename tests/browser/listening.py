@@ -25,6 +25,9 @@ RECORD = """() => {
   }
 }"""
 
+# Trap: a clip that comes back after an aside is set to where it was before it plays, so
+# this names it a moment before its "playing" event is logged; a test that then reads
+# voiceLog for that event waits for the event itself.
 NOW_SAYING = """() => {
   const audio = kiosk.voice.audio;
   if (!audio.getAttribute("src") || audio.paused || audio.currentTime === 0) return null;

@@ -298,15 +298,17 @@ def test_the_reading_goes_on_while_the_patient_moves_over_the_player(page, live_
     page.keyboard.press("Tab")  # Stop: its name is said over the reading ...
     stop = page.locator('#player [data-action="stop"]')
     wait_saying(page, clips_of(stop)[0])
-    # ... and then the reading goes on from where it was, still playing.
-    wait_saying(page, first)
-    resumed_at = page.evaluate(
+    # ... and then the reading goes on from where it was, still playing. Waited for by its
+    # "playing" event, not by wait_saying: a clip that comes back is set to where it was
+    # before it plays, so it looks like it is being heard a moment before that event.
+    resumed_at = page.wait_for_function(
         """([first, label]) => {
           const after = voiceLog.findIndex(e => e.type === 'playing' && e.clip === label);
-          return voiceLog.slice(after).find(e => e.type === 'playing' && e.clip === first).at;
+          const back = after >= 0 && voiceLog.slice(after).find(e => e.type === 'playing' && e.clip === first);
+          return back && { at: back.at };
         }""",
-        [first, clips_of(stop)[0]],
-    )
+        arg=[first, clips_of(stop)[0]],
+    ).json_value()["at"]
     assert 0 <= resumed_at - left_at < 0.5
     expect(status).to_have_text(expected("es", "Playing"))
     # More controls, then a faster speed, all while it reads.
