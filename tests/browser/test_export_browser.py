@@ -102,8 +102,6 @@ def test_start_language_leaflet_section_next_switch_and_play(page, site):
     first = page.locator("#main .sentence[data-clip]").first.get_attribute("data-clip")
     page.locator('#player [data-action="toggle"]').click()
     wait_saying(page, first)
-    assert page.evaluate("kiosk.voice.audio.paused") is False
-    assert page.evaluate("kiosk.voice.audio.currentTime") > 0
     assert page.console_errors == []
 
 
