@@ -2,6 +2,7 @@
 
 import json
 
+import pytest
 from click.testing import CliRunner
 
 from kiosk import cli, create_app
@@ -41,6 +42,7 @@ def test_serve_rejects_a_bad_port():
     assert "70000 is not in the range 1<=x<=65535" in result.output
 
 
+@pytest.mark.slow
 def test_prerender_renders_every_clip_once_with_the_workers_asked_for(tmp_path):
     """Through the app's own CLI (as flaskr), with a fake engine in real worker processes: the
     real engine is covered by the speech tests, and rendering every clip with it took minutes."""

@@ -167,6 +167,7 @@ def compiled_with(tmp_path, character: str) -> Path:
     return translations
 
 
+@pytest.mark.slow
 def test_a_new_translation_is_in_the_face_once_the_catalogs_are_compiled_again(app, tmp_path):
     """A translator's new character: the old face is set aside, and compiling makes a new one."""
     shutil.copytree(app.config["FONT_SUBSETS_DIR"], tmp_path / "fonts")
@@ -185,6 +186,7 @@ def test_a_new_translation_is_in_the_face_once_the_catalogs_are_compiled_again(a
     assert NEW_CHARACTER in characters_of(tmp_path / "fonts" / "noto-sans-sc-400.woff2")
 
 
+@pytest.mark.slow
 def test_the_made_files_are_readable_by_the_kiosk_user_and_leave_no_temporary(app, tmp_path):
     """The set-up writes them as root; the kiosk, running as its own user, must still read them."""
     config = {"TESTING": True, "SPEECH_ENABLED": False, "FONT_SUBSETS_DIR": str(tmp_path / "fonts"),

@@ -138,6 +138,7 @@ def test_a_corrupt_lexicon_file_logs_one_line_and_the_kiosk_speaks_without_it(tm
     assert app.test_client().get("/en/trigger-point-injections/").status_code == 200
 
 
+@pytest.mark.slow
 def test_saving_re_renders_the_changed_clips_and_pages_name_the_new_ones(staff, client, tmp_path):
     engine = RespellingFake()
     speech = Speech(tmp_path / "audio", executor=ThreadExecutor(lambda: engine))

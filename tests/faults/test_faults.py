@@ -77,6 +77,7 @@ def jobs(state) -> list[str]:
     return path.read_text().splitlines() if path.exists() else []
 
 
+@pytest.mark.slow
 def test_pages_answer_while_every_clip_waits_for_a_paused_worker(make_kiosk, tmp_path):
     """The real engine, paused with SIGSTOP: the queue fills, the rest get 503 at once, pages carry on."""
     with make_kiosk(tmp_path / "audio", SPEECH_ENGINE=None) as (app, base):
@@ -145,6 +146,7 @@ def test_corrupt_clips_are_never_served_and_heal(make_kiosk, tmp_path, fault_sta
         assert len(jobs(fault_state)) == 2
 
 
+@pytest.mark.slow
 def test_corrupt_clips_are_found_by_prerender_after_a_restart(make_kiosk, tmp_path, fault_state):
     cache = tmp_path / "audio"
     with make_kiosk(cache) as (app, base):

@@ -5,6 +5,8 @@ from __future__ import annotations
 import random
 import threading
 
+import pytest
+
 from kiosk.speech import ProcessExecutor, Speech
 from kiosk.speech.clips import render
 from kiosk.speech.engine import Job
@@ -28,6 +30,7 @@ def test_mixed_texts_are_far_enough_apart_to_tell_apart(voice_ids, references):
     assert all(b - a > 2 * tolerance(b) for a, b in zip(lengths, lengths[1:]))
 
 
+@pytest.mark.slow
 def test_hundreds_of_mixed_syntheses_in_one_worker(voice_ids, references, out_dir):
     jobs = mixed_jobs(voice_ids)
     refs = references(jobs)

@@ -17,6 +17,7 @@ from .samples import prefix, same_length, tolerance
 TRAP_SIZES = [1000, 1200, 1600, 2000, 1200, 1000]
 
 
+@pytest.mark.slow
 def test_each_file_holds_its_own_text_in_one_worker(references, out_dir):
     """Replays the measured trap: long utterances back to back in one fresh worker."""
     jobs = [Job(prefix(n), "gmw/en-us", 150) for n in TRAP_SIZES]
