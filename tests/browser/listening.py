@@ -137,6 +137,12 @@ def wait_heard(page, clip, since=0):
     )
 
 
+def wait_started(page, clip):
+    """Wait until `clip` has started at some time since record() (voiceLog): a clip said once, after
+    another, whether or not it still plays."""
+    page.wait_for_function("clip => voiceLog.some(e => e.type === 'playing' && e.clip === clip)", arg=clip)
+
+
 def turn_on_guide(page):
     """Turn the guide on from its button, by keyboard, and wait for it to say so."""
     page.locator("#guide-toggle").focus()

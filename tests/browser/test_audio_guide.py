@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from helpers import LEAFLET, SECTIONS, expected
 from listening import (
     SAID_SINCE_INPUT, clips_of, focused, hear_out, parts_of, record, saying, skip_to, turn_on_guide, wait_heard,
-    wait_saying,
+    wait_saying, wait_started,
 )
 
 SECTION = f"/en/{LEAFLET}/{SECTIONS[0]}"
@@ -90,9 +90,7 @@ def test_the_first_of_a_kind_is_hinted_once(page, live_server):
     hint = guide_phrase(page, "hint-link")["say"][0][0]
     link.focus()
     wait_heard(page, clips_of(link)[0])  # to its end: the hint comes after it
-    page.wait_for_function(
-        "clip => voiceLog.some(e => e.type === 'playing' && e.clip === clip)", arg=hint
-    )
+    wait_started(page, hint)
     page.locator("#main a.button").first.focus()
     wait_saying(page, clips_of(page.locator("#main a.button").first)[0])
     plays = page.evaluate("clip => voiceLog.filter(e => e.type === 'playing' && e.clip === clip).length", hint)
@@ -349,9 +347,7 @@ def test_the_display_menu_is_not_hinted_as_the_language_menu(page, live_server):
     display = page.locator("#display-menu summary")
     walk_to(page, display)
     hint = guide_phrase(page, "hint-menu")
-    page.wait_for_function(
-        "clip => voiceLog.some(e => e.type === 'playing' && e.clip === clip)", arg=hint["say"][0][0]
-    )
+    wait_started(page, hint["say"][0][0])
     language = json.loads(page.locator("#language-menu summary").get_attribute("data-say"))[0][2]
     assert language.lower() not in hint["text"].lower()  # "Idioma" is not "Menú de idiomas"
 
@@ -393,9 +389,7 @@ def test_a_touch_gets_touch_hints(browser, live_server):
     stop.tap()  # first tap: heard, with how to use it by touch
     wait_saying(page, clips_of(stop)[0])
     touch, keys = guide_phrase(page, "touch-hint-button"), guide_phrase(page, "hint-button")
-    page.wait_for_function(
-        "clip => voiceLog.some(e => e.type === 'playing' && e.clip === clip)", arg=touch["say"][0][0]
-    )
+    wait_started(page, touch["say"][0][0])
     assert not page.evaluate("clip => voiceLog.some(e => e.clip === clip)", keys["say"][0][0])
     assert touch["text"] == expected("es", "Button. Tap again to use it.")
     context.close()
