@@ -30,7 +30,7 @@ def create_app(
 
     from . import (
         ask_staff, cli, crawl, fonts, i18n, idle, phrases, questions, read_aloud, render_audio, speech, staff, status,
-        understanding, views,
+        store, understanding, views,
     )
     from .content import load_leaflets
     from .web import errors, headers, limits, page_cache, vendor
@@ -82,6 +82,7 @@ def create_app(
 
     limits.init_app(app)
     headers.init_app(app)
+    store.init_app(app)  # before anything that keeps what must survive a restart
     app.extensions["leaflets"] = load_leaflets(Path(app.config["LEAFLETS_DIR"]))
     i18n.init_app(app)
     idle.init_app(app)
