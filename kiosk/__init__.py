@@ -29,7 +29,7 @@ def create_app(
     from flask import Flask
 
     from . import (
-        ask_staff, cli, crawl, fonts, i18n, idle, phrases, questions, read_aloud, render_audio, speech, staff, status,
+        ask_staff, cli, crawl, fonts, i18n, idle, phrases, read_aloud, render_audio, speech, staff, status,
         store, understanding, views,
     )
     from .content import load_leaflets
@@ -65,7 +65,7 @@ def create_app(
         # never sent with a request that another site starts.
         SESSION_COOKIE_SAMESITE="Strict",
         SESSION_COOKIE_HTTPONLY=True,
-        # "Ask staff about this" (kiosk/ask_staff.py); kiosk export turns it off, as no server hears it there.
+        # "Ask staff about this" (kiosk/ask_staff/); kiosk export turns it off, as no server hears it there.
         ASK_STAFF=True,
         # How often the staff screen asks for new questions (kiosk/staff/board.py): within 2 s.
         QUESTIONS_POLL_SECONDS=1,
@@ -100,7 +100,6 @@ def create_app(
     page_cache.init_app(app)  # after headers.init_app: see page_cache.init_app
     status.init_app(app)
     staff.init_app(app)
-    questions.init_app(app)
     ask_staff.init_app(app)  # after staff.init_app: it exempts its routes from CSRFProtect
     errors.init_app(app)
     cli.init_app(app)

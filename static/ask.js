@@ -84,27 +84,75 @@ window.addEventListener("keydown", (event) => {
   }
 }, true);
 
-// A flag that could not be made (a stale page: 404; too many: 429) still says why, in the
-// patient's language: the server answers these with the same small fragment.
+// What "Ask staff about this" answers (kiosk/ask_staff/views.py) is always the kiosk's own
+// fragment, in the patient's language, whatever its status (429: a limit; 503: it could not
+// be kept; 404: a stale page): shown and said. Anything else (a proxy's error page, no answer
+// at all) means the question was not asked: the page says so from its own words, never
+// leaving "told" or nothing. A poll that fails is simply tried again: the patient was told.
+const ANSWERS = ".ask-answer, .ask-status";
+const OURS = 'class="ask-said"';
+let focusWasIn = null;
+
+function unreached(area) {
+  const words = document.getElementById("ask-unreached");
+  if (!area || !words) return;
+  area.replaceChildren(words.content.cloneNode(true));
+  announce(area, { focus: true });
+}
+
 document.addEventListener("htmx:beforeSwap", (event) => {
-  const target = event.detail.target;
-  if (target && target.matches(".ask-answer") && event.detail.xhr.status < 500) {
-    event.detail.shouldSwap = true;
-    event.detail.isError = false;
-  }
+  const { target, xhr } = event.detail;
+  if (!target || !target.matches(ANSWERS)) return;
+  focusWasIn = target.contains(document.activeElement) ? target : null;
+  const ours = xhr.responseText.includes(OURS);
+  event.detail.shouldSwap = ours;
+  event.detail.isError = false;
+  if (!ours && target.matches(".ask-answer")) unreached(target);
 });
 
-// The answer is shown and said; focus goes to it (quietly: said once, here).
+document.addEventListener("htmx:sendError", (event) => {
+  const form = event.target.closest && event.target.closest("form");
+  if (form && form.querySelector('input[name="sentence"]')) unreached(document.querySelector(form.getAttribute("hx-target")));
+});
+
+// A question staff were told of gets a status box of its own beside its sentence, out of the
+// bar, so closing the bar or choosing another sentence never loses its Cancel, and its poll
+// (every few seconds: staff saw to it, or it closed) goes on. Asked again, the server answers
+// with the same question: its box replaces the old one.
+function keepBeside(status) {
+  const bar = status.closest(".sentence-bar");
+  if (!bar) return status;  // the teach-back's own box stays where it is
+  for (const old of document.querySelectorAll(`.ask-status[data-asked="${CSS.escape(status.dataset.asked)}"]`)) {
+    if (old !== status) old.remove();
+  }
+  bar.after(status);
+  close();
+  return status;
+}
+
+function announce(box, { focus }) {
+  const said = [...box.querySelectorAll(".ask-said")];
+  if (!said.length) return;
+  if (focus) {
+    focusQuietly(said[0]);
+    // focusQuietly does not scroll, and at 200% text the answer can land past the foot of
+    // the screen: bring it and its cancel button into view.
+    box.scrollIntoView({ block: "nearest" });
+  }
+  try {
+    voice.say(said.flatMap((p) => JSON.parse(p.dataset.say || "[]")));
+  } catch { /* shown, not said */ }
+}
+
 document.addEventListener("htmx:afterSwap", (event) => {
   const target = event.detail.target;
-  if (!target || !target.matches(".ask-answer")) return;
-  const said = target.querySelector(".ask-said");
-  if (!said) return;
-  focusQuietly(said);
-  // focusQuietly does not scroll, and at 200% text the answer lands below the bar's
-  // buttons, past the foot of the screen: bring it and its cancel button into view.
-  target.scrollIntoView({ block: "nearest" });
-  try { voice.say(JSON.parse(said.dataset.say || "[]")); } catch { /* shown, not said */ }
+  if (!target || !target.matches(ANSWERS)) return;
+  const status = target.querySelector(":scope > .ask-status");
+  const box = status ? keepBeside(status) : target;
+  // Focus follows an answer the patient asked for; a poll's news is said where focus is,
+  // unless the button that had it (Cancel) is gone with the swap.
+  announce(box, { focus: target.matches(".ask-answer") || focusWasIn === target });
+  focusWasIn = null;
 });
 
 onPage(() => { selected = null; });

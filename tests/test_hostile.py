@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from kiosk import ROOT, create_app
-from kiosk.ask_staff import message_id
+from kiosk.ask_staff.sentences import message_id
 from kiosk.web.headers import HEADERS
 from kiosk.speech import Speech, ThreadExecutor
 

@@ -1,4 +1,4 @@
-"""Patients' questions on the staff screen ("Ask staff about this", kiosk/ask_staff.py),
+"""Patients' questions on the staff screen ("Ask staff about this", kiosk/ask_staff/),
 live, and the kiosk's name that says where each came from.
 
 The list is an htmx poll every QUESTIONS_POLL_SECONDS (1 s, so a new question shows within
@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from flask import current_app, flash, make_response, redirect, render_template, request, url_for
 
-from .. import ask_staff
+from ..ask_staff import kiosks
+from ..store import StoreError
 from ..i18n import KNOWN_LOCALES, direction_of, native_name
 from . import access
 from .access import board_only, staff_only
@@ -25,7 +26,7 @@ KIOSK = "kiosk"  # the staff screen's section where a kiosk is named (its notice
 
 def version() -> str:
     store = current_app.extensions["questions"]
-    return f"{store.version}.{int(store.now() // AGES)}"
+    return f"{store.version()}.{int(store.now() // AGES)}"
 
 
 def ago(seconds: float) -> str:
@@ -37,7 +38,8 @@ def ago(seconds: float) -> str:
     return "over an hour ago"
 
 
-def rows() -> list[dict]:
+def rows() -> tuple[list[dict], list[str]]:
+    """The open questions as the board shows them, and the labels of the kiosks among them that have no name."""
     store = current_app.extensions["questions"]
     now = store.now()
     shown = []
@@ -54,13 +56,20 @@ def rows() -> list[dict]:
             "dir": direction_of(question.sentence.lang),
             "ago": ago(now - question.asked),
         })
-    return shown
+    unnamed = sorted({row["question"].kiosk_label for row in shown if not row["question"].kiosk_name})
+    return shown, unnamed
 
 
 def questions_context() -> dict:
+    try:
+        (questions, unnamed), error, shown_version = rows(), None, version()
+    except StoreError as fault:
+        (questions, unnamed), error, shown_version = ([], []), str(fault), "error"
     return {
-        "questions": rows(),
-        "questions_version": version(),
+        "questions": questions,
+        "unnamed_kiosks": unnamed,
+        "questions_error": error,
+        "questions_version": shown_version,
         "poll_seconds": current_app.config["QUESTIONS_POLL_SECONDS"],
     }
 
@@ -87,16 +96,21 @@ def questions_list():
     """The open questions: a fragment for htmx's poll (204 when nothing changed)."""
     if not htmx:
         return redirect(url_for("staff.board"), 303)
-    if request.args.get("v") == version():
+    try:
+        unchanged = request.args.get("v") == version()
+    except StoreError:
+        unchanged = False  # the fragment says that the questions cannot be read
+    if unchanged:
         return "", 204
     return fragment()
 
 
-@bp.post("/questions/<int:question>/done")
+@bp.post("/questions/<handle>/done")
 @board_only
-def question_done(question: int):
-    """Staff have seen to a question: it leaves every staff screen."""
-    current_app.extensions["questions"].done(question)
+def question_done(handle: str):
+    """Staff have seen to a question: it leaves every staff screen, and the patient's page says so.
+    Named by its unguessable handle: a Done from a page open before a restart clears only its own."""
+    current_app.extensions["questions"].done(handle)
     if htmx:
         return fragment()
     return redirect(request.referrer if request.referrer and "/staff/" in request.referrer else url_for("staff.board"), 303)
@@ -106,15 +120,14 @@ def question_done(question: int):
 @staff_only
 def name_kiosk():
     """Name the kiosk this browser runs on: a long-lived cookie, sent with its questions."""
-    name = ask_staff.kiosk_name(request.form.get("kiosk_name"))
+    name = kiosks.name(request.form.get("kiosk_name"))
     response = redirect(url_for("staff.index", _anchor=f"{KIOSK}-notice"), 303)
     if name is None:
-        flash(f"The name was not saved: use 1 to {ask_staff.NAME_LENGTH} letters, digits or spaces.", KIOSK)
+        flash(f"The name was not saved: use 1 to {kiosks.NAME_LENGTH} letters, digits or spaces.", KIOSK)
         return response
-    response.set_cookie(
-        ask_staff.KIOSK_COOKIE, ask_staff.cookie_value(name), max_age=ask_staff.KIOSK_COOKIE_AGE,
-        httponly=True, samesite="Strict", secure=request.is_secure,
-    )
+    kiosks.keep(response, request, kiosks.NAME_COOKIE, name)
+    if kiosks.id_of(request) is None:
+        kiosks.keep(response, request, kiosks.ID_COOKIE, kiosks.new_id())
     flash(f"This kiosk is now called “{name}”.", KIOSK)
     return response
 
@@ -122,4 +135,9 @@ def name_kiosk():
 @bp.context_processor
 def kiosk_context() -> dict:
     """For every staff page: the staff screen shows the questions and this kiosk's name too."""
-    return {"this_kiosk": ask_staff.this_kiosk(), **questions_context()}
+    kiosk_id = kiosks.id_of(request)
+    return {
+        "this_kiosk": kiosks.name_of(request),
+        "this_kiosk_label": kiosk_id[:4] if kiosk_id else None,
+        **questions_context(),
+    }

@@ -64,7 +64,7 @@ def board(browser, url, ask_app):
     expect(page.locator("#questions")).to_have_attribute("hx-trigger", "every 1s")
     yield page
     for question in ask_app.extensions["questions"].open():
-        ask_app.extensions["questions"].done(question.id)
+        ask_app.extensions["questions"].done(question.handle)
     context.close()
 
 
@@ -119,7 +119,7 @@ def no_questions_left(ask_app):
     """Clear every open question after the test, even one that failed before its cancel."""
     yield
     for question in ask_app.extensions["questions"].open():
-        ask_app.extensions["questions"].done(question.id)
+        ask_app.extensions["questions"].done(question.handle)
 
 
 @pytest.mark.parametrize("tag", ["en", "ar"])

@@ -1,0 +1,29 @@
+"""Ask staff about this: a patient asks staff about one sentence of a leaflet, and a nurse
+sees it on the staff screen's questions board.
+
+sentences.py  which sentence: data-sentence on the page, resolved by the server
+kiosks.py     which kiosk: a random id its browser keeps, and the name staff gave it
+questions.py  the open questions, in the instance store; the limits
+views.py      the patient's routes: ask, cancel, and what became of the question
+
+The board itself is a staff page (kiosk/staff/board.py).
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from . import questions, views
+from .sentences import sentence_ref
+
+
+def init_app(app: Flask) -> None:
+    """After staff.init_app: it exempts its routes from CSRFProtect."""
+    questions.init_app(app)
+    app.register_blueprint(views.bp)
+    # Patient pages have no session for CSRFProtect's token: views.same_origin() guards these instead.
+    app.extensions["csrf"].exempt(views.bp)
+
+    @app.context_processor
+    def ask_staff_context():
+        return {"sentence_ref": sentence_ref, "ask_staff": views.enabled()}
