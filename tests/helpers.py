@@ -53,10 +53,11 @@ def free_port() -> int:
 
 
 @contextmanager
-def serving(app, **settings):
-    """`app` served as `kiosk serve` serves it (kiosk.web.server) on a free loopback port, on a
-    thread of its own; yields its base URL."""
-    server = kiosk_server(app, host="127.0.0.1", port=0, **settings)
+def serving(app, port: int = 0, **settings):
+    """`app` served as `kiosk serve` serves it (kiosk.web.server) on a loopback port (a free one
+    unless `port` is given: a restart serves on the port it had), on a thread of its own;
+    yields its base URL."""
+    server = kiosk_server(app, host="127.0.0.1", port=port, **settings)
     host, port = server.socket.getsockname()[:2]
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

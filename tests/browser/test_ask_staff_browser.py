@@ -4,6 +4,7 @@ context, the staff screen (logged in with the PIN) in another."""
 import pytest
 from playwright.sync_api import expect
 
+import helpers
 from helpers import LEAFLET, SECTIONS
 from kiosk import create_app
 from kiosk.speech import Speech, ThreadExecutor
@@ -16,6 +17,8 @@ from live import serving
 PIN = "482913"
 PAGE = f"/{{tag}}/{LEAFLET}/{SECTIONS[0]}"
 SENTENCE = "#main .sentence[data-sentence]"
+# A question staff were told of: its own box beside its sentence, out of the sentence bar.
+STATUS = "#main .ask-status"
 
 
 @pytest.fixture(scope="module")
@@ -76,18 +79,20 @@ def ask_about(page, n):
     bar = page.locator("#sentence-bar")
     expect(bar).to_be_visible()
     bar.locator('[data-sentence-action="ask"]').click()
-    expect(page.locator("#sentence-bar .ask-said")).to_be_visible()
+    expect(page.locator(f"{STATUS} .ask-said")).to_be_visible()
     return sentence.inner_text()
 
 
 def test_a_tapped_sentence_reaches_staff_in_both_languages_and_done_clears_it(kiosk, board):
     page = kiosk("es")
     text = ask_about(page, 3)
-    expect(page.locator("#sentence-bar .ask-said")).to_have_text(
+    expect(page.locator(f"{STATUS} .ask-said")).to_have_text(
         "Ya avisamos a un miembro del personal. Por favor, espere aquí; vendrán a verlo.")
     expect(page.locator(".ask-said")).to_be_focused()
-    # Every target of the bar is the kiosk's 64 x 64 px at least.
-    for button in page.locator("#sentence-bar button").all():
+    # Every target of the bar and of the answer is the kiosk's 64 x 64 px at least.
+    for button in page.locator("#sentence-bar button, .ask-status button").all():
+        if not button.is_visible():
+            continue
         box = button.bounding_box()
         assert box["width"] >= 64 and box["height"] >= 64
 
@@ -110,7 +115,7 @@ def test_the_patient_can_cancel_and_staff_see_it_go(kiosk, board):
     ask_about(page, 2)
     expect(board.locator("#questions .question")).to_have_count(1)
     page.get_by_role("button", name="I don't need help now").click()
-    expect(page.locator("#sentence-bar .ask-said")).to_have_text("Your question is cancelled.")
+    expect(page.locator(f"{STATUS} .ask-said")).to_have_text("Your question is cancelled.")
     expect(board.locator("#questions .question")).to_have_count(0)
 
 
@@ -130,11 +135,11 @@ def test_the_answer_and_its_cancel_are_on_the_screen_at_200_percent(kiosk, no_qu
     page.locator('[data-set-size="200"]').evaluate("b => b.click()")
     expect(page.locator("html")).to_have_attribute("data-text-size", "200")
     ask_about(page, 2)
-    cancel = page.locator("#sentence-bar .ask-cancel button")
-    expect(page.locator("#sentence-bar .ask-said")).to_be_in_viewport(ratio=1)
+    cancel = page.locator(f"{STATUS} .ask-cancel button")
+    expect(page.locator(f"{STATUS} .ask-said")).to_be_in_viewport(ratio=1)
     expect(cancel).to_be_in_viewport(ratio=1)
     cancel.click()
-    expect(page.locator("#sentence-bar .ask-said")).to_be_in_viewport(ratio=1)
+    expect(page.locator(f"{STATUS} .ask-said")).to_be_in_viewport(ratio=1)
 
 
 def test_an_arabic_and_a_chinese_flag_read_right_in_the_staff_column(kiosk, board):
@@ -222,3 +227,116 @@ def test_a_hard_word_in_a_sentence_keeps_its_own_tap(kiosk):
     word.click()
     expect(page.locator("#word-dialog")).to_be_visible()
     expect(page.locator("#sentence-bar")).to_be_hidden()
+
+
+def test_a_double_tap_on_ask_staff_is_one_question(kiosk, board):
+    page = kiosk("en")
+    sentence = page.locator(SENTENCE).nth(2)
+    sentence.click()
+    ask = page.locator('#sentence-bar [data-sentence-action="ask"]')
+    expect(ask).to_be_visible()
+    ask.evaluate("b => { b.click(); b.click(); }")  # two taps before the first is answered
+    expect(page.locator(f"{STATUS} .ask-said")).to_be_visible()
+    expect(board.locator("#questions .question")).to_have_count(1)
+    expect(page.locator(STATUS)).to_have_count(1)
+    page.get_by_role("button", name="I don't need help now").click()
+    expect(board.locator("#questions .question")).to_have_count(0)
+
+
+def test_the_question_keeps_its_cancel_when_the_bar_closes_or_moves(kiosk, board):
+    page = kiosk("en")
+    ask_about(page, 2)
+    status = page.locator(STATUS)
+    cancel = status.get_by_role("button", name="I don't need help now")
+    sentence = page.locator(SENTENCE).nth(2)
+    # The same sentence tapped again opens the bar, and again closes it: the question stays.
+    sentence.click()
+    expect(page.locator("#sentence-bar")).to_be_visible()
+    sentence.click()
+    expect(page.locator("#sentence-bar")).to_be_hidden()
+    expect(cancel).to_be_visible()
+    # Another sentence chosen, then the bar closed with Escape: still there, beside its own.
+    page.locator(SENTENCE).nth(6).click()
+    expect(page.locator("#sentence-bar")).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(page.locator("#sentence-bar")).to_be_hidden()
+    expect(status.locator(".ask-said")).to_have_text(
+        "A member of staff has been told. Please wait here; they will come to you.")
+    cancel.click()
+    expect(status.locator(".ask-said")).to_have_text("Your question is cancelled.")
+    expect(board.locator("#questions .question")).to_have_count(0)
+
+
+def test_a_reload_after_asking_shows_the_same_page(kiosk, no_questions_left):
+    page = kiosk("es")
+    ask_about(page, 2)
+    assert page.url.endswith(PAGE.format(tag="es"))
+    page.reload()
+    expect(page.locator("#page-heading")).to_be_visible()
+    assert page.url.endswith(PAGE.format(tag="es"))
+    expect(page.locator("body")).not_to_contain_text("No permitido")
+
+
+def test_the_patient_sees_and_hears_when_staff_saw_to_it(kiosk, board):
+    page = kiosk("es")
+    ask_about(page, 3)
+    board.locator("#questions .question").get_by_role("button", name="Done").click()
+    said = page.locator(f"{STATUS} .ask-said")
+    expect(said).to_have_text("Un miembro del personal ha visto su pregunta.", timeout=30_000)
+    wait_saying(page, said.get_attribute("data-say").split('"')[1])
+    expect(page.locator(f"{STATUS} .ask-cancel")).to_have_count(0)
+
+
+def test_two_kiosks_at_once_each_reach_staff_and_are_told_apart(browser, url, board):
+    contexts = [browser.new_context(viewport={"width": 1080, "height": 1920}, has_touch=True) for _ in range(2)]
+    try:
+        for n, context in enumerate(contexts):
+            page = context.new_page()
+            page.goto(url + PAGE.format(tag=("ar", "zh-Hans")[n]))
+            ask_about(page, 2)
+        items = board.locator("#questions .question")
+        expect(items).to_have_count(2)
+        labels = {items.nth(n).locator(".question-kiosk").inner_text() for n in range(2)}
+        assert len(labels) == 2 and all(label.endswith("(no name yet)") for label in labels)
+        expect(board.locator(".unnamed-kiosks")).to_contain_text("no name yet")
+    finally:
+        for context in contexts:
+            context.close()
+
+
+def test_a_server_restart_in_the_middle_of_a_question(browser, tmp_path):
+    """The kiosk restarts while a patient waits: the board still shows the question, and the
+    patient's page (never reloaded) still learns when staff saw to it."""
+    def kiosk_app():
+        app = create_app({"TESTING": True}, instance_path=str(tmp_path))
+        app.extensions["speech"].close()
+        app.extensions["speech"] = Speech(tmp_path / "audio", executor=ThreadExecutor(FakeEngine))
+        return app
+
+    before = kiosk_app()
+    pin.save(before.instance_path, PIN)
+    context = browser.new_context(viewport={"width": 1080, "height": 1920}, has_touch=True)
+    with helpers.serving(before, threads=8) as base:
+        page = context.new_page()
+        page.goto(base + PAGE.format(tag="es"))
+        ask_about(page, 2)
+        port = int(base.rsplit(":", 1)[1])
+    before.extensions["speech"].close()
+
+    after = kiosk_app()
+    try:
+        with helpers.serving(after, threads=8, port=port) as base:
+            staff = browser.new_context().new_page()
+            staff.goto(base + "/staff/")
+            staff.get_by_label("Staff PIN").fill(PIN)
+            staff.get_by_role("button", name="Open the staff screen").click()
+            staff.goto(base + "/staff/questions")
+            item = staff.locator("#questions .question")
+            expect(item).to_have_count(1)
+            item.get_by_role("button", name="Done").click()
+            expect(page.locator(f"{STATUS} .ask-said")).to_have_text(
+                "Un miembro del personal ha visto su pregunta.", timeout=30_000)
+            staff.context.close()
+    finally:
+        context.close()
+        after.extensions["speech"].close()
