@@ -49,7 +49,7 @@ TOP, SETTINGS, AUDIO = access.TOP, "settings", "audio"
 
 @bp.context_processor
 def staff_context():
-    return {"signed_in": access.SEEN in session, "min_digits": pin.MIN_DIGITS,
+    return {"signed_in": access.signed_in(), "min_digits": pin.MIN_DIGITS,
             "staff_idle_seconds": access.IDLE_LIMIT}
 
 
