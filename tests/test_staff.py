@@ -381,12 +381,16 @@ def staff_rows(app) -> int:
 
 
 @pytest.mark.parametrize("path", ["/staff/", "/staff/questions"])
-def test_a_copied_cookie_is_refused_after_log_out(with_pin, client, path):
+@pytest.mark.parametrize("ending", ["/staff/logout", "/"])  # Log out, Back to the kiosk
+def test_a_copied_cookie_is_refused_after_log_out_or_a_patient_page(with_pin, client, path, ending):
     log_in(client)
     client.get(path)  # the questions board opens a board session too
     thief = copy_of(client, with_pin)
     assert soup(thief.get("/staff/")).select("table")  # a copy works while the session lasts
-    client.post("/staff/logout")
+    if ending == "/":
+        client.get(ending)
+    else:
+        client.post(ending)
     assert soup(thief.get("/staff/")).select("table") == []
     assert thief.get("/staff/questions").status_code == 303
     assert thief.get("/staff/questions/list", headers={"HX-Request": "true"}).headers["HX-Redirect"] == "/staff/"
