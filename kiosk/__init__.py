@@ -33,7 +33,7 @@ def create_app(
         store, understanding, views,
     )
     from .content import load_leaflets
-    from .web import errors, headers, limits, page_cache, vendor
+    from .web import errors, headers, limits, page_cache, proxy, vendor
     from .web.turns import TURNS
 
     app = Flask(
@@ -65,6 +65,15 @@ def create_app(
         # never sent with a request that another site starts.
         SESSION_COOKIE_SAMESITE="Strict",
         SESSION_COOKIE_HTTPONLY=True,
+        # How many proxies stand in front of the kiosk (kiosk/web/proxy.py). Set it only when
+        # one really does: its X-Forwarded-For and -Proto are then believed, and cookies are
+        # Secure over HTTPS. With none, anyone could forge their address with that header.
+        PROXY_COUNT=0,
+        # Flask-WTF checks the Referer of every HTTPS form against the host, but the kiosk
+        # sends no referrer (Referrer-Policy: no-referrer, kiosk/web/headers.py), so behind a
+        # TLS proxy every staff form would be refused. The token in the signed session and the
+        # SameSite=Strict cookie already keep out forms from other sites.
+        WTF_CSRF_SSL_STRICT=False,
         # "Ask staff about this" (kiosk/ask_staff/); kiosk export turns it off, as no server hears it there.
         ASK_STAFF=True,
         # How often the staff screen asks for new questions (kiosk/staff/board.py): within 2 s.
@@ -80,6 +89,7 @@ def create_app(
     app.config.from_mapping(command or {})
     os.makedirs(app.instance_path, exist_ok=True)
 
+    proxy.init_app(app)
     limits.init_app(app)
     headers.init_app(app)
     store.init_app(app)  # before anything that keeps what must survive a restart

@@ -84,6 +84,11 @@ def serve(host: str, port: int, threads: int) -> None:
             # A browser sends a few KiB of headers; the default 256 KiB per
             # connection, times connection_limit, is memory a flood could take.
             max_request_header_size=16 * 1024,
+            # Waitress 3 deletes every X-Forwarded-* header before the app sees it, unless told
+            # to trust a proxy itself. With PROXY_COUNT set, the app's ProxyFix decides which
+            # to believe (kiosk/web/proxy.py), so waitress must pass them on; without, it
+            # deletes them, and ProxyFix is not there either.
+            clear_untrusted_proxy_headers=not app.config["PROXY_COUNT"],
         )
     finally:
         signal.signal(signal.SIGTERM, previous)

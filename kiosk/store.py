@@ -53,6 +53,18 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX question_by_state ON question (state, asked);
     CREATE UNIQUE INDEX question_once_per_sentence ON question (kiosk_id, page) WHERE state = 'open';
     """,
+    # 2: staff sessions (kiosk/staff/access.py). The session cookie carries only the id, so a
+    # session ended here (Log out, the idle limit, a patient page) leaves any copy of the
+    # cookie worthless, and one still open outlives a restart. `seen` is NULL once the full
+    # session has ended while its questions board stays open; `board_since` is NULL without one.
+    """
+    CREATE TABLE staff_session (
+        id TEXT PRIMARY KEY,
+        started REAL NOT NULL,
+        seen REAL,
+        board_since REAL
+    );
+    """,
 )
 
 

@@ -4,13 +4,17 @@ import json
 import logging
 import os
 import re
+import sqlite3
 import stat
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import closing
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from kiosk import cli, create_app
+from kiosk import cli, create_app, store
 from kiosk.i18n import KNOWN_LOCALES
 from kiosk.i18n.provenance import provenance_of
 from kiosk.render_audio import Progress
@@ -163,7 +167,7 @@ def test_a_pin_that_is_not_digits_is_a_bad_request(with_pin, client):
     assert "The PIN is 6 or more digits" in soup(response).select_one("#pin-error").get_text()
 
 
-def test_the_sixth_try_in_a_minute_is_refused_even_with_the_right_pin(with_pin, client, caplog):
+def test_five_wrong_pins_in_a_minute_lock_the_form_even_for_the_right_pin(with_pin, client, caplog):
     csrf = token(client)
     for _ in range(5):
         assert client.post("/staff/login", data={"pin": "000000", "csrf_token": csrf}).status_code == 403
@@ -180,6 +184,35 @@ def test_the_sixth_try_in_a_minute_is_refused_even_with_the_right_pin(with_pin, 
         environ_base={"REMOTE_ADDR": "127.0.0.2"},
     )
     assert response.status_code == 303
+
+
+def test_staff_may_log_in_and_out_often_as_only_wrong_pins_count(with_pin, client):
+    for _ in range(8):  # within a second: the limit counts over a moving minute
+        log_in(client)
+        assert soup(client.get("/staff/")).select("table")
+        client.post("/staff/logout")
+    # A right PIN between wrong ones does not add to them either: still four more wrong.
+    csrf = token(client)
+    for _ in range(4):
+        assert client.post("/staff/login", data={"pin": "000000", "csrf_token": csrf}).status_code == 403
+    log_in(client)
+    client.post("/staff/logout")
+    assert client.post("/staff/login", data={"pin": "000000", "csrf_token": token(client)}).status_code == 403
+    assert client.post("/staff/login", data={"pin": PIN, "csrf_token": token(client)}).status_code == 429
+
+
+def test_a_burst_of_wrong_pins_sent_at_once_gets_five_tries_only(with_pin):
+    clients = [with_pin.test_client() for _ in range(10)]
+    forms = [{"pin": "000000", "csrf_token": token(client)} for client in clients]
+    start = threading.Barrier(len(clients))
+
+    def guess(client, form):
+        start.wait()
+        return client.post("/staff/login", data=form).status_code
+
+    with ThreadPoolExecutor(len(clients)) as pool:
+        codes = sorted(pool.map(guess, clients, forms))
+    assert codes == [403] * 5 + [429] * 5
 
 
 def test_a_post_without_a_csrf_token_does_nothing_and_says_so(with_pin, client, caplog):
@@ -335,14 +368,90 @@ def test_the_secret_key_is_made_once_and_kept_private(tmp_path):
     assert staff_app(tmp_path, SECRET_KEY="from the config").config["SECRET_KEY"] == "from the config"
 
 
+def copy_of(client, app):
+    """Another browser holding a copy of `client`'s session cookie (taken from its disk, say)."""
+    thief = app.test_client()
+    thief.set_cookie("session", client.get_cookie("session").value)
+    return thief
+
+
+def staff_rows(app) -> int:
+    with app.app_context(), store.get().read() as db:
+        return db.execute("SELECT count(*) FROM staff_session").fetchone()[0]
+
+
+@pytest.mark.parametrize("path", ["/staff/", "/staff/questions"])
+@pytest.mark.parametrize("ending", ["/staff/logout", "/"])  # Log out, Back to the kiosk
+def test_a_copied_cookie_is_refused_after_log_out_or_a_patient_page(with_pin, client, path, ending):
+    log_in(client)
+    client.get(path)  # the questions board opens a board session too
+    thief = copy_of(client, with_pin)
+    assert soup(thief.get("/staff/")).select("table")  # a copy works while the session lasts
+    if ending == "/":
+        client.get(ending)
+    else:
+        client.post(ending)
+    assert soup(thief.get("/staff/")).select("table") == []
+    assert thief.get("/staff/questions").status_code == 303
+    assert thief.get("/staff/questions/list", headers={"HX-Request": "true"}).headers["HX-Redirect"] == "/staff/"
+    assert staff_rows(with_pin) == 0
+
+
+def test_a_copied_cookie_is_refused_after_the_idle_limit(with_pin, client, monkeypatch):
+    clock = [1_000_000.0]
+    monkeypatch.setattr(access, "now", lambda: clock[0])
+    log_in(client)
+    thief = copy_of(client, with_pin)
+    clock[0] += access.IDLE_LIMIT + 1
+    assert "ended after 5 minutes without use" in text_of(client.get("/staff/"))
+    clock[0] -= access.IDLE_LIMIT  # even were its time read again within the limit
+    assert soup(thief.get("/staff/")).select("table") == []
+    assert thief.get(f"/staff/ar/{LEAFLET}/").headers["Location"] == "/staff/"
+
+
 def test_a_session_survives_a_restart(tmp_path):
     pin.save(tmp_path, PIN)
     client = staff_app(tmp_path).test_client()
     log_in(client)
+    client.get("/staff/questions")
     cookie = client.get_cookie("session").value
-    again = staff_app(tmp_path).test_client()
-    again.set_cookie("session", cookie)
-    assert soup(again.get("/staff/")).select("table")
+    again = staff_app(tmp_path)
+    browser = again.test_client()
+    browser.set_cookie("session", cookie)
+    assert soup(browser.get("/staff/")).select("table")
+    # And its end outlives the next restart: the copy stays refused, board and all.
+    browser.post("/staff/logout")
+    thief = staff_app(tmp_path).test_client()
+    thief.set_cookie("session", cookie)
+    assert soup(thief.get("/staff/")).select("table") == []
+    assert thief.get("/staff/questions").status_code == 303
+
+
+def test_old_sessions_are_deleted_at_the_next_log_in(with_pin, client, monkeypatch):
+    clock = [1_000_000.0]
+    monkeypatch.setattr(access, "now", lambda: clock[0])
+    log_in(client)
+    client.get("/staff/questions")
+    left = with_pin.test_client()
+    log_in(left)  # a browser closed without logging out
+    assert staff_rows(with_pin) == 2
+    clock[0] += access.BOARD_LIMIT  # a working day later: the board is still open
+    log_in(with_pin.test_client())
+    assert staff_rows(with_pin) == 2
+    assert client.get("/staff/questions").status_code == 200
+    clock[0] += access.ENDED_KEPT + 1
+    log_in(with_pin.test_client())
+    assert staff_rows(with_pin) == 2  # the board's row is gone too: the last two log-ins' stay
+
+
+def test_a_store_from_before_staff_sessions_is_brought_up_to_date(tmp_path):
+    with closing(sqlite3.connect(tmp_path / store.FILE_NAME)) as db:
+        db.executescript(store.MIGRATIONS[0])
+        db.execute("PRAGMA user_version = 1")
+    pin.save(tmp_path, PIN)
+    client = staff_app(tmp_path).test_client()
+    log_in(client)
+    assert soup(client.get("/staff/")).select("table")
 
 
 # Settings

@@ -3,7 +3,7 @@ clip stands, the speech worker's state, re-rendering missing audio, the
 kiosk's settings, and any leaflet beside English.
 
 pin.py        the PIN's slow hash in the instance folder (`kiosk set-pin`)
-access.py     the staff session: signed cookie, 5 idle minutes, ends on any patient page
+access.py     the staff session: kept in the instance store, 5 idle minutes, ends on any patient page
 settings.py   default language and idle time, in instance/settings.json
 bilingual.py  a leaflet paragraph by paragraph in two languages
 board.py      patients' questions, live, and the kiosk's name

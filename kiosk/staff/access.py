@@ -1,9 +1,12 @@
-"""Who is staff: a signed session cookie that says when staff were last
-seen, checked on the server at every staff request.
+"""Who is staff: a session kept in the instance store (kiosk/store.py), whose id is all the
+signed session cookie carries, checked on the server at every staff request.
 
 A staff session ends after IDLE_LIMIT without a staff request, when staff
 log out, and at once when the browser asks for any patient page: the kiosk
 is shared, and the next patient must never find the staff screen open.
+Each of these ends it on the server, so a copy of the cookie (taken from the
+browser, or its disk) is worthless from then on; and as the row is on the disk,
+a restart of the kiosk ends nothing.
 
 The questions board is the one exception to the idle limit. A reception PC shows
 patients' questions all day (kiosk/staff/board.py), and nobody touches it between
@@ -19,20 +22,24 @@ tap on "Back to the kiosk", the kiosk's own start) ends both, or the day is over
 from __future__ import annotations
 
 import secrets
+import sqlite3
 import time
 from enum import Enum
 from functools import wraps
 from pathlib import Path
 
-from flask import Flask, current_app, flash, redirect, request, session, url_for
+from flask import Flask, current_app, flash, g, redirect, request, session, url_for
 from flask_htmx import make_response as htmx_response
 
+from .. import store
 from ..files import write_atomically
 
 IDLE_LIMIT = 5 * 60  # seconds without a staff request
 BOARD_LIMIT = 10 * 60 * 60  # seconds a questions board stays open after staff opened it
-SEEN = "staff_seen"
-BOARD = "board_since"
+# An ended session's row is kept this long after its last use, so staff who come back to a
+# screen left idle are told why it ended; then the next log-in deletes it.
+ENDED_KEPT = 60 * 60
+SESSION_ID = "staff_session"  # the cookie's key for the id of the store's row
 SECRET_KEY_FILE = "secret_key"
 # Requests that do not end a staff session: the staff screen itself and what
 # its pages load. Anything else is a patient's page.
@@ -54,35 +61,63 @@ def now() -> float:
     return time.time()
 
 
+def _row() -> sqlite3.Row | None:
+    """This browser's session in the store, if its cookie names one that has not ended."""
+    sid = session.get(SESSION_ID)
+    if not isinstance(sid, str):
+        return None
+    with store.get().read() as db:
+        return db.execute("SELECT * FROM staff_session WHERE id = ?", (sid,)).fetchone()
+
+
 def start() -> None:
-    """Begin a staff session: a fresh cookie, so no token from before the PIN survives."""
-    session.clear()
-    session[SEEN] = now()
+    """Begin a staff session: a new row, and a fresh cookie that carries its id only, so
+    no token from before the PIN survives. Old rows go now: only a log-in adds one."""
+    end()
+    sid = secrets.token_urlsafe(32)
+    at = now()
+    with store.get().write() as db:
+        db.execute(
+            "DELETE FROM staff_session WHERE coalesce(seen, 0) < ? AND coalesce(board_since, 0) < ?",
+            (at - IDLE_LIMIT - ENDED_KEPT, at - BOARD_LIMIT - ENDED_KEPT),
+        )
+        db.execute("INSERT INTO staff_session (id, started, seen) VALUES (?, ?, ?)", (sid, at, at))
+    session[SESSION_ID] = sid
 
 
 def end() -> None:
+    """End this browser's session, board and all, on the server and in the cookie."""
+    sid = session.get(SESSION_ID)
+    if isinstance(sid, str):
+        with store.get().write() as db:
+            db.execute("DELETE FROM staff_session WHERE id = ?", (sid,))
     session.clear()
+
+
+def _board_open(row: sqlite3.Row) -> bool:
+    since = row["board_since"]
+    return since is not None and 0 <= now() - since <= BOARD_LIMIT
 
 
 def board_valid() -> bool:
-    since = session.get(BOARD)
-    return isinstance(since, (int, float)) and 0 <= now() - since <= BOARD_LIMIT
+    row = _row()
+    return row is not None and _board_open(row)
 
 
-def expire() -> None:
+def expire(row: sqlite3.Row) -> None:
     """The full session was idle too long: it ends, but an open questions board (and the
-    CSRF token its Done buttons carry) lives on until its own limit."""
-    keep = {}
-    if board_valid():
-        keep = {key: session[key] for key in (BOARD, current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"))
-                if key in session}
-    session.clear()
-    session.update(keep)
+    CSRF token its Done buttons carry, in the cookie) lives on until its own limit."""
+    if not _board_open(row):
+        end()
+        return
+    with store.get().write() as db:
+        db.execute("UPDATE staff_session SET seen = NULL WHERE id = ?", (row["id"],))
 
 
 def open_board() -> None:
     """Staff (with the full session) opened the questions board: its day starts now."""
-    session[BOARD] = now()
+    with store.get().write() as db:
+        db.execute("UPDATE staff_session SET board_since = ? WHERE id = ?", (now(), session[SESSION_ID]))
 
 
 def board_check() -> bool:
@@ -100,15 +135,34 @@ def check(*, refresh: bool = True) -> Staff:
     not: htmx asks every 2 s on its own, and would keep an abandoned staff
     screen open for as long as audio renders.
     """
-    seen = session.get(SEEN)
-    if seen is None:
+    g.staff = state = _state(refresh)
+    return state
+
+
+def _state(refresh: bool) -> Staff:
+    if SESSION_ID not in session:
         return Staff.OUT
-    if not isinstance(seen, (int, float)) or now() - seen > IDLE_LIMIT:
-        expire()
+    row = _row()
+    if row is None:
+        # Ended on the server (logged out, or long gone): the id in this cookie is dead.
+        session.pop(SESSION_ID)
+        return Staff.OUT
+    if row["seen"] is None:
+        return Staff.OUT  # its board only
+    if now() - row["seen"] > IDLE_LIMIT:
+        expire(row)
         return Staff.EXPIRED
     if refresh:
-        session[SEEN] = now()
+        with store.get().write() as db:
+            # Only while it is still on: a Log out or expiry meanwhile is never undone.
+            db.execute("UPDATE staff_session SET seen = ? WHERE id = ? AND seen IS NOT NULL", (now(), row["id"]))
     return Staff.IN
+
+
+def signed_in() -> bool:
+    """Whether this request was found to be staff's (by `check`): the page then has Log out
+    and the idle timer."""
+    return g.get("staff") is Staff.IN
 
 
 def staff_only(view=None, *, refresh: bool = True):
