@@ -13,6 +13,7 @@ import click
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 
+from .content import commands as content_commands
 from .i18n import catalogs
 
 log = logging.getLogger(__name__)
@@ -34,6 +35,8 @@ main = FlaskGroup(
 # Flask's --app, --env-file and --debug would load another app, or this one in debug mode
 # (tracebacks to patients): not options for a kiosk.
 main.params = [param for param in main.params if param.name not in ("app", "env_file", "debug")]
+# Commands on files alone, which must work when a leaflet is broken: not the app's.
+main.add_command(content_commands.leaflet)
 
 
 def init_app(app) -> None:

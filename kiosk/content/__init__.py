@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
+from .figures import FIGURES
+
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 # Catalog contexts (msgctxt) of the help messages whose English text is a piece
@@ -32,8 +34,25 @@ TERM_CONTEXT = "hard word as it appears in the text"
 ANSWER_CONTEXT = "teach-back answer sentence"
 
 
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in a leaflet file: where (a key path such as
+    ("sections", 2, "blocks", 0, "paragraph"), empty for the whole file) and what."""
+
+    where: tuple[str | int, ...]
+    message: str
+
+
 class ContentError(ValueError):
-    """A leaflet file that cannot be used, with the file and the reason."""
+    """A leaflet file that cannot be used: the file, and every problem found in it
+    (kiosk leaflet check gives each its line and column)."""
+
+    def __init__(self, source: str, problems: list[Problem] | str) -> None:
+        if isinstance(problems, str):
+            problems = [Problem((), problems)]
+        self.source = source
+        self.problems = problems
+        super().__init__("\n".join(f"{source}: {problem.message}" for problem in problems))
 
 
 def normalise(text: str) -> str:
@@ -147,115 +166,163 @@ class Leaflet:
             yield from section.messages()
 
 
+def path_text(where: tuple[str | int, ...]) -> str:
+    """("sections", 2, "heading") as the file says it: sections[2].heading."""
+    out = ""
+    for part in where:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
+    return out
+
+
+class _Skip(Exception):
+    """This part of the file cannot be read further; the rest still is."""
+
+
 def parse_leaflet(data: dict, slug: str, source: str = "<leaflet>") -> Leaflet:
-    """Build a Leaflet from parsed TOML, with a clear error for a bad file."""
+    """Build a Leaflet from parsed TOML; ContentError lists every problem found, each with
+    where it is, so a content editor can mend them all in one go."""
+    problems: list[Problem] = []
 
-    def fail(reason: str) -> ContentError:
-        return ContentError(f"{source}: {reason}")
+    def fail(where: tuple, reason: str) -> _Skip:
+        problems.append(Problem(where, f"{path_text(where)} {reason}" if where else reason))
+        return _Skip()
 
-    def text(value, where: str) -> str:
+    def text(value, where: tuple) -> str:
         if not isinstance(value, str) or not normalise(value):
-            raise fail(f"{where} must be non-empty text")
+            raise fail(where, "must be non-empty text")
         return normalise(value)
 
-    def block(raw, where: str) -> Block:
+    def block(raw, where: tuple) -> Block:
         if not isinstance(raw, dict):
-            raise fail(f"{where} must be a table")
+            raise fail(where, "must be a table")
         keys = set(raw)
         if keys == {"heading"}:
-            return Heading(text(raw["heading"], f"{where}.heading"))
+            return Heading(text(raw["heading"], (*where, "heading")))
         if keys == {"paragraph"}:
-            return Paragraph(text(raw["paragraph"], f"{where}.paragraph"))
+            return Paragraph(text(raw["paragraph"], (*where, "paragraph")))
         if "items" in keys and keys <= {"lead", "items", "figure"}:
             items = raw["items"]
             if not isinstance(items, list) or not items:
-                raise fail(f"{where}.items must be a non-empty list")
-            lead = text(raw["lead"], f"{where}.lead") if "lead" in raw else None
+                raise fail((*where, "items"), "must be a non-empty list")
+            lead = text(raw["lead"], (*where, "lead")) if "lead" in raw else None
             figure = raw.get("figure")
-            if figure is not None and (not isinstance(figure, str) or not SLUG.match(figure)):
-                raise fail(f"{where}.figure must name a figure in lower-case words joined by hyphens")
-            return BulletList(
-                lead, tuple(text(i, f"{where}.items[{n}]") for n, i in enumerate(items)), figure
-            )
+            if figure is not None and figure not in FIGURES:
+                raise fail((*where, "figure"), f"must be one of the kiosk's figures: {', '.join(sorted(FIGURES))}")
+            return BulletList(lead, tuple(text(i, (*where, "items", n)) for n, i in enumerate(items)), figure)
         raise fail(
-            f"{where} must have exactly one of heading, paragraph, or items "
+            where, "must have exactly one of heading, paragraph, or items "
             f"(with an optional lead and figure); it has {sorted(keys)}"
         )
 
-    def teach_back(raw, where: str, section_texts: list[str]) -> TeachBack:
+    def teach_back(raw, where: tuple, section_texts: list[str]) -> TeachBack:
         from ..speech.sentences import split_sentences
 
         if not isinstance(raw, dict) or set(raw) != {"question", "answers", "right", "answer_sentence"}:
-            raise fail(f"{where} must have exactly question, answers, right and answer_sentence")
+            raise fail(where, "must have exactly question, answers, right and answer_sentence")
         answers = raw["answers"]
         if not isinstance(answers, list) or not 2 <= len(answers) <= 3:
-            raise fail(f"{where}.answers must list 2 or 3 answers")
+            raise fail((*where, "answers"), "must list 2 or 3 answers")
         right = raw["right"]
         if not isinstance(right, int) or isinstance(right, bool) or not 0 <= right < len(answers):
-            raise fail(f"{where}.right must be the index (from 0) of one of the answers")
-        sentence = text(raw["answer_sentence"], f"{where}.answer_sentence")
+            raise fail((*where, "right"), "must be the index (from 0) of one of the answers")
+        sentence = text(raw["answer_sentence"], (*where, "answer_sentence"))
         if not any(sentence in split_sentences(message) for message in section_texts):
-            raise fail(f"{where}.answer_sentence must be one sentence of the section, word for word")
+            raise fail((*where, "answer_sentence"), "must be one sentence of the section, word for word")
         return TeachBack(
-            text(raw["question"], f"{where}.question"),
-            tuple(text(a, f"{where}.answers[{n}]") for n, a in enumerate(answers)),
+            text(raw["question"], (*where, "question")),
+            tuple(text(a, (*where, "answers", n)) for n, a in enumerate(answers)),
             right,
             sentence,
         )
 
-    if not SLUG.match(slug):
-        raise fail(f"the slug {slug!r} must be lower-case words joined by hyphens")
-    raw_sections = data.get("sections")
-    if not isinstance(raw_sections, list) or not raw_sections:
-        raise fail("a leaflet needs at least one [[sections]]")
-    sections = []
-    for n, raw in enumerate(raw_sections):
-        where = f"sections[{n}]"
+    def section(raw, where: tuple) -> Section:
+        if not isinstance(raw, dict):
+            raise fail(where, "must be a table")
         section_slug = raw.get("slug")
         if not isinstance(section_slug, str) or not SLUG.match(section_slug):
-            raise fail(f"{where}.slug must be lower-case words joined by hyphens")
-        blocks = raw.get("blocks", [])
-        if not isinstance(blocks, list):
-            raise fail(f"{where}.blocks must be a list of tables")
+            fail((*where, "slug"), "must be lower-case words joined by hyphens")
         unknown = set(raw) - {"slug", "heading", "blocks", "summary", "teach_back"}
         if unknown:
-            raise fail(f"{where} has unknown keys {sorted(unknown)}")
-        part = Section(
-            section_slug,
-            text(raw.get("heading"), f"{where}.heading"),
-            tuple(block(b, f"{where}.blocks[{i}]") for i, b in enumerate(blocks)),
-            text(raw["summary"], f"{where}.summary") if "summary" in raw else None,
-        )
+            fail(where, f"has unknown keys {sorted(unknown)}")
+        blocks = raw.get("blocks", [])
+        if not isinstance(blocks, list):
+            raise fail((*where, "blocks"), "must be a list of tables")
+        read = []
+        for i, raw_block in enumerate(blocks):
+            try:
+                read.append(block(raw_block, (*where, "blocks", i)))
+            except _Skip:
+                pass
+        heading = summary = check = None
+        try:
+            heading = text(raw.get("heading"), (*where, "heading"))
+        except _Skip:
+            pass
+        try:
+            summary = text(raw["summary"], (*where, "summary")) if "summary" in raw else None
+        except _Skip:
+            pass
+        part = Section(section_slug, heading or "", tuple(read), summary)
         if "teach_back" in raw:
-            check = teach_back(raw["teach_back"], f"{where}.teach_back", list(part.messages()))
-            part = Section(part.slug, part.heading, part.blocks, part.summary, check)
-        sections.append(part)
-    slugs = [s.slug for s in sections]
-    if len(set(slugs)) != len(slugs):
-        raise fail("section slugs must be unique")
-    leaflet = Leaflet(slug, text(data.get("title"), "title"), tuple(sections))
+            try:
+                check = teach_back(raw["teach_back"], (*where, "teach_back"), list(part.messages()))
+            except _Skip:
+                pass
+        return Section(part.slug, part.heading, part.blocks, part.summary, check)
+
+    if not SLUG.match(slug):
+        fail((), f"the slug {slug!r} (the file's name) must be lower-case words joined by hyphens")
+    title = None
+    try:
+        title = text(data.get("title"), ("title",))
+    except _Skip:
+        pass
+    raw_sections = data.get("sections")
+    sections = []
+    if not isinstance(raw_sections, list) or not raw_sections:
+        fail((), "a leaflet needs at least one [[sections]]")
+    else:
+        for n, raw in enumerate(raw_sections):
+            try:
+                sections.append(section(raw, ("sections", n)))
+            except _Skip:
+                pass
+        seen = set()
+        for n, part in enumerate(sections):
+            if part.slug in seen:
+                fail(("sections", n, "slug"), f"{part.slug!r} is used twice: section slugs must be unique")
+            seen.add(part.slug)
+    english = " ".join(
+        [title or ""] + [message for part in sections for message in part.messages()]
+    ).casefold()
     raw_terms = data.get("terms", [])
-    if not isinstance(raw_terms, list):
-        raise fail("terms must be a list of [[terms]] tables")
     terms = []
-    english = " ".join(leaflet.messages()).casefold()
+    if not isinstance(raw_terms, list):
+        fail(("terms",), "must be a list of [[terms]] tables")
+        raw_terms = []
     for n, raw in enumerate(raw_terms):
-        where = f"terms[{n}]"
-        if not isinstance(raw, dict) or set(raw) != {"term", "definition"}:
-            raise fail(f"{where} must have exactly term and definition")
-        term = Term(text(raw["term"], f"{where}.term"), text(raw["definition"], f"{where}.definition"))
-        # The glossary marks a term where it stands in the text: one that is not
-        # there (a typo) would be marked nowhere.
-        if term.term.casefold() not in english:
-            raise fail(f"{where}.term {term.term!r} is not in the leaflet's text")
-        terms.append(term)
-    if len({t.id for t in terms}) != len(terms):
-        raise fail("terms must be unique")
+        where = ("terms", n)
+        try:
+            if not isinstance(raw, dict) or set(raw) != {"term", "definition"}:
+                raise fail(where, "must have exactly term and definition")
+            term = Term(text(raw["term"], (*where, "term")), text(raw["definition"], (*where, "definition")))
+            # The glossary marks a term where it stands in the text: one that is not
+            # there (a typo) would be marked nowhere.
+            if term.term.casefold() not in english:
+                raise fail((*where, "term"), f"{term.term!r} is not in the leaflet's text")
+            if term.id in {t.id for t in terms}:
+                raise fail((*where, "term"), f"{term.term!r} is listed twice: terms must be unique")
+            terms.append(term)
+        except _Skip:
+            pass
     intro = data.get("teach_back_intro")
-    return Leaflet(
-        leaflet.slug, leaflet.title, leaflet.sections, tuple(terms),
-        text(intro, "teach_back_intro") if intro is not None else None,
-    )
+    try:
+        intro = text(intro, ("teach_back_intro",)) if intro is not None else None
+    except _Skip:
+        pass
+    if problems:
+        raise ContentError(source, problems)
+    return Leaflet(slug, title, tuple(sections), tuple(terms), intro)
 
 
 def load_leaflet(path: Path) -> Leaflet:
@@ -264,7 +331,7 @@ def load_leaflet(path: Path) -> Leaflet:
         with open(path, "rb") as f:
             data = tomllib.load(f)
     except tomllib.TOMLDecodeError as error:
-        raise ContentError(f"{path}: not valid TOML: {error}") from error
+        raise ContentError(str(path), f"not valid TOML: {error}") from error
     return parse_leaflet(data, path.stem, str(path))
 
 
@@ -272,5 +339,5 @@ def load_leaflets(folder: Path) -> dict[str, Leaflet]:
     """Every leaflet in `folder`, by slug, in file-name order."""
     paths = sorted(Path(folder).glob("*.toml"))
     if not paths:
-        raise ContentError(f"{folder}: no leaflet files (*.toml) found")
+        raise ContentError(str(folder), "no leaflet files (*.toml) found")
     return {leaflet.slug: leaflet for leaflet in map(load_leaflet, paths)}
