@@ -61,3 +61,35 @@ def check(paths: tuple[Path, ...], quiet: bool) -> None:
     click.echo(summary)
     if errors:
         raise SystemExit(1)
+
+
+@leaflet.command("import")
+@click.argument("document", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to write the draft (default: its proposed slug .toml, in this folder).")
+@click.option("--force", is_flag=True, help="Replace the output file if it exists.")
+def import_(document: Path, output: Path | None, force: bool) -> None:
+    """Make a TOML draft of a leaflet from a Word (.docx) or Markdown (.md) DOCUMENT.
+
+    Headings become sections, paragraphs and bulleted lists become blocks, word for word;
+    the title and slugs are proposed. What could not be carried over (pictures, tables) is
+    named at the top of the draft. The draft is then checked as `kiosk leaflet check` does."""
+    from .draft import toml_text
+
+    try:
+        text, slug = toml_text(document)
+    except ValueError as error:
+        raise click.ClickException(str(error)) from None
+    except Exception as error:  # noqa: BLE001 - a damaged file: one line, never a traceback
+        raise click.ClickException(f"{document}: could not be read ({type(error).__name__}: {error})") from None
+    target = output or Path(f"{slug}.toml")
+    if target.exists() and not force:
+        raise click.ClickException(f"{target} exists already: name another with --output, or add --force to replace it.")
+    target.write_text(text, encoding="utf-8")
+    click.echo(f"Wrote the draft {target}. Check it against {document.name}, then copy it into the leaflets folder.")
+    errors = 0
+    for finding in check_file(target):
+        errors += finding.level == "error"
+        click.echo(str(finding), err=finding.level != "note")
+    if errors:
+        raise SystemExit(1)
