@@ -367,3 +367,18 @@ def test_a_bad_kiosk_name_is_refused(staff, name):
     field = soup(staff.get("/staff/")).select_one('form[action="/staff/kiosk-name"] input[name="csrf_token"]')
     response = staff.post("/staff/kiosk-name", data={"kiosk_name": name, "csrf_token": field["value"]})
     assert "Set-Cookie" not in response.headers or "kiosk_name" not in response.headers["Set-Cookie"]
+
+
+@pytest.mark.parametrize("token", ["<script>", "a" * 65, "short", "%00" * 5])
+def test_a_poll_with_a_junk_token_is_a_clear_404_in_the_patients_language(client, token):
+    response = client.get(f"{page_url('es')}/ask/{token}", headers=SAME)
+    assert response.status_code == 404
+    assert "No pudimos encontrar" in response.get_data(as_text=True)
+    assert "<script>" not in response.get_data(as_text=True)
+
+
+def test_a_poll_from_another_site_is_refused(client):
+    response = ask(client, "en", sentences(client, "en")[2][0])
+    poll = status_url(response)
+    assert client.get(poll, headers={"Sec-Fetch-Site": "cross-site"}).status_code == 403
+    assert client.get(poll, headers=SAME).status_code == 204
