@@ -75,3 +75,25 @@ def test_an_untranslated_interface_label_is_owned_up_to_on_every_page(tmp_path, 
 @pytest.mark.parametrize("url", ["/es/", f"/es/{LEAFLET}/{SECTIONS[1]}", "/es/nothing-here/"])
 def test_a_whole_translation_shows_no_notice(client, url):
     assert soup(client.get(url)).select_one(".fallback-notice") is None
+
+
+def test_a_compiled_catalog_is_read_through_one_accessor_that_fails_loudly(app):
+    """gettext's private _catalog tells translated from fallen back: if a new Python or Babel
+    kept it elsewhere, every page would silently turn English. The accessor fails instead."""
+    import gettext
+
+    from flask_babel import force_locale, get_translations
+
+    from kiosk.i18n import compiled_messages
+
+    with app.test_request_context("/es/"), force_locale("es"):
+        compiled = get_translations()
+        assert compiled_messages(compiled)["Back"] == "Regresar"
+    assert compiled_messages(gettext.NullTranslations()) == {}  # no .mo: nothing translated, honestly
+
+    class Renamed(gettext.GNUTranslations):
+        def __init__(self):  # a compiled catalog kept under another name
+            gettext.NullTranslations.__init__(self)
+
+    with pytest.raises(RuntimeError, match="compiled_messages"):
+        compiled_messages(Renamed())

@@ -25,7 +25,7 @@ from flask_babel import get_babel
 
 from ..web.vendor import FONT_PACKAGES, LATIN_FACE, SCRIPT_FACES, WEIGHTS
 from ..web.compressed import send_asset
-from ..i18n import KNOWN_LOCALES, native_name
+from ..i18n import KNOWN_LOCALES, compiled_messages, native_name
 
 bp = Blueprint("fonts", __name__, url_prefix="/fonts")
 
@@ -127,7 +127,7 @@ def catalog_characters(app: Flask, package: str) -> set[str]:
         characters.update(native_name(locale))
         for directory in directories:
             # The same files and loader as Flask-Babel's; the key "" is the header.
-            catalog = getattr(Translations.load(directory, [locale]), "_catalog", {})
+            catalog = compiled_messages(Translations.load(directory, [locale]))
             for key, text in catalog.items():
                 if key:
                     characters.update(text)

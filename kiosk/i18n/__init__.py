@@ -3,6 +3,7 @@ of content one paragraph at a time with an honest fallback to English."""
 
 from __future__ import annotations
 
+import gettext
 from dataclasses import dataclass
 from functools import cache
 
@@ -50,6 +51,26 @@ class Text:
         return self.text
 
 
+def compiled_messages(translations) -> dict:
+    """The compiled catalog behind `translations`, read in this one place.
+
+    gettext keeps it in the private `_catalog`, the only way to tell "translated" from "fell
+    back" (gettext() returns the msgid for both; pybabel compile leaves fuzzy and empty
+    entries out of the .mo, so membership means a current translation). No .mo at all
+    (NullTranslations) is an empty catalog. But a compiled one without `_catalog` means
+    Python or Babel changed how it keeps it, and reading {} would quietly turn every page
+    into "English, marked as fallback": that fails here, loudly, instead."""
+    if not isinstance(translations, gettext.GNUTranslations):
+        return {}
+    try:
+        return translations._catalog
+    except AttributeError as error:
+        raise RuntimeError(
+            f"{type(translations).__name__} has no _catalog: gettext or Babel changed how a compiled "
+            "catalog is kept; kiosk/i18n/__init__.py (compiled_messages) must read it the new way"
+        ) from error
+
+
 def localize(message: str, context: str | None = None) -> Text:
     """Translate one content message for the current request (in a catalog
     context, msgctxt, when given).
@@ -62,12 +83,9 @@ def localize(message: str, context: str | None = None) -> Text:
     lang = current_tag()
     if lang == SOURCE_LOCALE:
         return Text(message, lang)
-    # `_catalog` is the only way to tell "translated" from "fell back":
-    # gettext() returns the msgid for both. pybabel compile leaves fuzzy and
-    # empty entries out of the .mo, so membership means a current translation.
     # A message in a context is kept under "context\x04msgid", as GNU gettext does.
     key = message if context is None else f"{context}\x04{message}"
-    translated = getattr(get_translations(), "_catalog", {}).get(key)
+    translated = compiled_messages(get_translations()).get(key)
     if translated:
         return Text(translated, lang)
     return Text(message, SOURCE_LOCALE)
@@ -84,7 +102,7 @@ def localize_plural(singular: str, plural: str, n: int) -> Text:
     translations = get_translations()
     # A compiled plural message is kept under (singular, form index).
     choose = getattr(translations, "plural", None)
-    translated = choose and getattr(translations, "_catalog", {}).get((singular, choose(n)))
+    translated = choose and compiled_messages(translations).get((singular, choose(n)))
     if translated:
         return Text(translated, lang)
     return Text(english, SOURCE_LOCALE)
@@ -99,7 +117,7 @@ def interface_incomplete() -> bool:
         return False
     cache = current_app.extensions.setdefault("interface_incomplete", {})
     if lang not in cache:
-        catalog = getattr(get_translations(), "_catalog", {})
+        catalog = compiled_messages(get_translations())
         cache[lang] = any(msgid not in catalog for msgid in interface_messages())
     return cache[lang]
 
