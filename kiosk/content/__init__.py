@@ -33,7 +33,14 @@ ANSWER_CONTEXT = "teach-back answer sentence"
 
 
 class ContentError(ValueError):
-    """A leaflet file that cannot be used, with the file and the reason."""
+    """A leaflet file (or folder) that cannot be used: `source` is the file, `reason` what is
+    wrong with it, beginning with the key at fault ("sections[0].heading must be ..."), and
+    `line` and `column` the place, where the TOML parser gave one. `kiosk` tells an IT person
+    all of it in one line (kiosk/faults.py)."""
+
+    def __init__(self, source: str, reason: str, line: int | None = None, column: int | None = None) -> None:
+        super().__init__(f"{source}: {reason}")
+        self.source, self.reason, self.line, self.column = str(source), reason, line, column
 
 
 def normalise(text: str) -> str:
@@ -151,7 +158,7 @@ def parse_leaflet(data: dict, slug: str, source: str = "<leaflet>") -> Leaflet:
     """Build a Leaflet from parsed TOML, with a clear error for a bad file."""
 
     def fail(reason: str) -> ContentError:
-        return ContentError(f"{source}: {reason}")
+        return ContentError(source, reason)
 
     def text(value, where: str) -> str:
         if not isinstance(value, str) or not normalise(value):
@@ -264,13 +271,21 @@ def load_leaflet(path: Path) -> Leaflet:
         with open(path, "rb") as f:
             data = tomllib.load(f)
     except tomllib.TOMLDecodeError as error:
-        raise ContentError(f"{path}: not valid TOML: {error}") from error
+        # tomllib puts the place in its message only (its lineno and colno attributes
+        # came in Python 3.14): "Illegal character '\\n' (at line 25, column 36)".
+        message, line, column = str(error), None, None
+        place = re.search(r" \(at line (\d+), column (\d+)\)$", message)
+        if place:
+            message, line, column = message[: place.start()], int(place[1]), int(place[2])
+        raise ContentError(str(path), f"not valid TOML: {message}", line, column) from error
     return parse_leaflet(data, path.stem, str(path))
 
 
 def load_leaflets(folder: Path) -> dict[str, Leaflet]:
     """Every leaflet in `folder`, by slug, in file-name order."""
+    if not Path(folder).is_dir():
+        raise ContentError(str(folder), "the leaflets folder does not exist")
     paths = sorted(Path(folder).glob("*.toml"))
     if not paths:
-        raise ContentError(f"{folder}: no leaflet files (*.toml) found")
+        raise ContentError(str(folder), "no leaflet files (*.toml) found")
     return {leaflet.slug: leaflet for leaflet in map(load_leaflet, paths)}
