@@ -17,6 +17,7 @@ import traceback
 from pathlib import Path
 
 from .content import ContentError
+from .web.vendor import AssetsMissing
 
 # The kiosk's own code: a SyntaxError or NameError in here is a bug, not a site's setting.
 PACKAGE = Path(__file__).resolve().parent
@@ -30,6 +31,10 @@ def explain(error: BaseException) -> list[str] | None:
     """One or two lines for a fault an IT person can fix, or None for anything else."""
     if isinstance(error, ContentError):
         return _leaflet(error)
+    if isinstance(error, AssetsMissing):
+        return [f"htmx and the fonts are missing from {error.folder} ({len(error.missing)} files, "
+                f"{error.missing[0]} first).",
+                "Run `npm ci` in the kiosk's folder (scripts/setup.sh does), or set NODE_MODULES to where they are."]
     config = _config_file_frame(error)
     if config is not None:
         return config

@@ -189,6 +189,13 @@ def test_a_port_in_use_is_told_and_never_called_ready(tmp_path):
     assert f"--port {port + 1}" in second
 
 
+def test_missing_browser_assets_say_to_run_npm_ci(tmp_path, never_served):
+    first, second = told_plainly(run_kiosk(["serve"], tmp_path, KIOSK_NODE_MODULES=str(tmp_path)))
+    assert first.startswith(f"Error: htmx and the fonts are missing from {tmp_path} (15 files, "
+                            "htmx.org/dist/htmx.min.js first).")
+    assert second.startswith("Run `npm ci`")
+
+
 def test_kiosk_ready_comes_once_the_socket_listens(tmp_path, monkeypatch):
     said = []
 
