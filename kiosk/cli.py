@@ -73,7 +73,8 @@ def main() -> None:
     """Waiting-room leaflet kiosk.
 
     Settings come from config.py in the instance folder (KIOSK_INSTANCE_PATH, else
-    instance/ beside the kiosk) and from KIOSK_* environment variables: docs/deploy.md.
+    instance/ in the checkout, or <environment>/var/kiosk-instance for an installed
+    wheel) and from KIOSK_* environment variables: docs/deploy.md.
     """
 
 
