@@ -11,9 +11,12 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from flask import Flask
 
-# templates/, static/, translations/ and leaflets/ sit at the repository root,
-# beside the package, as the product layout asks.
-ROOT = Path(__file__).resolve().parent.parent
+# templates/, static/, translations/, leaflets/, lexicons/, node_modules/ and build/fonts/ sit
+# at the repository root, beside the package, as the product layout asks. An installed wheel
+# carries them inside the package, in kiosk/_data/ (setup.py), since site-packages has no
+# "beside": the parent of the package there is every other package's folder too.
+_DATA = Path(__file__).resolve().parent / "_data"
+ROOT = _DATA if _DATA.is_dir() else Path(__file__).resolve().parent.parent
 
 
 def create_app(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import gc
 import logging
 import os
@@ -11,8 +12,9 @@ from pathlib import Path
 
 import click
 from flask import current_app
-from flask.cli import FlaskGroup, with_appcontext
+from flask.cli import AppGroup, ScriptInfo, with_appcontext
 
+from . import faults
 from .content import commands as content_commands
 from .i18n import catalogs
 
@@ -25,30 +27,70 @@ def _create_app():
     return create_app()
 
 
-# The `kiosk` command (pyproject's console script): Flask's command group, without its
-# development server, shell and routes. Its commands are the app's own (app.cli, added by
-# init_app), so tests run them on a test app with `app.test_cli_runner()` (as flaskr does).
-main = FlaskGroup(
-    name="kiosk", help="Waiting-room leaflet kiosk.", create_app=_create_app,
-    add_default_commands=False, add_version_option=False, load_dotenv=False, set_debug_flag=False,
-)
-# Flask's --app, --env-file and --debug would load another app, or this one in debug mode
-# (tracebacks to patients): not options for a kiosk.
-main.params = [param for param in main.params if param.name not in ("app", "env_file", "debug")]
-# Commands on files alone, which must work when a leaflet is broken: not the app's.
-main.add_command(content_commands.leaflet)
+class Kiosk(AppGroup):
+    """The `kiosk` command (pyproject's console script).
+
+    Not Flask's FlaskGroup, on purpose: that one builds the app to list its commands, so a
+    broken leaflet or config.py turned `kiosk --help` into a traceback; it adds every
+    installed package's `flask` commands (Flask-Limiter's `limiter`, which means nothing on
+    a kiosk); and its --app, --env-file and --debug would load another app, or this one in
+    debug mode (tracebacks to patients). The commands are declared here, so help needs no
+    app; each builds the app when it runs (with_appcontext), from a ScriptInfo made fresh
+    for every run as FlaskGroup does. init_app adds the same commands to app.cli, so tests
+    run them on a test app with `app.test_cli_runner()` (as flaskr does).
+    """
+
+    def make_context(self, info_name, args, parent=None, **extra):
+        extra.setdefault("obj", ScriptInfo(create_app=_create_app, set_debug_flag=False, load_dotenv_defaults=False))
+        return super().make_context(info_name, args, parent, **extra)
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as error:
+            # A fault the IT person can fix, in one or two lines; anything else is a bug,
+            # and --debug shows the traceback of either.
+            lines = None if ctx.meta.get(DEBUG) else faults.explain(error)
+            if lines is None:
+                raise
+            raise click.ClickException("\n".join(lines)) from error
+
+
+DEBUG = "kiosk.debug"
+
+
+def _debug(ctx, param, value):
+    ctx.meta[DEBUG] = value
+
+
+@click.group(cls=Kiosk, name="kiosk")
+@click.version_option(package_name="leaflet-kiosk", prog_name="kiosk",
+                      message="%(prog)s %(version)s (leaflet-kiosk, GPL-3.0-or-later)")
+@click.option("--debug", is_flag=True, expose_value=False, is_eager=True, callback=_debug,
+              help="Show the full traceback when a command fails (Flask's debug mode stays off).")
+def main() -> None:
+    """Waiting-room leaflet kiosk.
+
+    Settings come from config.py in the instance folder (KIOSK_INSTANCE_PATH, else
+    instance/ in the checkout, or <environment>/var/kiosk-instance for an installed
+    wheel) and from KIOSK_* environment variables: docs/deploy.md.
+    """
 
 
 def init_app(app) -> None:
-    for command in (serve, prerender, export_, set_pin, catalog):
+    for command in COMMANDS:
         app.cli.add_command(command)
 
 
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on. Use 0.0.0.0 to serve other machines on the network.")
-@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
-@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64))
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535),
+              help="TCP port to listen on.")
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64),
+              help="Request threads. Keep SPEECH_QUEUE (default 4) below it, so pages never wait for speech.")
 @with_appcontext
 def serve(host: str, port: int, threads: int) -> None:
     """Serve the kiosk with waitress (a production WSGI server)."""
@@ -61,11 +103,20 @@ def serve(host: str, port: int, threads: int) -> None:
         log.warning("%s", problem)
     _freeze_heap()
     shown = "localhost" if host in ("127.0.0.1", "0.0.0.0", "::") else host
-    click.echo(f"Kiosk ready: open http://{shown}:{port}/ in the kiosk browser. Ctrl+C stops it.")
+    listening = False
+
+    def started() -> None:
+        # Only now: docs/deploy.md tells IT to look for this line, and it used to come
+        # before the bind, so a port in use said "ready" and then failed.
+        nonlocal listening
+        listening = True
+        click.echo(f"Kiosk ready: open http://{shown}:{port}/ in the kiosk browser. Ctrl+C stops it.")
+        _start_up(app)
+
     previous = signal.signal(signal.SIGTERM, lambda signum, frame: _stop(app))
     try:
         server.serve(
-            app, started=lambda: _start_up(app), host=host, port=port, threads=threads, ident="kiosk",
+            app, started=started, host=host, port=port, threads=threads, ident="kiosk",
             # Close a connection that has sent nothing for 10 s (checked every
             # 2 s). Waitress's default is 2 minutes (checked every 30 s), so
             # half-open connections kept their slots long enough to lock the
@@ -93,6 +144,17 @@ def serve(host: str, port: int, threads: int) -> None:
             # deletes them, and ProxyFix is not there either.
             clear_untrusted_proxy_headers=not app.config["PROXY_COUNT"],
         )
+    except OSError as error:
+        if listening:
+            raise
+        # The bind itself failed: the port is taken, the address is not this machine's, or
+        # a port under 1024 needs root.
+        hint = ("Another program (another kiosk serve?) is using it: stop that one, or choose "
+                f"another port, e.g. kiosk serve --port {port + 1 if port < 65535 else 8000}."
+                if error.errno == errno.EADDRINUSE else
+                "Choose an address of this machine (127.0.0.1, or 0.0.0.0 for every network) "
+                "and a port from 1024 up.")
+        raise click.ClickException(f"cannot listen on {host} port {port}: {error.strerror}.\n{hint}") from error
     finally:
         signal.signal(signal.SIGTERM, previous)
         app.extensions["speech"].close()
@@ -254,7 +316,11 @@ class _Bars:
 @click.command(name="set-pin")
 @with_appcontext
 def set_pin() -> None:
-    """Set the PIN that opens the staff screen (/staff): 6 or more digits."""
+    """Set the PIN that opens the staff screen (/staff): 6 or more digits.
+
+    Asked twice at a terminal; from a script, one line read from standard input
+    (echo 123456 | kiosk set-pin). Only a hash is kept, in the instance folder:
+    run it as the user the kiosk runs as (sudo -u kiosk ...), so the service can read it."""
     from .staff import pin
 
     if _stdin_is_terminal():
@@ -318,3 +384,10 @@ def compile_() -> None:
     finally:
         app.extensions["speech"].close()
     click.echo(f"Made the fonts in {app.config['FONT_SUBSETS_DIR']}")
+
+
+COMMANDS = (serve, prerender, export_, set_pin, catalog)
+for _command in COMMANDS:
+    main.add_command(_command)
+# Commands on files alone, which must work when a leaflet is broken: not the app's.
+main.add_command(content_commands.leaflet)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import Blueprint, current_app, jsonify
 
-from .i18n import KNOWN_LOCALES, SOURCE_LOCALE
+from .i18n import KNOWN_LOCALES, SOURCE_LOCALE, catalogs
 from .i18n.provenance import provenance_of
+from .staff import settings
 
 bp = Blueprint("status", __name__)
 
@@ -23,6 +26,31 @@ def language_status() -> list[dict]:
     return rows
 
 
+def problems(app) -> list[str]:
+    """What is quietly wrong on this kiosk, in plain words with what to do: shown on /healthz and
+    on the staff screen. Each of these once went unnoticed: the kiosk kept working, worse."""
+    found = []
+    stale = []
+    for folder in str(app.config["BABEL_TRANSLATION_DIRECTORIES"]).split(";"):
+        stale += [po.parent.parent.name for po in catalogs.stale(Path(folder))]
+    if stale:
+        names = ", ".join(
+            KNOWN_LOCALES[tag].get_display_name("en") for tag in KNOWN_LOCALES if str(KNOWN_LOCALES[tag]) in stale
+        ) or ", ".join(stale)
+        found.append(f"Translations edited but not compiled ({names}): patients still see the earlier text. "
+                     "Run `kiosk catalog compile`, then restart the kiosk.")
+    speech = app.extensions["speech"]
+    fallback = speech.cache.fallback
+    if fallback:
+        found.append(f"Audio cannot be saved in {speech.cache_dir}: clips go to {fallback} for now and are lost "
+                     "at every restart. Make that folder writable by the kiosk's user, or free disk space.")
+    ignored = settings.ignored(app)
+    if ignored:
+        found.append(f"The staff settings file could not be used, so the default start language and idle time "
+                     f"apply ({ignored}). Save the settings on the staff screen to replace the file.")
+    return found
+
+
 @bp.get("/healthz")
 def healthz():
     """Status for staff and IT: languages, their review state, voices, and whether audio works."""
@@ -38,6 +66,7 @@ def healthz():
         warnings.append("Partly shown in English (translation incomplete): " + ", ".join(incomplete))
     # Pages still draw every character then, but fetch several times the bytes.
     warnings += current_app.extensions["fonts"].problems
+    warnings += problems(current_app)
     # After language_status(): asking for voices starts the engine, so a
     # worker that cannot start shows up here at once.
     speech = current_app.extensions["speech"].status()

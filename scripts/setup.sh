@@ -33,6 +33,13 @@ extras=""
 case "${1:-}" in --test | --bench) extras="[test]" ;; esac
 
 step "Python packages ($venv, $("$python" --version))"
+version() { "$1" -c 'import sys; print("%d.%d" % sys.version_info[:2])'; }
+if [ -x "$venv/bin/python" ] && [ -n "${PYTHON:-}" ] && [ "$(version "$venv/bin/python")" != "$(version "$python")" ]; then
+  # Taking the old environment would quietly test or serve another Python than the one named.
+  echo "$venv is Python $(version "$venv/bin/python"), not PYTHON's $(version "$python"):" \
+       "set VENV=.venv-$(version "$python") to keep both, or remove $venv." >&2
+  exit 1
+fi
 [ -x "$venv/bin/python" ] || "$python" -m venv "$venv"
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -e ".${extras}"
 

@@ -91,19 +91,11 @@ def compiled_catalogs(tmp_path_factory):
 
     with open(tmp_path_factory.getbasetemp().parent / "compiled-catalogs.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        if stale_catalogs():
+        if catalogs.stale():
             catalogs.run(catalogs.compile_args())
         app = create_app({"TESTING": True, "SPEECH_ENABLED": False}, instance_path=str(tmp_path_factory.mktemp("fonts")))
         if app.extensions["fonts"].problems:
             build(app)
-
-
-def stale_catalogs() -> list[Path]:
-    """The .po files with no .mo, or edited since it was compiled."""
-    from kiosk.i18n.catalogs import TRANSLATIONS
-
-    return [po for po in TRANSLATIONS.glob("*/LC_MESSAGES/messages.po")
-            if not (mo := po.with_suffix(".mo")).exists() or mo.stat().st_mtime < po.stat().st_mtime]
 
 
 @pytest.fixture(scope="session")

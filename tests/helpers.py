@@ -1,7 +1,10 @@
 """Small helpers for reading pages and catalogs in tests."""
 
 import shutil
+import signal
 import socket
+import subprocess
+import sys
 import threading
 import time
 from contextlib import contextmanager
@@ -118,3 +121,32 @@ def catalog_with_fuzzy(tmp_path: Path, tag: str, msgid: str) -> Path:
     po.write_text(text.replace(marker, "#, fuzzy\n" + marker), encoding="utf-8")
     catalogs.run(["compile", "-d", str(target)])
     return target
+
+
+@contextmanager
+def kiosk_process(command: list, **popen):
+    """`kiosk serve` run as `command` (another user, another environment), until it says it is
+    ready; yields a function that gives what it has printed so far. TERM at the end, as systemd."""
+    said: list[str] = []
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, **popen) as server:
+        reader = threading.Thread(target=lambda: said.extend(server.stdout), daemon=True)
+        reader.start()
+
+        def output() -> str:
+            return f"exit status {server.poll()}, it said:\n" + "".join(said)
+
+        try:
+            wait_until(lambda: any("Kiosk ready" in line for line in said) or server.poll() is not None,
+                       "the kiosk to say it is ready")
+            assert server.poll() is None, output()
+            yield output
+        except BaseException:
+            # What it said after, too: a kiosk that died just after "ready" says why there.
+            server.send_signal(signal.SIGTERM)
+            server.wait(60)
+            reader.join(10)
+            raise AssertionError(output()) from sys.exc_info()[1]
+        server.send_signal(signal.SIGTERM)
+        server.wait(60)
+        reader.join(10)
+    assert "Traceback" not in "".join(said), output()

@@ -82,7 +82,7 @@ def test_a_good_file_warns_of_a_list_item_its_figure_cannot_draw(tmp_path):
     (('term = "germs"', 'term = "zebra"'), "25:1", "terms[0].term 'zebra' is not in the leaflet's text"),
     (('figure = "body-map"', 'figure = "house-plan"'), "22:1", "sections[0].blocks[1].figure must be one of"),
     (('right = 0', 'right = 5'), "10:1", "sections[0].teach_back.right must be the index"),
-    (('paragraph = "Washing', 'items = ["x"]\nparagraph = "Washing'), "13:3", "must have exactly one of heading, paragraph"),
+    (('paragraph = "Washing', 'items = ["x"]\nparagraph = "Washing'), "13:1", "must have exactly one of heading, paragraph"),
 ])
 def test_each_rule_is_caught_at_its_line_and_column(tmp_path, change, at, says):
     path = write(tmp_path, GOOD.replace(*change))

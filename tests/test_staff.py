@@ -854,3 +854,24 @@ def test_a_stale_form_from_an_earlier_session_changes_nothing(with_pin, client):
         "That page was out of date, so nothing was changed. Please try again."
     )
     assert not Path(with_pin.instance_path, "settings.json").exists()
+
+
+def test_what_is_quietly_wrong_is_on_the_staff_screen(tmp_path):
+    """Staff are at the kiosk; IT may not be watching /healthz (issue 29)."""
+    instance = tmp_path / "instance"
+    instance.mkdir()
+    (instance / "settings.json").write_text("[]")
+    app = staff_app(instance)
+    pin.save(app.instance_path, PIN)
+    client = app.test_client()
+    log_in(client)
+    section = soup(client.get("/staff/")).select_one("section[aria-labelledby=attention-heading]")
+    assert section is not None
+    [problem] = [" ".join(li.get_text().split()) for li in section.select("li")]
+    assert problem.startswith("The staff settings file could not be used")
+    assert "it is not a JSON object" in problem
+
+
+def test_no_attention_section_when_all_is_well(with_pin, client):
+    log_in(client)
+    assert soup(client.get("/staff/")).select_one("section[aria-labelledby=attention-heading]") is None

@@ -94,3 +94,65 @@ def test_a_catalog_that_missed_an_update_is_not_reported_complete(tmp_path):
     es = next(row for row in body["languages"] if row["tag"] == "es")
     assert es["translated"] == es["total"] - 1
     assert "Partly shown in English (translation incomplete): es" in body["warnings"]
+
+
+# Faults that once stayed silent (issue 29): the kiosk works on, worse, so /healthz and the
+# staff screen say so in plain words, with what to do.
+
+
+def translations_copy(tmp_path):
+    import shutil
+
+    from kiosk.i18n import catalogs
+
+    translations = tmp_path / "translations"
+    shutil.copytree(catalogs.TRANSLATIONS, translations)
+    return translations
+
+
+def test_a_po_edited_since_it_was_compiled_is_a_warning(tmp_path):
+    import os
+
+    from kiosk.i18n import catalogs
+
+    translations = translations_copy(tmp_path)
+    po = catalogs.catalog_path("fr", translations)
+    later = po.with_suffix(".mo").stat().st_mtime + 60
+    os.utime(po, (later, later))  # a translator's edit, not compiled yet
+    app = create_app({"TESTING": True, "SPEECH_ENABLED": False, "BABEL_TRANSLATION_DIRECTORIES": str(translations)},
+                     instance_path=str(tmp_path / "instance"))
+    warnings = app.test_client().get("/healthz").get_json()["warnings"]
+    assert ("Translations edited but not compiled (French): patients still see the earlier text. "
+            "Run `kiosk catalog compile`, then restart the kiosk.") in warnings
+
+
+def test_an_audio_cache_that_cannot_be_written_is_a_warning(tmp_path):
+    blocked = tmp_path / "a-file"
+    blocked.write_text("")  # a folder under a file cannot be made, even by root
+    cache = blocked / "audio"
+    app = create_app({"TESTING": True, "SPEECH_ENABLED": False, "SPEECH_CACHE_DIR": str(cache)},
+                     instance_path=str(tmp_path / "instance"))
+    speech = app.extensions["speech"]
+    try:
+        fallback = speech.cache.write_dir()  # as the first clip's render does
+        assert fallback != cache
+        warnings = app.test_client().get("/healthz").get_json()["warnings"]
+    finally:
+        speech.close()
+    assert (f"Audio cannot be saved in {cache}: clips go to {fallback} for now and are lost at every restart. "
+            "Make that folder writable by the kiosk's user, or free disk space.") in warnings
+
+
+def test_a_settings_file_that_was_ignored_is_a_warning_until_saved_again(tmp_path):
+    from kiosk.staff import settings
+
+    instance = tmp_path / "instance"
+    instance.mkdir()
+    (instance / "settings.json").write_text('{"default_language": "es", ')  # half-copied
+    app = create_app({"TESTING": True, "SPEECH_ENABLED": False}, instance_path=str(instance))
+    [warning] = [w for w in app.test_client().get("/healthz").get_json()["warnings"] if "settings" in w]
+    assert warning.startswith("The staff settings file could not be used, so the default start language and "
+                              f"idle time apply ({instance / 'settings.json'}: ")
+    assert warning.endswith("Save the settings on the staff screen to replace the file.")
+    settings.save(app, settings.Settings("es"))
+    assert not [w for w in app.test_client().get("/healthz").get_json()["warnings"] if "settings" in w]

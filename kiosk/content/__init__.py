@@ -41,18 +41,36 @@ class Problem:
 
     where: tuple[str | int, ...]
     message: str
+    # Known only where the TOML parser gave them (a syntax error); else found from `where`.
+    line: int | None = None
+    column: int | None = None
 
 
 class ContentError(ValueError):
-    """A leaflet file that cannot be used: the file, and every problem found in it
-    (kiosk leaflet check gives each its line and column)."""
+    """A leaflet file (or folder) that cannot be used: `source` is the file, and `problems`
+    every problem found in it, each with where it is (`kiosk leaflet check` gives each its
+    line and column; `kiosk` at start-up tells an IT person the first, kiosk/faults.py).
+    `reason`, `line` and `column` are the first problem's."""
 
-    def __init__(self, source: str, problems: list[Problem] | str) -> None:
+    def __init__(self, source: str, problems: list[Problem] | str, line: int | None = None,
+                 column: int | None = None) -> None:
         if isinstance(problems, str):
-            problems = [Problem((), problems)]
-        self.source = source
+            problems = [Problem((), problems, line, column)]
+        self.source = str(source)
         self.problems = problems
         super().__init__("\n".join(f"{source}: {problem.message}" for problem in problems))
+
+    @property
+    def reason(self) -> str:
+        return self.problems[0].message
+
+    @property
+    def line(self) -> int | None:
+        return self.problems[0].line
+
+    @property
+    def column(self) -> int | None:
+        return self.problems[0].column
 
 
 def normalise(text: str) -> str:
@@ -331,12 +349,20 @@ def load_leaflet(path: Path) -> Leaflet:
         with open(path, "rb") as f:
             data = tomllib.load(f)
     except tomllib.TOMLDecodeError as error:
-        raise ContentError(str(path), f"not valid TOML: {error}") from error
+        # tomllib puts the place in its message only (its lineno and colno attributes
+        # came in Python 3.14): "Illegal character '\\n' (at line 25, column 36)".
+        message, line, column = str(error), None, None
+        place = re.search(r" \(at line (\d+), column (\d+)\)$", message)
+        if place:
+            message, line, column = message[: place.start()], int(place[1]), int(place[2])
+        raise ContentError(str(path), f"not valid TOML: {message}", line, column) from error
     return parse_leaflet(data, path.stem, str(path))
 
 
 def load_leaflets(folder: Path) -> dict[str, Leaflet]:
     """Every leaflet in `folder`, by slug, in file-name order."""
+    if not Path(folder).is_dir():
+        raise ContentError(str(folder), "the leaflets folder does not exist")
     paths = sorted(Path(folder).glob("*.toml"))
     if not paths:
         raise ContentError(str(folder), "no leaflet files (*.toml) found")

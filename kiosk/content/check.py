@@ -25,7 +25,6 @@ MOST_WORDS = 20
 
 _HEADER = re.compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_.-]+)\s*\]\]?")
 _KEY = re.compile(r"^(\s*)([A-Za-z0-9_-]+)\s*=\s*(.*)$")
-_TOML_AT = re.compile(r"\(at line (\d+), column (\d+)\)")
 
 
 @dataclass(frozen=True)
@@ -68,7 +67,7 @@ def places(source: str) -> dict[tuple, tuple[int, int]]:
                 for other in [other for other in counts if other.startswith(name + ".")]:
                     del counts[other]
             table = _table_path(name, counts, header[1] == "[[")
-            found.setdefault(table, (number, header.start(2) + 1))
+            found.setdefault(table, (number, header.start(1) + 1))
             continue
         key = _KEY.match(line)
         if key:
@@ -109,12 +108,10 @@ def check_file(path: Path) -> list[Finding]:
     try:
         leaflet = load_leaflet(path)
     except ContentError as error:
-        if error.problems and error.problems[0].message.startswith("not valid TOML"):
-            at = _TOML_AT.search(error.problems[0].message)
-            # "at end of document": the last line, where something was left open.
-            line, column = (int(at[1]), int(at[2])) if at else (max(1, len(source.splitlines())), 1)
-            return [Finding(path, line, column, "error", error.problems[0].message)]
-        found = [Finding(path, *locate(source, p.where), "error", p.message) for p in error.problems]
+        found = [
+            Finding(path, *((p.line, p.column) if p.line is not None else locate(source, p.where)), "error", p.message)
+            for p in error.problems
+        ]
         return sorted(found, key=lambda finding: (finding.line, finding.column))
     findings = []
     for n, section in enumerate(leaflet.sections):

@@ -18,6 +18,13 @@ def catalog_path(locale, translations: Path = TRANSLATIONS) -> Path:
     return Path(translations) / str(locale) / "LC_MESSAGES" / "messages.po"
 
 
+def stale(translations: Path = TRANSLATIONS) -> list[Path]:
+    """The .po files with no .mo, or edited since it was compiled: the kiosk serves the .mo,
+    so a translator's edit shows nowhere until `kiosk catalog compile`."""
+    return sorted(po for po in Path(translations).glob("*/LC_MESSAGES/messages.po")
+                  if not (mo := po.with_suffix(".mo")).exists() or mo.stat().st_mtime < po.stat().st_mtime)
+
+
 def extract_args(output: Path = POT) -> list[str]:
     # --omit-header drops the creation date, so the committed POT changes only
     # when a message does and a staleness test can compare it byte for byte.

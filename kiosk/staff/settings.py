@@ -92,19 +92,31 @@ def path_in(app: Flask) -> Path:
 
 def load(app: Flask) -> Settings:
     """The saved settings, or the defaults (and an error in the log) when the file cannot be used."""
+    return _read(app)[0]
+
+
+def _read(app: Flask) -> tuple[Settings, str | None]:
+    """The saved settings, and why the file was ignored (None when it was used, or absent)."""
     path = path_in(app)
     try:
-        return validate(json.loads(path.read_text(encoding="utf-8")), app)
+        return validate(json.loads(path.read_text(encoding="utf-8")), app), None
     except FileNotFoundError:
-        return Settings()
+        return Settings(), None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError, SettingsError) as error:
         log.error("ignoring %s and using the default settings: %s", path, error)
-        return Settings()
+        return Settings(), f"{path}: {error}"
+
+
+def ignored(app: Flask) -> str | None:
+    """Why the settings file was ignored at start-up (for /healthz and the staff screen), until
+    staff save settings again; a line in the log alone went unseen."""
+    return app.extensions.get("settings_ignored")
 
 
 def save(app: Flask, settings: Settings) -> None:
     text = json.dumps(asdict(settings), indent=2, sort_keys=True) + "\n"
     write_atomically(path_in(app), text.encode("utf-8"))
+    app.extensions["settings_ignored"] = None  # the file is good again
 
 
 def apply(app: Flask, settings: Settings) -> None:
@@ -119,4 +131,5 @@ def apply(app: Flask, settings: Settings) -> None:
 
 
 def init_app(app: Flask) -> None:
-    apply(app, load(app))
+    loaded, app.extensions["settings_ignored"] = _read(app)
+    apply(app, loaded)

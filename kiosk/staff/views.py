@@ -104,6 +104,7 @@ def screen(code: int = 200, errors: dict[str, str] | None = None, chosen: dict[s
     return render(
         "screen", code,
         title="Staff screen",
+        problems=status.problems(app),
         languages=languages,
         leaflets=app.extensions["leaflets"].values(),
         readability=readability(app),

@@ -80,7 +80,14 @@ class Channel(HTTPChannel):
 def create(app, **settings):
     """A waitress server for `app` with the kiosk's channel, listening but not yet serving."""
     listeners: dict = {}
-    server = create_server(app, map=listeners, **settings)
+    try:
+        server = create_server(app, map=listeners, **settings)
+    except OSError:
+        # The bind failed (a port in use): waitress leaves open the socket and the trigger it
+        # made before, which `kiosk serve` reports, and a test process would keep.
+        for dispatcher in list(listeners.values()):
+            dispatcher.close()
+        raise
     # Every listening socket registers itself in the map (one server object each, or a
     # MultiSocketServer over them); none has accepted a connection before run().
     for listener in listeners.values():

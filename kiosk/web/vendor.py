@@ -73,18 +73,23 @@ def asset(filename: str):
     return send_asset(node_modules() / package, filename.removeprefix(package + "/"), max_age=86400)
 
 
-def check_installed(app) -> None:
-    """Fail at start-up, with the fix, if `npm ci` has not been run."""
-    missing = [
-        name
-        for name in (HTMX_SCRIPT, *FONT_STYLESHEETS)
-        if not (Path(app.config["NODE_MODULES"]) / name).is_file()
-    ]
-    if missing:
-        raise RuntimeError(
+class AssetsMissing(RuntimeError):
+    """`npm ci` has not been run: `missing` lists the files the kiosk needs, under `folder`."""
+
+    def __init__(self, folder: Path, missing: list[str]) -> None:
+        super().__init__(
             "Browser assets are missing (" + ", ".join(missing) + "). "
             "Run `npm ci` in the repository root, or use the README's set-up command."
         )
+        self.folder, self.missing = folder, missing
+
+
+def check_installed(app) -> None:
+    """Fail at start-up, with the fix, if `npm ci` has not been run."""
+    folder = Path(app.config["NODE_MODULES"])
+    missing = [name for name in (HTMX_SCRIPT, *FONT_STYLESHEETS) if not (folder / name).is_file()]
+    if missing:
+        raise AssetsMissing(folder, missing)
 
 
 def init_app(app) -> None:
