@@ -44,6 +44,11 @@ def problems(app) -> list[str]:
     if fallback:
         found.append(f"Audio cannot be saved in {speech.cache_dir}: clips go to {fallback} for now and are lost "
                      "at every restart. Make that folder writable by the kiosk's user, or free disk space.")
+    kept = app.extensions["store"].check()
+    if kept:
+        found.append(f"Patients' questions for staff and staff log-ins cannot be kept ({kept}). Patients who ask "
+                     "are told to ask at the reception desk instead. Make the instance folder writable by the "
+                     "kiosk's user, or free disk space.")
     ignored = settings.ignored(app)
     if ignored:
         found.append(f"The staff settings file could not be used, so the default start language and idle time "
@@ -72,15 +77,19 @@ def healthz():
     speech = current_app.extensions["speech"].status()
     if not speech["ok"]:
         warnings.append(f"Audio is not working: {speech['detail']}")
+    # A monitor watches the status code: 503 when patients get no audio, or when no question
+    # for staff can be kept (the patient is then sent to the desk, and nobody is told).
+    store_problem = current_app.extensions["store"].check()
+    healthy = speech["ok"] and store_problem is None
     response = jsonify(
-        # A monitor watches the status code: 503 when patients get no audio.
-        status="ok" if speech["ok"] else "degraded",
+        status="ok" if healthy else "degraded",
+        store={"ok": store_problem is None, "detail": store_problem},
         speech=speech,
         leaflets=sorted(current_app.extensions["leaflets"]),
         languages=languages,
         warnings=warnings,
     )
-    response.status_code = 200 if speech["ok"] else 503
+    response.status_code = 200 if healthy else 503
     return response
 
 

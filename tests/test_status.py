@@ -156,3 +156,20 @@ def test_a_settings_file_that_was_ignored_is_a_warning_until_saved_again(tmp_pat
     assert warning.endswith("Save the settings on the staff screen to replace the file.")
     settings.save(app, settings.Settings("es"))
     assert not [w for w in app.test_client().get("/healthz").get_json()["warnings"] if "settings" in w]
+
+
+@pytest.mark.root
+def test_a_store_that_cannot_be_written_is_degraded_with_503_and_said_plainly(tmp_path):
+    """Where no question for staff can be kept, patients are sent to the desk: IT must know."""
+    from faults.conftest import read_only, tmpfs
+
+    instance = tmp_path / "instance"
+    with tmpfs(instance):
+        app = create_app({"TESTING": True, "SPEECH_ENABLED": False}, instance_path=str(instance))
+        assert app.test_client().get("/healthz").status_code == 200
+        read_only(instance)
+        response = app.test_client().get("/healthz")
+    assert response.status_code == 503
+    body = response.get_json()
+    assert body["status"] == "degraded" and body["store"]["ok"] is False
+    assert any(w.startswith("Patients' questions for staff and staff log-ins cannot be kept") for w in body["warnings"])
