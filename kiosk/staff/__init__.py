@@ -19,7 +19,7 @@ from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFProtect
 
 from ..i18n import KNOWN_LOCALES, SOURCE_LOCALE
-from . import access, board, lexicon, settings, views  # board, lexicon: their routes join views.bp
+from . import access, board, lexicon, settings, views  # lexicon: its routes join views.bp
 
 # Every form is the staff's; patient pages are all GET, which CSRFProtect
 # leaves alone.
@@ -52,3 +52,4 @@ def init_app(app: Flask) -> None:
     # (a "section" in a language called "staff") with a 404 (see access.init_app).
     app.url_value_preprocessor(english_on_staff_pages)
     views.init_app(app)
+    board.init_app(app)

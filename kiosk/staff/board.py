@@ -11,14 +11,19 @@ open for a working day while the rest of the staff screen does not.
 
 from __future__ import annotations
 
-from flask import current_app, flash, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, current_app, flash, make_response, redirect, render_template, request, url_for
 
 from ..ask_staff import kiosks
 from ..store import StoreError
 from ..i18n import KNOWN_LOCALES, direction_of, native_name
 from . import access
 from .access import board_only, staff_only
-from .views import bp, htmx
+from .views import htmx, staff_context
+
+# The board's own routes, under /staff like the rest of the staff screen (whose session and
+# look it shares: staff_context below), registered by init_app, never by an import.
+bp = Blueprint("board", __name__, url_prefix="/staff")
+bp.context_processor(staff_context)
 
 AGES = 20  # seconds between refreshes of "how long ago" when nothing else changed
 KIOSK = "kiosk"  # the staff screen's section where a kiosk is named (its notices too)
@@ -95,7 +100,7 @@ def board():
 def questions_list():
     """The open questions: a fragment for htmx's poll (204 when nothing changed)."""
     if not htmx:
-        return redirect(url_for("staff.board"), 303)
+        return redirect(url_for("board.board"), 303)
     try:
         unchanged = request.args.get("v") == version()
     except StoreError:
@@ -113,7 +118,7 @@ def question_done(handle: str):
     current_app.extensions["questions"].done(handle)
     if htmx:
         return fragment()
-    return redirect(request.referrer if request.referrer and "/staff/" in request.referrer else url_for("staff.board"), 303)
+    return redirect(request.referrer if request.referrer and "/staff/" in request.referrer else url_for("board.board"), 303)
 
 
 @bp.post("/kiosk-name")
@@ -132,7 +137,6 @@ def name_kiosk():
     return response
 
 
-@bp.context_processor
 def kiosk_context() -> dict:
     """For every staff page: the staff screen shows the questions and this kiosk's name too."""
     kiosk_id = kiosks.id_of(request)
@@ -141,3 +145,14 @@ def kiosk_context() -> dict:
         "this_kiosk_label": kiosk_id[:4] if kiosk_id else None,
         **questions_context(),
     }
+
+
+def init_app(app: Flask) -> None:
+    """The board's routes; the board and the staff screen both show the questions and this
+    kiosk's name. Per app, not on the blueprints (module globals): each test app would add
+    the processor to them again."""
+    app.register_blueprint(bp)
+
+    @app.context_processor
+    def questions_on_staff_pages() -> dict:
+        return kiosk_context() if request.blueprint in ("staff", bp.name) else {}
