@@ -21,7 +21,7 @@ from . import voices as voice_table
 from . import ogg, wav
 from .cache import CacheUnwritable, ClipCache
 from .engine import EngineClosed, EngineError, EngineInfo, Job, LexiconEntry, Words
-from .lexicon import Lexicon, Lexicons
+from .lexicon import Lexicon, Lexicons, said
 from .pool import WorkerPool
 from .worker import ProcessExecutor, default_engine_factory, load_engine
 
@@ -96,7 +96,7 @@ def render(executor, job: Job, dest: Path, *, attempts: int = 2, cache: ClipCach
         try:
             words = executor.run(job, str(tmp), str(encoded))
             # Checked again here: what goes into the cache is never taken on a worker's word.
-            info = ogg.check(encoded, job.text, job.rate)
+            info = ogg.check(encoded, job.text, job.rate, said(job))
             files.replace_durably(encoded, dest)
             return Rendered(dest, info.frames, words)
         except (EngineError, wav.InvalidAudio, OSError) as exc:

@@ -48,7 +48,7 @@ import defusedxml.ElementTree as safe_xml
 from defusedxml import DefusedXmlException
 
 from ..files import write_atomically
-from .engine import LexiconEntry
+from .engine import Job, LexiconEntry
 from .voices import normalize
 
 log = logging.getLogger(__name__)
@@ -190,6 +190,13 @@ def respell(text: str, entries: Iterable[LexiconEntry]) -> str:
         return text
     by_word = {e.grapheme: e for e in lexicon.entries}
     return lexicon._pattern.sub(lambda m: by_word[m.group()].say, text)
+
+
+def said(job: Job) -> str | None:
+    """The text of `job` as the eSpeak engine is handed it (respelled), or None when no entry
+    changes it: what the server checks a clip's length against (wav.check_length), as it cannot
+    ask the worker's engine."""
+    return respell(job.text, job.lexicon) if job.lexicon else None
 
 
 class Lexicons:

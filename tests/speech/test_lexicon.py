@@ -139,6 +139,21 @@ def test_a_changed_entry_makes_a_new_clip_and_a_removed_one_brings_the_old_clip_
     assert speech.clip_path(before) == old_clip and len(engine.calls) == calls  # from the cache
 
 
+def test_a_respelling_many_times_the_word_still_makes_a_clip_that_is_kept(make_speech, tmp_path):
+    """Issue 28: "TPI" respelled to 200 characters made every clip with it fail the length
+    check (measured on the written word), and the patient's clip answered 503 for good."""
+    long = LexiconEntry("TPI", " ".join(["tee pee eye"] * 18)[:200])
+    speech = make_speech(RespellingFake())
+    speech.use_lexicons(Lexicons({"en": Lexicon.of([long])}))
+    key = speech.register("A TPI.", "en")
+    clip = speech.clip_path(key)
+    assert said_in(clip) == f"A {long.say}."
+    # Found again by a fresh cache (after a restart), not thrown away as the wrong length.
+    again = make_speech(RespellingFake())
+    again.use_lexicons(Lexicons({"en": Lexicon.of([long])}))
+    assert again.cache.find(key, speech.job(key)) == clip
+
+
 def test_entries_apply_in_the_sentences_own_language_only(make_speech):
     speech = make_speech(RespellingFake())
     speech.use_lexicons(Lexicons({"en": Lexicon.of([TPI])}))
