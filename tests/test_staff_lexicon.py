@@ -297,3 +297,54 @@ def test_a_preview_says_the_word_and_its_sentences_before_and_after(staff, clien
         assert client.get(rows[0].select_one("audio.after")["src"].replace("/staff/lexicon", "")).status_code == 404
     finally:
         speech.close()
+
+
+# After a save: only the pages it changes are rendered again, and memory stays flat.
+
+
+def kept_pages(app) -> dict:
+    """The page cache's pages by path (the objects: a page rendered again is another)."""
+    return {key[0]: page for key, page in app.extensions["page_cache"]._pages.items()}
+
+
+def fill_the_page_cache(app) -> None:
+    from kiosk.crawl import page_urls
+
+    patient = app.test_client()  # a patient's page would end the staff session
+    for url in page_urls(app):
+        assert patient.get(url).status_code == 200
+
+
+def wait_for_the_render(app, deadline: float = 120) -> None:
+    render = app.extensions["render"]
+    end = time.monotonic() + deadline
+    while render.progress.running or render.pages_waiting():
+        assert time.monotonic() < end, "the background render did not finish"
+        time.sleep(0.02)
+
+
+def save(client, app, grapheme, say, **fields):
+    started = app.extensions["render"].progress.started
+    response = client.post("/staff/lexicon/en/save", data=entry_form(client, grapheme=grapheme, say=say, **fields))
+    assert response.status_code == 303, soup(response).select_one(".error")
+    end = time.monotonic() + 120
+    while app.extensions["render"].progress.started == started:  # the save's run has begun
+        assert time.monotonic() < end
+        time.sleep(0.02)
+    wait_for_the_render(app)
+
+
+def test_a_save_renders_again_only_the_pages_that_name_a_changed_clip(staff, client, fake_speech):
+    """Issue 28: every page of every language was rendered again for one English word."""
+    log_in(client)
+    fill_the_page_cache(staff)
+    before = kept_pages(staff)
+    log_in(client)
+    save(client, staff, "trigger", "trig er")
+    after = kept_pages(staff)
+    assert after.keys() == before.keys()  # every page kept again
+    redone = {path for path in before if after[path] is not before[path]}
+    changed = {key for key in fake_speech.keys() if any(e.grapheme == "trigger" for e in fake_speech.job(key).lexicon)}
+    assert redone == {path for path, page in after.items() if page.clips & changed}
+    # (A page in another language names an English clip where a text falls back to English.)
+    assert 0 < len(redone) < len(before) / 2
