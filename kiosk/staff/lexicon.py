@@ -2,9 +2,10 @@
 hear a word and the leaflet's sentences with it before and after, import and export PLS.
 
 On the staff blueprint (views.bp), so every route has its PIN session and CSRF check, and a
-stale form its plain notice. Saving writes the language's file (kiosk/speech/lexicon.py), makes
-the speech layer say words the new way, has every page register its clips again, and renders
-the clips that changed with the staff screen's progress bar (kiosk/render_audio.py).
+stale form its plain notice. Preview and Save first make the clips an entry would make
+(lexicon_trial.py). Saving writes the language's file (kiosk/speech/lexicon.py), makes the
+speech layer say words the new way, drops the kept pages that name a changed clip, and renders
+the changed clips and then those pages with the staff screen's progress bar (kiosk/render_audio.py).
 """
 
 from __future__ import annotations
@@ -28,8 +29,7 @@ from .views import bp, render
 log = logging.getLogger(__name__)
 
 PRONUNCIATION = "pronunciation"  # where its notices are shown (templates/staff/notices.html)
-
-
+# The entry form: "overwrite" names the word whose entry staff agreed to replace ("Replace it").
 FIELDS = ("grapheme", "say", "replacing", "overwrite")
 
 
