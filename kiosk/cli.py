@@ -20,6 +20,9 @@ from .i18n import catalogs
 
 log = logging.getLogger(__name__)
 
+# waitress refuses, unread, a body over this many times MAX_CONTENT_LENGTH (see `serve`).
+BODY_LIMIT_FACTOR = 4
+
 
 def _create_app():
     from . import create_app
@@ -132,9 +135,11 @@ def serve(host: str, port: int, threads: int) -> None:
             # which busy connections plus spooled files can reach; poll() has
             # no such limit.
             asyncore_use_poll=True,
-            # Refuse a body over the app's own limit before reading it: at
+            # Refuse a body far over the app's own limit before reading it: at
             # waitress's default (1 GiB) a 300 MB GET body was spooled to /tmp.
-            max_request_body_size=app.config["MAX_CONTENT_LENGTH"],
+            # Four times the app's, so that a file a little over it (a staff
+            # import) reaches the app, which says so on the page it came from.
+            max_request_body_size=BODY_LIMIT_FACTOR * app.config["MAX_CONTENT_LENGTH"],
             # A browser sends a few KiB of headers; the default 256 KiB per
             # connection, times connection_limit, is memory a flood could take.
             max_request_header_size=16 * 1024,

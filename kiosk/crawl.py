@@ -42,19 +42,12 @@ def ensure_registered(app: Flask) -> int:
     request, the background render, the staff screen, prerender and export all come through
     here), starting the crawl if need be. Returns how many clips are known."""
     state = app.extensions["registration"]
-    # Again after a crawl that the lexicon outdated while it ran (forget_registered): start()
-    # then begins a new one; it answers None once a crawl is done (or failed a moment ago).
+    # start() answers None once a crawl is done (or failed a moment ago). A lexicon change needs
+    # no new crawl: the speech layer re-keys what it registered (Speech.use_lexicons).
     while (finished := state.start(app)) is not None:
         with state.waiting():
             finished.wait()
     return app.extensions["speech"].registered()
-
-
-def forget_registered(app: Flask) -> None:
-    """The clips registered so far are no longer every page's (the pronunciation lexicon changed
-    their keys): the next ensure_registered() crawls every page again. A crawl running now
-    finishes, but does not count as done."""
-    app.extensions["registration"].forget()
 
 
 class _Registration:
@@ -64,7 +57,6 @@ class _Registration:
         self.done = threading.Event()
         self.lock = threading.Lock()
         self.tried_at: float | None = None
-        self.generation = 0  # forget() starts a new one; a crawl counts only for its own
         self._running: threading.Event | None = None
         self._off_cpu = off_cpu
         self._turn = turn
@@ -80,15 +72,8 @@ class _Registration:
                 return None
             self.tried_at = time.monotonic()
             finished = self._running = threading.Event()
-            generation = self.generation
-        threading.Thread(target=self._crawl, args=(app, finished, generation), name="register-all", daemon=True).start()
+        threading.Thread(target=self._crawl, args=(app, finished), name="register-all", daemon=True).start()
         return finished
-
-    def forget(self) -> None:
-        with self.lock:
-            self.generation += 1
-            self.done.clear()
-            self.tried_at = None
 
     @contextmanager
     def waiting(self) -> Iterator[None]:
@@ -96,13 +81,13 @@ class _Registration:
         with self._off_cpu():
             yield
 
-    def _crawl(self, app: Flask, finished: threading.Event, generation: int) -> None:
+    def _crawl(self, app: Flask, finished: threading.Event) -> None:
         try:
             _render_every_page(app, self._turn)
             # With the engine down, no voice was found and nothing registered: try
             # again next time rather than report zero clips for good.
             with self.lock:
-                if app.extensions["speech"].engine_known and generation == self.generation:
+                if app.extensions["speech"].engine_known:
                     self.done.set()
         except Exception:  # noqa: BLE001 - a background thread has nobody else to tell
             log.exception("registering the clips of every page failed")

@@ -3,15 +3,22 @@
 `kiosk serve` starts a run at start-up, and staff can start another from the
 staff screen (after a catalog update, or once a full disk has been cleared).
 The progress is the kiosk's, not a patient's: it is the same for every client.
+
+After a pronunciation change, a run also renders again the pages that named the clips it
+changed (the page cache dropped them), each in a spare turn (kiosk.web.turns: only while no
+request runs or waits), after the clips: a patient who opens one meanwhile has it rendered
+for them, as on any first visit.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from typing import Callable
+from typing import Callable, ContextManager
 
 from flask import Flask
 
@@ -39,11 +46,13 @@ class Progress:
 class BackgroundRender:
     """Renders every missing clip of one app on a thread of its own; a second start while one runs is refused."""
 
-    def __init__(self, app: Flask) -> None:
+    def __init__(self, app: Flask, spare_turn: Callable[[], ContextManager] = contextlib.nullcontext) -> None:
         self._app = app
         self._lock = threading.Lock()
         self._progress = Progress()
         self._again = False
+        self._pages: set[str] = set()  # paths to render again, for the page cache
+        self._spare_turn = spare_turn
 
     @property
     def progress(self) -> Progress:
@@ -62,15 +71,36 @@ class BackgroundRender:
         threading.Thread(target=self._run, args=(after_pages,), name="render-audio", daemon=True).start()
         return True
 
-    def start_or_again(self) -> None:
+    def start_or_again(self, pages: Iterable[str] = ()) -> None:
         """Start a run, or, if one is running, another as soon as it ends: for a change (the
-        pronunciation lexicon) that makes new clips the running one has not counted."""
+        pronunciation lexicon) that makes new clips the running one has not counted, and
+        drops `pages` (paths) from the page cache, to be rendered again after the clips."""
         with self._lock:
+            self._pages.update(pages)
             if self._progress.running:
                 self._again = True
                 return
         if not self.start():
             self.start_or_again()  # another thread started one in between
+
+    def _render_pages(self) -> int:
+        """Render again, and so keep, the pages a change dropped: one at a time, each in a spare
+        turn. Returns how many."""
+        client = self._app.test_client()
+        done = 0
+        while True:
+            with self._lock:
+                if not self._pages:
+                    return done
+                path = self._pages.pop()
+            with self._spare_turn():
+                client.get(path)
+            done += 1
+
+    def pages_waiting(self) -> int:
+        """Pages still to be rendered again (for tests and the bench)."""
+        with self._lock:
+            return len(self._pages)
 
     def _update(self, **changes) -> None:
         with self._lock:
@@ -94,6 +124,11 @@ class BackgroundRender:
             error = f"{type(exc).__name__}: {exc}"
             log.exception("rendering audio failed")
         finally:
+            # Whether or not every clip could be made: the pages are right either way.
+            try:
+                log.info("%d pages rendered again", self._render_pages())
+            except Exception:  # noqa: BLE001 - a background thread has nobody else to tell
+                log.exception("rendering pages again failed")
             self._update(running=False, finished=time.time(), error=error)
             with self._lock:
                 again, self._again = self._again, False
@@ -101,5 +136,7 @@ class BackgroundRender:
                 self.start()
 
 
-def init_app(app: Flask) -> None:
-    app.extensions["render"] = BackgroundRender(app)
+def init_app(app: Flask, *, spare_turn: Callable[[], ContextManager] = contextlib.nullcontext) -> None:
+    """`spare_turn()` is entered around each page rendered again: the web server's scheduler's
+    lowest priority (kiosk.web.turns), passed in by create_app."""
+    app.extensions["render"] = BackgroundRender(app, spare_turn)

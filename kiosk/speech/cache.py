@@ -24,6 +24,7 @@ from pathlib import Path
 
 from . import ogg, wav
 from .engine import Job
+from .lexicon import said
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +67,7 @@ class ClipCache:
                 if self._valid.get(key) == stamp:
                     return path
             try:
-                ogg.check(path, job.text, job.rate)
+                ogg.check(path, job.text, job.rate, said(job))
             except wav.InvalidAudio as exc:
                 self._discard(path, exc)
                 continue

@@ -12,7 +12,7 @@ import threading
 import time
 import weakref
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, ContextManager, TypeVar
 
@@ -21,7 +21,7 @@ from . import voices as voice_table
 from . import ogg, wav
 from .cache import CacheUnwritable, ClipCache
 from .engine import EngineClosed, EngineError, EngineInfo, Job, LexiconEntry, Words
-from .lexicon import Lexicon, Lexicons
+from .lexicon import Lexicon, Lexicons, said
 from .pool import WorkerPool
 from .worker import ProcessExecutor, default_engine_factory, load_engine
 
@@ -44,8 +44,11 @@ GIVE_UP_AFTER = 5
 # prerender keeps this many clips in hand per worker: while one is checked and made durable (two
 # fsyncs, several milliseconds), the worker already speaks the next, rather than wait for it.
 CLIPS_IN_HAND = 2
-# Staff previews of a lexicon entry kept at once (each a few sentences, before and after).
+# Staff previews of a lexicon entry kept at once (the word and up to 12 sentences, before and after).
 PREVIEWS = 64
+# Clips retired by lexicon changes and still served (a patient's open page may name them): the
+# newest this many, so that fifty saves do not keep fifty sets of old jobs.
+RETIRED = 5000
 
 T = TypeVar("T")
 
@@ -96,7 +99,7 @@ def render(executor, job: Job, dest: Path, *, attempts: int = 2, cache: ClipCach
         try:
             words = executor.run(job, str(tmp), str(encoded))
             # Checked again here: what goes into the cache is never taken on a worker's word.
-            info = ogg.check(encoded, job.text, job.rate)
+            info = ogg.check(encoded, job.text, job.rate, said(job))
             files.replace_durably(encoded, dest)
             return Rendered(dest, info.frames, words)
         except (EngineError, wav.InvalidAudio, OSError) as exc:
@@ -250,26 +253,49 @@ class Speech:
         voice = self.voice_for(locale_tag)
         if voice is None:
             return None
-        lexicon = self.lexicons.matching(locale_tag, text)
-        key = clip_key(text, voice, self.rate, self._info.engine, lexicon)
-        with self._lock:
-            self._jobs[key] = Job(text, voice, self.rate, lexicon)
-            self._tags.setdefault(key, locale_tag)
-        return key
+        while True:
+            lexicons = self.lexicons
+            lexicon = lexicons.matching(locale_tag, text)
+            key = clip_key(text, voice, self.rate, self._info.engine, lexicon)
+            with self._lock:
+                # The lexicon changed meanwhile (use_lexicons re-keyed what was registered before
+                # it): this text's key may have changed too.
+                if self.lexicons is not lexicons:
+                    continue
+                self._jobs[key] = Job(text, voice, self.rate, lexicon)
+                self._tags.setdefault(key, locale_tag)
+            return key
 
-    def use_lexicons(self, lexicons: Lexicons) -> bool:
-        """Say words as `lexicons` has them from now on; False if nothing changed.
+    def use_lexicons(self, lexicons: Lexicons) -> frozenset[str]:
+        """Say words as `lexicons` has them from now on; return the keys of the clips that changed.
 
-        The clips registered so far are retired: still served to a page that names them, but no
-        longer counted or rendered; pages register their clips again (crawl.forget_registered)."""
+        Each registered clip whose words an entry now says differently gets its new key here, in
+        place (issue 28: every page of every language was rendered again to find them, for one
+        English word). The old keys are retired: still served to a page that names them, but no
+        longer counted or rendered. The pages that name them are the caller's to render again."""
         with self._lock:
             if lexicons.digest == self.lexicons.digest:
-                return False
-            self.lexicons = lexicons
-            self._retired.update(self._jobs)
-            self._jobs = {}
-            self._tags = {}
-        return True
+                return frozenset()
+            old, self.lexicons = self.lexicons, lexicons
+            changed_tags = {tag for tag in set(self._tags.values()) if old[tag] != lexicons[tag]}
+            retired = []
+            for key, job in list(self._jobs.items()):
+                tag = self._tags[key]
+                if tag not in changed_tags or self._info is None:
+                    continue
+                entries = lexicons.matching(tag, job.text)
+                if entries == job.lexicon:
+                    continue
+                del self._jobs[key], self._tags[key]
+                self._retired.pop(key, None)
+                self._retired[key] = job  # the newest last
+                retired.append(key)
+                new_key = clip_key(job.text, job.voice, job.rate, self._info.engine, entries)
+                self._jobs[new_key] = replace(job, lexicon=entries)
+                self._tags.setdefault(new_key, tag)
+            while len(self._retired) > RETIRED:
+                del self._retired[next(iter(self._retired))]
+        return frozenset(retired)
 
     def preview(self, text: str, locale_tag: str, lexicon: Lexicon | None = None) -> str | None:
         """The key of a staff preview: `text` said with `lexicon` (None: the kiosk's own, as now)

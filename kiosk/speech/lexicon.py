@@ -38,6 +38,7 @@ import hashlib
 import json
 import logging
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -47,7 +48,7 @@ import defusedxml.ElementTree as safe_xml
 from defusedxml import DefusedXmlException
 
 from ..files import write_atomically
-from .engine import LexiconEntry
+from .engine import Job, LexiconEntry
 from .voices import normalize
 
 log = logging.getLogger(__name__)
@@ -64,11 +65,35 @@ MAX_ENTRIES = 300  # per language
 MAX_GRAPHEME = 60  # characters
 MAX_SAY = 200
 
+
+
+def _combining_marks() -> str:
+    """Every combining mark (Unicode categories Mn, Mc, Me) as a regex class body.
+
+    Python's `\\w` has no marks: a Hindi vowel sign (the "ा" of "दवा"), Arabic harakat and a
+    decomposed accent are not word characters to it, so a word with one was refused and an entry
+    could match inside a longer word. The stdlib `re` has no `\\p{M}`, so the class is built once."""
+    ranges: list[tuple[int, int]] = []
+    # Marks live in the first two planes and in the variation selectors of plane 14 only:
+    # looking there alone takes a tenth of the time of all 1.1 million code points.
+    for code in (*range(0x20000), *range(0xE0100, 0xE01F0)):
+        if unicodedata.category(chr(code)).startswith("M"):
+            if ranges and ranges[-1][1] == code - 1:
+                ranges[-1] = (ranges[-1][0], code)
+            else:
+                ranges.append((code, code))
+    return "".join(re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges)
+
+
+# A word character: a letter or digit, or a combining mark, or the zero-width (non-)joiner that
+# Persian, Hindi and Bengali write inside words.
+WORD_CHAR = r"[\w" + _combining_marks() + "\u200c\u200d]"
 # A written form: words of letters or digits, with spaces, hyphens or apostrophes between them.
-GRAPHEME = re.compile(r"\w+(?:[\s'’\-]+\w+)*")
+GRAPHEME = re.compile(rf"{WORD_CHAR}+(?:[\s'’\-]+{WORD_CHAR}+)*")
 # Inside [[...]]: anything but brackets and control characters.
 PHONEME_INPUT = re.compile(r"\[\[[^\[\]\x00-\x1f]+\]\]")
-CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# C0 and C1 controls (a tab or newline is already a space: entry() folds whitespace first).
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 class LexiconError(ValueError):
@@ -77,10 +102,16 @@ class LexiconError(ValueError):
 
 def entry(grapheme: str, say: str) -> LexiconEntry:
     """A checked entry (spaces at the ends dropped), or LexiconError saying what is wrong."""
-    grapheme = " ".join((grapheme or "").split())
-    say = " ".join((say or "").split())
+    # NFC: a word typed with a decomposed accent (macOS, some keyboards) or harakat in another
+    # order is the same word as the leaflet's, which is NFC (kiosk/content.py); matching() also
+    # compares in NFC.
+    grapheme = unicodedata.normalize("NFC", " ".join((grapheme or "").split()))
+    say = unicodedata.normalize("NFC", " ".join((say or "").split()))
     if not grapheme:
         raise LexiconError("Type the word as it is written.")
+    if CONTROL.search(grapheme) or CONTROL.search(say):
+        raise LexiconError("The word or how to say it has an invisible control character "
+                           "(pasted from another program?). Type it again.")
     if len(grapheme) > MAX_GRAPHEME or not GRAPHEME.fullmatch(grapheme):
         raise LexiconError(
             f"“{grapheme[:MAX_GRAPHEME]}” cannot be an entry: write one or a few whole words "
@@ -88,7 +119,7 @@ def entry(grapheme: str, say: str) -> LexiconEntry:
         )
     if not say:
         raise LexiconError(f"Type how “{grapheme}” should be said.")
-    if len(say) > MAX_SAY or CONTROL.search(say):
+    if len(say) > MAX_SAY:
         raise LexiconError(f"How to say “{grapheme}” is too long: at most {MAX_SAY} characters.")
     if ("[" in say or "]" in say) and not PHONEME_INPUT.fullmatch(say):
         raise LexiconError(
@@ -122,6 +153,10 @@ class Lexicon:
         kept = [e for e in self.entries if e.grapheme not in (new.grapheme, replacing)]
         return Lexicon.of([*kept, new])
 
+    def merged(self, other: Lexicon) -> Lexicon:
+        """This lexicon with every entry of `other` added, in place of any of the same written form."""
+        return Lexicon.of([*self.entries, *other.entries])
+
     def without(self, grapheme: str) -> Lexicon:
         return Lexicon.of(e for e in self.entries if e.grapheme != grapheme)
 
@@ -131,7 +166,7 @@ class Lexicon:
             return ()
         found: dict[str, LexiconEntry] = {}
         by_word = {e.grapheme: e for e in self.entries}
-        for match in self._pattern.finditer(text):
+        for match in self._pattern.finditer(unicodedata.normalize("NFC", text)):
             found.setdefault(match.group(), by_word[match.group()])
         return tuple(found.values())
 
@@ -139,21 +174,29 @@ class Lexicon:
 def _whole_words(entries: tuple[LexiconEntry, ...]) -> re.Pattern | None:
     if not entries:
         return None
-    # Longest first, so "TPI injection" wins over "TPI"; \w on both sides keeps to whole words.
+    # Longest first, so "TPI injection" wins over "TPI"; no word character (marks included) on
+    # either side keeps to whole words: "दव" does not match inside "दवा".
     alternatives = sorted((e.grapheme for e in entries), key=len, reverse=True)
-    return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, alternatives)) + r")(?!\w)")
+    return re.compile(rf"(?<!{WORD_CHAR})(?:" + "|".join(map(re.escape, alternatives)) + rf")(?!{WORD_CHAR})")
 
 
 def respell(text: str, entries: Iterable[LexiconEntry]) -> str:
     """`text` as eSpeak NG should say it: each entry's whole words replaced by its respelling or
     its `[[...]]` phoneme input. Any "[[" of the text itself is broken apart, as the eSpeak
     engine synthesizes with phoneme input on (see the module's docstring)."""
-    text = text.replace("[[", "[ [")
+    text = unicodedata.normalize("NFC", text).replace("[[", "[ [")
     lexicon = Lexicon.of(entries)
     if lexicon._pattern is None:
         return text
     by_word = {e.grapheme: e for e in lexicon.entries}
     return lexicon._pattern.sub(lambda m: by_word[m.group()].say, text)
+
+
+def said(job: Job) -> str | None:
+    """The text of `job` as the eSpeak engine is handed it (respelled), or None when no entry
+    changes it: what the server checks a clip's length against (wav.check_length), as it cannot
+    ask the worker's engine."""
+    return respell(job.text, job.lexicon) if job.lexicon else None
 
 
 class Lexicons:
@@ -201,8 +244,12 @@ def to_pls(tag: str, lexicon: Lexicon) -> bytes:
 def from_pls(data: bytes) -> tuple[str | None, Lexicon]:
     """The language (xml:lang) and the entries of a PLS 1.0 document, or LexiconError.
 
-    defusedxml refuses a DTD and any entity (the "billion laughs" and external entities); a
-    <phoneme> is taken only in eSpeak NG's alphabet ("x-espeak"), since the engine can say no other.
+    defusedxml refuses a DTD and any entity (the "billion laughs" and external entities). The
+    root must be PLS 1.0's <lexicon>, in its namespace and version: a file in another format or
+    version may mean something else by the same element names. A <phoneme> is taken only in
+    eSpeak NG's alphabet ("x-espeak"), since the engine can say no other; an <alias> is a
+    respelling, never phonemes. A written form given twice with different pronunciations is
+    refused, naming it: the kiosk does not pick one for staff.
     """
     try:
         root = safe_xml.fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
@@ -210,20 +257,32 @@ def from_pls(data: bytes) -> tuple[str | None, Lexicon]:
         raise LexiconError("The file was refused: it declares a DTD or entities, which a lexicon does not need.") from None
     except (ParseError, ValueError, UnicodeError) as error:
         raise LexiconError(f"The file is not readable XML ({error}).") from None
-    if _local(root.tag) != "lexicon":
-        raise LexiconError("The file is not a pronunciation lexicon (PLS): its first element is not <lexicon>.")
+    if root.tag != f"{{{PLS_NAMESPACE}}}lexicon":
+        raise LexiconError(
+            "The file is not a pronunciation lexicon (PLS 1.0): its first element is not <lexicon> "
+            f"in the namespace {PLS_NAMESPACE}."
+        )
+    if root.get("version") != "1.0":
+        raise LexiconError(f"The file is PLS version “{root.get('version', '')}”; the kiosk reads version 1.0 only.")
     alphabet = root.get("alphabet", "")
-    entries = []
+    entries: dict[str, LexiconEntry] = {}
+    conflicts: list[str] = []
     for lexeme in root:
         if _local(lexeme.tag) != "lexeme":
             continue  # <meta>, <metadata>: nothing the kiosk uses
         graphemes = [(g.text or "").strip() for g in lexeme if _local(g.tag) == "grapheme"]
         say = _say(lexeme, alphabet, graphemes)
         for grapheme in graphemes:
-            entries.append(entry(grapheme, say))
+            item = entry(grapheme, say)
+            earlier = entries.setdefault(item.grapheme, item)
+            if earlier != item and item.grapheme not in conflicts:
+                conflicts.append(item.grapheme)
             if len(entries) > MAX_ENTRIES:
                 raise LexiconError(f"The file has more than {MAX_ENTRIES} entries.")
-    return root.get(XML_LANG), Lexicon.of(entries)
+    if conflicts:
+        names = ", ".join(f"“{word}”" for word in conflicts[:10])
+        raise LexiconError(f"The file says {names} two different ways. Keep one of them in the file and import it again.")
+    return root.get(XML_LANG), Lexicon.of(entries.values())
 
 
 def _say(lexeme: Element, alphabet: str, graphemes: list[str]) -> str:
@@ -232,6 +291,11 @@ def _say(lexeme: Element, alphabet: str, graphemes: list[str]) -> str:
         raise LexiconError("An entry of the file has no <grapheme>.")
     for child in lexeme:
         if _local(child.tag) == "alias" and (child.text or "").strip():
+            if "[[" in child.text or "]]" in child.text:
+                # PLS: an alias is written words. With the eSpeak engine's phoneme input on, "[["
+                # here would be taken as eSpeak phonemes whatever the file's alphabet says.
+                raise LexiconError(f"The respelling (<alias>) of {name} has [[ ]]: write it as words; "
+                                   f"phonemes go in <phoneme alphabet=\"{ESPEAK_ALPHABET}\">.")
             return child.text
     for child in lexeme:
         if _local(child.tag) == "phoneme" and (child.text or "").strip():

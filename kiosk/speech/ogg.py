@@ -52,8 +52,9 @@ def encode(wav: str | os.PathLike, dest: str | os.PathLike) -> None:
         raise OSError(f"could not encode the clip: {exc}") from exc
 
 
-def check(path: str | os.PathLike, text: str, rate: int) -> WavInfo:
-    """Check `path` is a whole mono Ogg Vorbis clip about as long as `text` at `rate` wpm."""
+def check(path: str | os.PathLike, text: str, rate: int, said: str | None = None) -> WavInfo:
+    """Check `path` is a whole mono Ogg Vorbis clip about as long as `text` (or `said`, the text
+    as the engine was handed it: wav.check_length) at `rate` wpm."""
     soundfile = _soundfile()
     try:
         with open(path, "rb") as f:
@@ -74,5 +75,5 @@ def check(path: str | os.PathLike, text: str, rate: int) -> WavInfo:
     if info.frames <= 0:
         raise InvalidAudio("no audio frames")
     clip = WavInfo(info.frames, info.samplerate)
-    check_length(clip.seconds, text, rate)
+    check_length(clip.seconds, text, rate, said)
     return clip

@@ -33,11 +33,13 @@ def make_clip(engine: Engine, job: Job, wav_path: str, clip_path: str) -> Words:
     Unwritable when the clip could not be written.
     """
     try:
+        text = spoken_text(engine, job)
         try:
-            words = tuple(engine.synthesize(spoken_text(engine, job), job.voice, job.rate, wav_path))
+            words = tuple(engine.synthesize(text, job.voice, job.rate, wav_path))
         except Exception as exc:
             raise EngineError(f"{type(exc).__name__}: {exc}") from exc
-        wav.check(wav_path, job.text, job.rate)
+        # As long as what it said, which a respelling may make many times what is shown.
+        wav.check(wav_path, text, job.rate)
         try:
             ogg.encode(wav_path, clip_path)
         except OSError as exc:

@@ -63,9 +63,17 @@ def check(path: str | os.PathLike, text: str, rate: int) -> WavInfo:
     return info
 
 
-def check_length(seconds: float, text: str, rate: int) -> None:
-    """InvalidAudio unless `seconds` is about how long `text` takes at `rate` wpm."""
-    expected = speech_units(text) * 60.0 / rate
-    low, high = MIN_RATIO * expected, MAX_RATIO * expected + MAX_SLACK
-    if not low <= seconds <= high:
-        raise InvalidAudio(f"{seconds:.2f} s of audio for {len(text)} characters; expected {low:.1f}-{high:.1f} s")
+def check_length(seconds: float, text: str, rate: int, said: str | None = None) -> None:
+    """InvalidAudio unless `seconds` is about how long `text` takes at `rate` wpm, or `said`.
+
+    `said` is the text as the engine was handed it, when pronunciation entries changed it
+    (lexicon.said): a respelling may be many times as long as the word it stands for (issue 28:
+    "TPI" respelled to 200 characters made every clip with it fail this check, for good)."""
+    ranges = []
+    for words in (text, said) if said is not None and said != text else (text,):
+        expected = speech_units(words) * 60.0 / rate
+        ranges.append((MIN_RATIO * expected, MAX_RATIO * expected + MAX_SLACK))
+        if ranges[-1][0] <= seconds <= ranges[-1][1]:
+            return
+    low, high = min(r[0] for r in ranges), max(r[1] for r in ranges)
+    raise InvalidAudio(f"{seconds:.2f} s of audio for {len(text)} characters; expected {low:.1f}-{high:.1f} s")

@@ -2,9 +2,10 @@
 hear a word and the leaflet's sentences with it before and after, import and export PLS.
 
 On the staff blueprint (views.bp), so every route has its PIN session and CSRF check, and a
-stale form its plain notice. Saving writes the language's file (kiosk/speech/lexicon.py), makes
-the speech layer say words the new way, has every page register its clips again, and renders
-the clips that changed with the staff screen's progress bar (kiosk/render_audio.py).
+stale form its plain notice. Preview and Save first make the clips an entry would make
+(lexicon_trial.py). Saving writes the language's file (kiosk/speech/lexicon.py), makes the
+speech layer say words the new way, drops the kept pages that name a changed clip, and renders
+the changed clips and then those pages with the staff screen's progress bar (kiosk/render_audio.py).
 """
 
 from __future__ import annotations
@@ -12,21 +13,24 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, abort, current_app, flash, redirect, request, send_file, url_for
+from werkzeug.exceptions import RequestEntityTooLarge
 
-from ..crawl import ensure_registered, forget_registered
 from ..i18n import KNOWN_LOCALES, direction_of, native_name
 from ..speech import SpeechBusy, SpeechUnavailable, UnknownClip
 from ..speech import lexicon as lexicons
 from ..speech import ogg
 from ..speech.lexicon import Lexicon, LexiconError
-from .access import staff_only
+from ..web.errors import handle_http_error
+from . import access
+from .access import Staff, staff_only
+from .lexicon_trial import try_entry
 from .views import bp, render
 
 log = logging.getLogger(__name__)
 
 PRONUNCIATION = "pronunciation"  # where its notices are shown (templates/staff/notices.html)
-# Leaflet sentences offered in a preview: enough to hear the word in context, few enough to be quick.
-PREVIEW_SENTENCES = 4
+# The entry form: "overwrite" names the word whose entry staff agreed to replace ("Replace it").
+FIELDS = ("grapheme", "say", "replacing", "overwrite")
 
 
 def _language(lang: str):
@@ -35,14 +39,15 @@ def _language(lang: str):
     return KNOWN_LOCALES[lang]
 
 
-def _page(lang: str, code: int = 200, *, form=None, error: str | None = None, preview=None):
+def _page(lang: str, code: int = 200, *, form=None, error: str | None = None, trial=None, existing=None,
+          import_error: str | None = None):
     app = current_app._get_current_object()
     locale = _language(lang)
     speech = app.extensions["speech"]
     editing = request.args.get("word", "")
     current = speech.lexicons[lang]
     chosen = form or {"grapheme": editing, "say": (current.get(editing).say if current.get(editing) else ""),
-                      "replacing": editing if current.get(editing) else ""}
+                      "replacing": editing if current.get(editing) else "", "overwrite": ""}
     return render(
         "lexicon", code,
         title=f"Pronunciation in {locale.get_display_name('en')}",
@@ -53,7 +58,9 @@ def _page(lang: str, code: int = 200, *, form=None, error: str | None = None, pr
         entries=current.entries,
         chosen=chosen,
         error=error,
-        preview=preview,
+        import_error=import_error,
+        trial=trial,
+        existing=existing,
         voice=speech.voice_for(lang) if speech.enabled else None,
         progress=app.extensions["render"].progress,
         known_locales=KNOWN_LOCALES,
@@ -67,12 +74,25 @@ def lexicon(lang: str):
     return _page(lang)
 
 
-def _form_entry(lang: str):
-    """The entry on the form, its old written form, and the lexicon it would make; or LexiconError."""
-    form = {name: request.form.get(name, "") for name in ("grapheme", "say", "replacing")}
+def _form():
+    return {name: request.form.get(name, "") for name in FIELDS}
+
+
+def _form_entry(lang: str, form: dict):
+    """The entry on the form, and the lexicon it would make; or LexiconError."""
     new = lexicons.entry(form["grapheme"], form["say"])
     current = current_app.extensions["speech"].lexicons[lang]
-    return form, new, current.with_entry(new, replacing=form["replacing"] or None)
+    return new, current.with_entry(new, replacing=form["replacing"] or None)
+
+
+def _replaces_unasked(lang: str, form: dict, new) -> object | None:
+    """The entry that `new` would replace without staff having said so: "Add an entry" (or a
+    change under another written form) for a word that has one already. Issue 28: it was
+    replaced silently, even a shipped, reviewed entry."""
+    existing = current_app.extensions["speech"].lexicons[lang].get(new.grapheme)
+    if existing is None or new.grapheme in (form["replacing"], form["overwrite"]):
+        return None
+    return existing
 
 
 @bp.post("/lexicon/<lang>/preview")
@@ -80,25 +100,13 @@ def _form_entry(lang: str):
 def preview(lang: str):
     """The word, and the leaflet sentences with it, as the kiosk says them now and would with this entry."""
     _language(lang)
+    form = _form()
     try:
-        form, new, changed = _form_entry(lang)
+        new, changed = _form_entry(lang, form)
     except LexiconError as error:
-        form = {name: request.form.get(name, "") for name in ("grapheme", "say", "replacing")}
         return _page(lang, 400, form=form, error=str(error))
-    app = current_app._get_current_object()
-    speech = app.extensions["speech"]
-    rows = []
-    if speech.enabled and speech.voice_for(lang) is not None:
-        ensure_registered(app)
-        single = Lexicon.of([new])
-        sentences = [text for text in speech.texts(lang) if text != new.grapheme and single.matching(text)]
-        for text in [new.grapheme, *sorted(set(sentences), key=sentences.index)[:PREVIEW_SENTENCES]]:
-            rows.append({
-                "text": text,
-                "before": url_for("staff.preview_clip", key=speech.preview(text, lang)),
-                "after": url_for("staff.preview_clip", key=speech.preview(text, lang, changed)),
-            })
-    return _page(lang, form=form, preview={"entry": new, "rows": rows, "sentences": len(rows) - 1 if rows else 0})
+    trial = try_entry(current_app._get_current_object(), lang, new, changed)
+    return _page(lang, form=form, trial=trial, existing=_replaces_unasked(lang, form, new))
 
 
 @bp.get(f"/lexicon/audio/<key>{ogg.SUFFIX}")
@@ -125,11 +133,14 @@ def change(app: Flask, lang: str, new: Lexicon) -> bool:
     True when the clips changed (a new render was asked for)."""
     lexicons.save(app.instance_path, lang, new)
     speech = app.extensions["speech"]
-    if not speech.use_lexicons(speech.lexicons.replaced(lang, new)):
+    changed = speech.use_lexicons(speech.lexicons.replaced(lang, new))
+    if not changed:
         return False
-    forget_registered(app)
+    # Only the pages that name a changed clip: issue 28 rendered every page of every language
+    # again for one English word, and p99 went from 141 ms to over 2 s for half a minute.
+    pages = app.extensions["page_cache"].drop_naming(changed)
     if speech.enabled:
-        app.extensions["render"].start_or_again()
+        app.extensions["render"].start_or_again(pages)
     return True
 
 
@@ -141,15 +152,30 @@ def _saved(lang: str, message: str):
 @bp.post("/lexicon/<lang>/save")
 @staff_only
 def save_entry(lang: str):
-    """Add or change an entry, and render again the clips it changes."""
+    """Add or change an entry once its clips could be made, and render again the clips it changes."""
     _language(lang)
+    form = _form()
     try:
-        form, new, changed = _form_entry(lang)
+        new, changed = _form_entry(lang, form)
     except LexiconError as error:
-        form = {name: request.form.get(name, "") for name in ("grapheme", "say", "replacing")}
         return _page(lang, 400, form=form, error=str(error))
+    existing = _replaces_unasked(lang, form, new)
+    if existing is not None:
+        return _page(lang, 409, form={**form, "overwrite": new.grapheme}, existing=existing,
+                     error=f"“{new.grapheme}” has an entry already. Nothing was saved: "
+                           "press “Replace it” to say it the new way instead.")
+    trial = try_entry(current_app._get_current_object(), lang, new, changed)
+    if trial.busy:
+        return _page(lang, 503, form=form, trial=trial,
+                     error="The voice is busy making patients' audio, so the entry could not be checked. "
+                           "Nothing was saved: press Save again in a moment.")
+    if trial.broken:
+        return _page(lang, 400, form=form, trial=trial,
+                     error=f"Not saved: the voice could not say {len(trial.broken)} of the sentences below "
+                           f"with this entry. Change how to say “{new.grapheme}” and try again.")
     change(current_app._get_current_object(), lang, changed)
-    return _saved(lang, f"Saved: “{new.grapheme}” is said as “{new.say}”. The audio that has it is being made again.")
+    return _saved(lang, f"Saved: “{new.grapheme}” is said as “{new.say}”. "
+                        "The audio with this word is being made again; patients hear the old audio until then.")
 
 
 @bp.post("/lexicon/<lang>/remove")
@@ -179,20 +205,48 @@ def export_lexicon(lang: str):
 @bp.post("/lexicon/<lang>/import")
 @staff_only
 def import_lexicon(lang: str):
-    """Replace the language's entries with those of a PLS file (checked whole before anything changes)."""
+    """Add a PLS file's entries to the language's; or, when staff confirm it, use them instead of all."""
     locale = _language(lang)
+    name = locale.get_display_name("en")
     upload = request.files.get("file")  # over 64 KiB: 413 (MAX_CONTENT_LENGTH), before any parsing
     data = upload.read() if upload else b""
+    replace_all = request.form.get("mode") == "replace"
     if not data:
-        return _page(lang, 400, error="Choose a PLS file (.pls or .xml) to import.")
+        return _page(lang, 400, import_error="Choose a pronunciation file (.pls or .xml) to import.")
     try:
         tag, read = lexicons.from_pls(data)
     except LexiconError as error:
         log.warning("pronunciation lexicon import refused: %s", str(error).splitlines()[0])
-        return _page(lang, 400, error=f"Nothing was imported. {error}")
+        return _page(lang, 400, import_error=f"Nothing was imported. {error}")
     if tag and tag.replace("_", "-").split("-")[0].lower() != lang.split("-")[0].lower():
-        return _page(lang, 400, error=f"Nothing was imported: the file is for the language “{tag}”, "
-                                      f"not {locale.get_display_name('en')}.")
-    change(current_app._get_current_object(), lang, read)
-    return _saved(lang, f"Imported {len(read.entries)} entries. The audio that changed is being made again.")
+        return _page(lang, 400, import_error=f"Nothing was imported: the file is for the language “{tag}”, not {name}.")
+    current = current_app.extensions["speech"].lexicons[lang]
+    removed = [e for e in current.entries if read.get(e.grapheme) is None] if replace_all else []
+    if replace_all and removed and request.form.get("confirm") != "yes":
+        # Issue 28: an empty file wiped every entry, the shipped ones too, without asking.
+        return _page(lang, 400, import_error=(
+            f"Nothing was imported. Replacing all would remove {len(removed)} of the {len(current.entries)} "
+            f"entries of {name} that are not in the file. To do it, tick “Yes, remove them” and import again."))
+    if not replace_all and not read.entries:
+        return _page(lang, 400, import_error="Nothing was imported: the file has no entries.")
+    added = sum(1 for e in read.entries if current.get(e.grapheme) is None)
+    changed = sum(1 for e in read.entries if current.get(e.grapheme) not in (None, e))
+    try:
+        new = read if replace_all else current.merged(read)
+    except LexiconError as error:  # more entries than a language may have
+        return _page(lang, 400, import_error=f"Nothing was imported. {error}")
+    change(current_app._get_current_object(), lang, new)
+    return _saved(lang, f"Imported: {added} new, {changed} changed, {len(removed)} removed. "
+                        "The audio with these words is being made again.")
 
+
+@bp.errorhandler(RequestEntityTooLarge)
+def too_large(error):
+    """A file over the body limit, in plain words on the page it was sent from (issue 28: staff
+    got the patients' "Something went wrong"); anyone else, the kiosk's own error page."""
+    lang = (request.view_args or {}).get("lang")
+    if request.endpoint == "staff.import_lexicon" and lang in KNOWN_LOCALES and access.check() is Staff.IN:
+        limit = current_app.config["MAX_CONTENT_LENGTH"] // 1024
+        return _page(lang, 413, import_error=f"Nothing was imported: the file is too large (at most {limit} KB). "
+                                             "A pronunciation file is usually much smaller: is it the right file?")
+    return handle_http_error(error)

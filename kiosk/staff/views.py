@@ -45,12 +45,19 @@ one_pin_check = threading.Lock()
 # whose form was sent (see templates/staff/notices.html). A notice is shown
 # where staff are looking, and takes the focus.
 TOP, SETTINGS, AUDIO = access.TOP, "settings", "audio"
+# How the audio's progress bar names a run, on each page that shows it (partials/progress.html).
+PROGRESS_WORDS = {
+    "audio": {"running": "Rendering missing audio", "last": "Last rendering of missing audio",
+              "done": "Finished: every missing clip was rendered."},
+    "pronunciation": {"running": "Making the changed audio", "last": "Changed audio last made",
+                      "done": "Finished: patients hear the new audio."},
+}
 
 
 @bp.context_processor
 def staff_context():
     return {"signed_in": access.signed_in(), "min_digits": pin.MIN_DIGITS,
-            "staff_idle_seconds": access.IDLE_LIMIT}
+            "staff_idle_seconds": access.IDLE_LIMIT, "progress_words": PROGRESS_WORDS}
 
 
 def render(template: str, code: int = 200, **context):
@@ -219,7 +226,9 @@ def render_progress():
     """The progress of the audio rendering: a fragment for htmx's poll."""
     if not htmx:
         return redirect(url_for("staff.index", _anchor="audio"), 303)
-    response = render("partials/progress", progress=current_app.extensions["render"].progress, poll=True)
+    words = request.args.get("words")
+    response = render("partials/progress", progress=current_app.extensions["render"].progress, poll=True,
+                      progress_for=words if words in PROGRESS_WORDS else None)
     response.vary.add("HX-Request")
     return response
 

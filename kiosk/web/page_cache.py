@@ -2,21 +2,30 @@
 
 A page is the same for every patient (the server keeps nothing per patient), so the first
 render of a URL is kept in memory with its gzip form and an ETag, and later requests are
-answered from it, with 304 for an If-None-Match that matches. What can change a page while
-the kiosk runs is part of the key: the staff's settings (start language, idle time) and
-pronunciation lexicon (its clip URLs). A page
-rendered while the speech engine's voices are not known yet (starting, or failed) is not
-kept: it may say "audio not available" where audio will be.
+answered from it, with 304 for an If-None-Match that matches. A page rendered while the speech
+engine's voices are not known yet (starting, or failed) is not kept: it may say "audio not
+available" where audio will be.
+
+What can change a page while the kiosk runs, and how the cache keeps up (issue 28: it kept
+every page of every lexicon and settings ever used, 5.5 MB more at each save):
+- the staff's settings (start language, idle time): a page is kept with the settings it was
+  rendered with, one page per path, and a page of other settings is dropped when found;
+- the pronunciation lexicon, through the clip URLs a page names: a change drops the pages that
+  name a clip it changed (drop_naming), and nothing else; kiosk/render_audio.py renders them again.
+And the whole cache has a size limit (MAX_BYTES): the least recently used pages go first.
 """
 
 from __future__ import annotations
 
 import gzip
 import hashlib
+import re
 import threading
+from collections import OrderedDict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from flask import Flask, Response, current_app, request
+from flask import Flask, Response, current_app, g, request
 
 from .compressed import encoded
 
@@ -25,6 +34,11 @@ CACHEABLE = frozenset({
     "start.choose_language", "pages.leaflet_list", "pages.overview", "pages.section", "pages.printable",
     "pages.words",
 })
+# About forty times every page of every language of the shipped leaflets (99 pages, 5.5 MB with
+# their gzip forms): room for far more leaflets, and a bound however many there are.
+MAX_BYTES = 200 * 1024 * 1024
+# A clip key in a page's /audio/<key>.ogg URLs (speech.clips.KEY).
+CLIP_KEY = re.compile(rb"/audio/([0-9a-f]{64})\.ogg")
 
 
 @dataclass(frozen=True)
@@ -33,22 +47,69 @@ class Page:
     gzipped: bytes
     etag: str
     mimetype: str
+    settings: tuple  # what of the site's settings it was rendered with
+    clips: frozenset[str]  # the clip keys it names
+
+    @property
+    def size(self) -> int:
+        return len(self.body) + len(self.gzipped)
 
 
 class PageCache:
-    def __init__(self) -> None:
+    """Pages by path, least recently used first, at most `max_bytes` in all."""
+
+    def __init__(self, max_bytes: int = MAX_BYTES) -> None:
         self._lock = threading.Lock()
-        self._pages: dict[tuple, Page] = {}
+        self._pages: OrderedDict[tuple, Page] = OrderedDict()
+        self._bytes = 0
+        self.max_bytes = max_bytes
+        # Counts the lexicon changes: a page rendered across one may name the old clips, and is not kept.
+        self.generation = 0
 
-    def get(self, key: tuple) -> Page | None:
+    def get(self, key: tuple, settings: tuple) -> Page | None:
         with self._lock:
-            return self._pages.get(key)
+            page = self._pages.get(key)
+            if page is None:
+                return None
+            if page.settings != settings:
+                self._drop(key)  # the settings changed: it will never be served again
+                return None
+            self._pages.move_to_end(key)
+            return page
 
-    def put(self, key: tuple, body: bytes, mimetype: str) -> Page:
-        page = Page(body, gzip.compress(body, 6, mtime=0), hashlib.sha256(body).hexdigest()[:32], mimetype)
+    def put(self, key: tuple, settings: tuple, body: bytes, mimetype: str, generation: int) -> Page:
+        """Keep the page (in place of any of the same path), unless the lexicon changed since
+        `generation` was read at the start of its request."""
+        page = Page(body, gzip.compress(body, 6, mtime=0), hashlib.sha256(body).hexdigest()[:32], mimetype,
+                    settings, frozenset(key.decode() for key in CLIP_KEY.findall(body)))
         with self._lock:
+            if generation != self.generation:
+                return page
+            if key in self._pages:
+                self._drop(key)
             self._pages[key] = page
+            self._bytes += page.size
+            while self._bytes > self.max_bytes and len(self._pages) > 1:
+                self._drop(next(iter(self._pages)))
         return page
+
+    def drop_naming(self, clips: Iterable[str]) -> list[str]:
+        """Drop every page that names one of `clips` (the keys a lexicon change retired); return their paths."""
+        clips = frozenset(clips)
+        with self._lock:
+            self.generation += 1
+            stale = [key for key, page in self._pages.items() if page.clips & clips]
+            for key in stale:
+                self._drop(key)
+        return [key[0] for key in stale]
+
+    def _drop(self, key: tuple) -> None:
+        self._bytes -= self._pages.pop(key).size
+
+    @property
+    def bytes(self) -> int:
+        with self._lock:
+            return self._bytes
 
     def __len__(self) -> int:
         with self._lock:
@@ -58,13 +119,13 @@ class PageCache:
 def _key() -> tuple | None:
     if request.method not in ("GET", "HEAD") or request.endpoint not in CACHEABLE:
         return None
-    extensions = current_app.extensions
-    # A page names its clips, whose keys follow the pronunciation lexicon (kiosk/speech/lexicon.py).
     # ASK_STAFF: a static export renders the section pages without "Ask staff about this".
-    return (
-        request.path, extensions.get("default_language"), extensions["idle"], extensions["speech"].lexicons.digest,
-        current_app.config.get("ASK_STAFF"),
-    )
+    return request.path, current_app.config.get("ASK_STAFF")
+
+
+def _settings() -> tuple:
+    extensions = current_app.extensions
+    return extensions.get("default_language"), extensions["idle"]
 
 
 def _answer(page: Page) -> Response:
@@ -76,7 +137,9 @@ def from_cache():
     key = _key()
     if key is None:
         return None
-    page = current_app.extensions["page_cache"].get(key)
+    cache = current_app.extensions["page_cache"]
+    g.page_generation = cache.generation  # before the page's clips are registered, if it is rendered
+    page = cache.get(key, _settings())
     return _answer(page) if page is not None else None
 
 
@@ -86,7 +149,8 @@ def keep(response: Response) -> Response:
         return response
     if not current_app.extensions["speech"].engine_known:
         return response
-    page = current_app.extensions["page_cache"].put(key, response.get_data(), response.mimetype)
+    page = current_app.extensions["page_cache"].put(
+        key, _settings(), response.get_data(), response.mimetype, g.get("page_generation", -1))
     answer = _answer(page)
     # Keep what the view and earlier hooks set (cookies, for one), and answer as a hit would.
     for name, value in response.headers.items():

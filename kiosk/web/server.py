@@ -27,8 +27,9 @@ the new waitress/channel.py and waitress/server.py:
   runs (`_flush_some_if_lockable`); if waitress fixes the spin itself, drop `writable`;
 - write_soon still returns without holding the lock, and `server.pull_trigger()` still
   wakes the loop;
-- `error_task_class` is still the ErrorTask waitress answers its own refusals with, and
-  `ErrorTask.execute` still sends `self.response_headers`;
+- `error_task_class` is still the ErrorTask waitress answers its own refusals with,
+  `ErrorTask.execute` still sends `self.response_headers`, and `self.request.error` still has
+  the `code` and `reason` RefusalTask answers with;
 - `create_server(map=...)` still registers each listening socket (a BaseWSGIServer with
   `channel_class`) in the map before `run()`.
 tests/test_server.py and the hostile tests fail when any of these goes.
@@ -36,20 +37,35 @@ tests/test_server.py and the hostile tests fail when any of these goes.
 
 from __future__ import annotations
 
+from flask import Flask
 from waitress.channel import HTTPChannel
 from waitress.server import BaseWSGIServer, create_server
 from waitress.task import ErrorTask
+from werkzeug.exceptions import default_exceptions
 
+from .errors import refusal_page
 from .headers import HEADERS
 from .turns import TURNS
 
 
 class RefusalTask(ErrorTask):
-    """Waitress's own error answer (400, 413, 431, 501), with the kiosk's security headers."""
+    """Waitress's own error answer (400, 413, 431, 501), with the kiosk's security headers, and
+    the kiosk's own error page in place of waitress's text when the app is the kiosk's."""
 
     def execute(self):
         self.response_headers.extend(HEADERS.items())
-        super().execute()
+        # The listener's own `application` is waitress's proxy-headers wrapper around the app.
+        app = getattr(self.channel.server, "kiosk_app", None)
+        code = self.request.error.code
+        if not isinstance(app, Flask) or code not in default_exceptions:
+            super().execute()
+            return
+        body = refusal_page(app, code)
+        self.status = f"{code} {self.request.error.reason}"
+        self.response_headers.append(("Content-Type", "text/html; charset=utf-8"))
+        self.set_close_on_finish()
+        self.content_length = len(body)
+        self.write(body)
 
 
 class Channel(HTTPChannel):
@@ -93,6 +109,7 @@ def create(app, **settings):
     for listener in listeners.values():
         if isinstance(listener, BaseWSGIServer):
             listener.channel_class = Channel
+            listener.kiosk_app = app  # for RefusalTask's page
     return server
 
 

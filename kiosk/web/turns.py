@@ -43,8 +43,10 @@ class Turns:
 
     def __init__(self, at_once: int) -> None:
         self._lock = threading.Lock()
+        self._at_once = at_once
         self._free = at_once
         self._waiting: deque[threading.Lock] = deque()
+        self._spare_waiting: deque[threading.Lock] = deque()  # spare(): served only when idle
         self._holder = threading.local()
 
     def _holds(self) -> bool:
@@ -60,12 +62,28 @@ class Turns:
             self._waiting.append(handed)
         handed.acquire()  # until _release hands this thread the turn
 
+    def _acquire_spare(self) -> None:
+        with self._lock:
+            if self._idle():
+                self._free -= 1
+                return
+            handed = threading.Lock()
+            handed.acquire()
+            self._spare_waiting.append(handed)
+        handed.acquire()  # until _release finds the kiosk idle and hands this thread the turn
+
+    def _idle(self) -> bool:
+        return self._free == self._at_once and not self._waiting and not self._spare_waiting
+
     def _release(self) -> None:
         with self._lock:
             if self._waiting:
                 self._waiting.popleft().release()  # the turn passes on; none becomes free
-            else:
-                self._free += 1
+                return
+            self._free += 1
+            if self._spare_waiting and self._free == self._at_once:
+                self._free -= 1
+                self._spare_waiting.popleft().release()
 
     def free(self) -> int:
         """Turns nobody holds or waits for (for tests)."""
@@ -76,6 +94,20 @@ class Turns:
     def taken(self) -> Iterator[None]:
         """Run the block in a turn, waiting for one (in order of arrival) if all are taken."""
         self._acquire()
+        self._holder.turn = True
+        try:
+            yield
+        finally:
+            self._holder.turn = False
+            self._release()
+
+    @contextmanager
+    def spare(self) -> Iterator[None]:
+        """Run the block in a turn taken only while no request runs or waits: for background work
+        (the pages a lexicon change dropped, kiosk/render_audio.py) that must leave pages at
+        their idle speed. A request that comes meanwhile still finds the other turn free; the
+        block, one page long, is all it shares the process with."""
+        self._acquire_spare()
         self._holder.turn = True
         try:
             yield

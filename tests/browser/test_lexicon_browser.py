@@ -1,5 +1,7 @@
 """Pronunciation on the staff screen in a real browser: a preview plays, and saving re-renders."""
 
+import os
+
 import pytest
 from playwright.sync_api import expect
 
@@ -65,15 +67,15 @@ def test_a_preview_plays_before_and_after_and_saving_re_renders(context, lexicon
     render = app.extensions["render"]
     page.get_by_role("button", name="Save").click()
     expect(page.locator("#pronunciation-notice")).to_contain_text("Saved: “trigger” is said as “trig gur”.")
-    expect(page.locator("#render-progress .done")).to_have_text("Finished: every missing clip was rendered.")
+    expect(page.locator("#render-progress .done")).to_have_text("Finished: patients hear the new audio.")
     progress = render.progress
     assert progress.error is None and progress.total > 0 and progress.done == progress.total
     expect(page.locator(".lexicon-entries tbody th", has_text="trigger")).to_have_count(1)
     # The kiosk now says it: the section's clips are the new ones, already rendered.
     speech = app.extensions["speech"]
     changed = [key for key in speech.keys() if any(e.grapheme == "trigger" for e in speech.job(key).lexicon)]
-    # (A sentence previewed "after" is already in the cache: the preview made the very same clip.)
-    assert len(changed) - 1 <= progress.total <= len(changed) and speech.missing() == []
+    # (Preview and Save made some already, to check the entry: the very same clips.)
+    assert 0 < progress.total < len(changed) and speech.missing() == []
 
     # Remove it: the old clips come back from the cache, with nothing to render.
     page.locator(".lexicon-entries tr", has_text="trigger").get_by_role("button", name="Remove").click()
@@ -82,4 +84,30 @@ def test_a_preview_plays_before_and_after_and_saving_re_renders(context, lexicon
     page.wait_for_function("() => !document.querySelector('#render-progress[hx-trigger]')")
     assert not any(e.grapheme == "trigger" for key in speech.keys() for e in speech.job(key).lexicon)
     assert speech.missing() == []
+    page.close()
+
+
+@pytest.mark.parametrize("width, height", [(1080, 1920), (1920, 1080)], ids=["portrait", "landscape"])
+def test_add_for_a_word_with_an_entry_shows_it_and_asks(context, lexicon_server, width, height):
+    """Issue 28: "Add an entry" for "TPI" replaced the shipped entry silently, under "Add"."""
+    url, app = lexicon_server
+    page = context.new_page()
+    page.set_viewport_size({"width": width, "height": height})
+    log_in(page, url)
+    page.goto(url + "/staff/lexicon/en/")
+    page.get_by_label("The word as it is written").fill("TPI")
+    page.get_by_label("Say it as").fill("tippy")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator("#entry-heading")).to_have_text("“TPI” has an entry already")
+    expect(page.locator("#entry-error")).to_be_focused()
+    expect(page.locator("#existing-entry")).to_contain_text("“T. P. I.”")
+    expect(page.get_by_role("button", name="Replace it")).to_be_visible()
+    assert app.extensions["speech"].lexicons["en"].get("TPI").say == "T. P. I."
+    page.locator("#say").locator("xpath=..").get_by_text("Details").click()
+    assert run_axe(page) == []
+    assert small_targets(page) == []
+    if shots := os.environ.get("KIOSK_SCREENSHOTS"):
+        page.screenshot(path=f"{shots}/lexicon-{width}x{height}.png", full_page=True)
+    page.get_by_role("link", name="Cancel").click()
+    expect(page.locator("#entry-heading")).to_have_text("Add an entry")
     page.close()

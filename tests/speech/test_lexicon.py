@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -67,10 +68,37 @@ def test_a_longer_entry_wins_over_a_shorter_one_inside_it():
     ("myofascial", "my [oh] fash", "double brackets"),
     ("myofascial", "[[m,aI]] and more", "double brackets"),
     ("myofascial", "x" * 201, "too long"),
+    # Issue 28: a control character is not "too long".
+    ("myofascial", "my oh\x00 fash", "control character"),
+    ("myo\x1bfascial", "x", "control character"),
+    ("myofascial", "my oh \x9bfash", "control character"),
 ])
 def test_bad_entries_are_refused_in_plain_words(grapheme, say, message):
     with pytest.raises(LexiconError, match=message.replace("[", r"\[")):
         entry(grapheme, say)
+
+
+@pytest.mark.parametrize("written, text", [
+    ("दवा", "यह दवा दिन में दो बार लें।"),  # Hindi: the vowel sign "ा" is a combining mark
+    ("دَوَاء", "خذ هذا دَوَاء مرتين."),  # Arabic with harakat
+    (unicodedata.normalize("NFD", "café"), "Un café, s'il vous plaît."),  # decomposed, the text composed
+    ("café", unicodedata.normalize("NFD", "Un café, s'il vous plaît.")),  # and the other way round
+])
+def test_entries_in_every_script_are_taken_in_nfc_and_match_whole_words(written, text):
+    item = entry(written, "x")
+    assert item.grapheme == unicodedata.normalize("NFC", written)
+    assert Lexicon.of([item]).matching(text) == (item,)
+    assert respell(text, [item]).count("x") >= 1
+
+
+def test_a_word_does_not_match_inside_a_longer_one_that_goes_on_with_a_mark():
+    # "दव" and then the vowel sign "ा": one word "दवा", not "दव" and a letter.
+    assert Lexicon.of([entry("दव", "x")]).matching("यह दवा लें।") == ()
+
+
+def test_merging_adds_and_replaces_but_keeps_the_others():
+    merged = Lexicon.of([TPI, MYOFASCIAL]).merged(Lexicon.of([LexiconEntry("TPI", "tippy"), LexiconEntry("EMG", "E M G")]))
+    assert merged.entries == (LexiconEntry("EMG", "E M G"), MYOFASCIAL, LexiconEntry("TPI", "tippy"))
 
 
 def test_a_phoneme_entry_is_kept_with_its_brackets():
@@ -109,6 +137,21 @@ def test_a_changed_entry_makes_a_new_clip_and_a_removed_one_brings_the_old_clip_
     assert speech.register(text, "en") == before
     calls = len(engine.calls)
     assert speech.clip_path(before) == old_clip and len(engine.calls) == calls  # from the cache
+
+
+def test_a_respelling_many_times_the_word_still_makes_a_clip_that_is_kept(make_speech, tmp_path):
+    """Issue 28: "TPI" respelled to 200 characters made every clip with it fail the length
+    check (measured on the written word), and the patient's clip answered 503 for good."""
+    long = LexiconEntry("TPI", " ".join(["tee pee eye"] * 18)[:200])
+    speech = make_speech(RespellingFake())
+    speech.use_lexicons(Lexicons({"en": Lexicon.of([long])}))
+    key = speech.register("A TPI.", "en")
+    clip = speech.clip_path(key)
+    assert said_in(clip) == f"A {long.say}."
+    # Found again by a fresh cache (after a restart), not thrown away as the wrong length.
+    again = make_speech(RespellingFake())
+    again.use_lexicons(Lexicons({"en": Lexicon.of([long])}))
+    assert again.cache.find(key, speech.job(key)) == clip
 
 
 def test_entries_apply_in_the_sentences_own_language_only(make_speech):
@@ -151,6 +194,15 @@ def test_a_pls_file_from_another_product_is_read():
     assert tag == "en-US" and read.entries == (MYOFASCIAL, TPI)
 
 
+PLS_ROOT = b'<lexicon version="1.0" xmlns="http://www.w3.org/2005/01/pronunciation-lexicon"'
+IPA_ROOT = PLS_ROOT + b' alphabet="ipa"'
+
+
+def pls(body: bytes, root: bytes = PLS_ROOT) -> bytes:
+    """A document around `body` whose root's start tag is `root` (open, without its ">")."""
+    return root + b">" + body + b"</lexicon>"
+
+
 @pytest.mark.parametrize("data, message", [
     (b"<lexicon", "not readable XML"),
     (b"<html><body>hi</body></html>", "not a pronunciation lexicon"),
@@ -158,11 +210,22 @@ def test_a_pls_file_from_another_product_is_read():
      b"<lexicon><lexeme><grapheme>x</grapheme><alias>&b;</alias></lexeme></lexicon>", "DTD or entities"),
     (b'<?xml version="1.0"?><!DOCTYPE lexicon [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
      b"<lexicon><lexeme><grapheme>x</grapheme><alias>&x;</alias></lexeme></lexicon>", "DTD or entities"),
-    (b'<lexicon alphabet="ipa"><lexeme><grapheme>x</grapheme><phoneme>\xc9\x99</phoneme></lexeme></lexicon>',
+    (pls(b'<lexeme><grapheme>x</grapheme><phoneme>\xc9\x99</phoneme></lexeme>', IPA_ROOT),
      "alphabet"),
-    (b"<lexicon>" + b"<lexeme><grapheme>w%d</grapheme><alias>x</alias></lexeme>" * 2 + b"</lexicon>", "cannot be an entry"),
-    (b"<lexicon>" + b"".join(b"<lexeme><grapheme>w%d</grapheme><alias>x</alias></lexeme>" % i for i in range(301))
-     + b"</lexicon>", "more than 300"),
+    (pls(b"<lexeme><grapheme>w%d</grapheme><alias>x</alias></lexeme>" * 2), "cannot be an entry"),
+    (pls(b"".join(b"<lexeme><grapheme>w%d</grapheme><alias>x</alias></lexeme>" % i for i in range(301))),
+     "more than 300"),
+    # Issue 28: not PLS 1.0, whatever the element names say.
+    (pls(b"", b'<lexicon version="1.0" xmlns="http://example.com/not-pls"'), "not a pronunciation lexicon"),
+    (pls(b"", b'<lexicon version="1.0"'), "not a pronunciation lexicon"),
+    (pls(b"", b'<lexicon version="9.9" xmlns="http://www.w3.org/2005/01/pronunciation-lexicon"'), "version 1.0 only"),
+    (pls(b"", b'<lexicon xmlns="http://www.w3.org/2005/01/pronunciation-lexicon"'), "version 1.0 only"),
+    # An alias is written words: eSpeak's [[...]] there would be phonemes whatever the alphabet says.
+    (pls(b"<lexeme><grapheme>TPI</grapheme><alias>[[t,i:p,i:'aI]]</alias></lexeme>",
+         IPA_ROOT), "write it as words"),
+    # The same word twice, said two ways: named, not the last one taken.
+    (pls(b"<lexeme><grapheme>TPI</grapheme><alias>T P I</alias></lexeme>"
+         b"<lexeme><grapheme>TPI</grapheme><alias>tippy</alias></lexeme>"), "“TPI” two different ways"),
 ])
 def test_hostile_or_broken_pls_is_refused_with_a_plain_reason(data, message):
     with pytest.raises(LexiconError, match=message):
