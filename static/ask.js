@@ -10,6 +10,7 @@
 // takes it with the page (the question stays on the staff screen until staff clear it).
 
 import { focusQuietly } from "./focus.js";
+import { layer } from "./layers.js";
 import { onPage } from "./page.js";
 import { playFrom } from "./player.js";
 import { voice } from "./voice.js";
@@ -68,16 +69,17 @@ document.addEventListener("click", (event) => {
   else open(span);
 });
 
-// Before the guide's own keys (on document): Enter on a sentence opens its bar, and
-// Escape closes the bar (rather than going up a level).
+// Escape closes the bar, back on its sentence: under a menu or a dialog, which close
+// first, and over the guide's "up one level" (layers.js orders them).
+layer("sentence", {
+  isOpen: () => Boolean(bar() && !bar().hidden),
+  close: () => close({ refocus: true }),
+});
+
+// Before the guide's own keys (on document): Enter on a sentence opens its bar.
 window.addEventListener("keydown", (event) => {
   if (event.altKey || event.ctrlKey || event.metaKey || document.querySelector("dialog[open]")) return;
-  const box = bar();
-  if (event.key === "Escape" && box && !box.hidden) {
-    event.preventDefault();
-    event.stopImmediatePropagation();
-    close({ refocus: true });
-  } else if (event.key === "Enter" && event.target.matches && event.target.matches(SENTENCE)) {
+  if (event.key === "Enter" && event.target.matches && event.target.matches(SENTENCE)) {
     event.preventDefault();
     event.stopImmediatePropagation();
     open(event.target);

@@ -94,3 +94,95 @@ def test_the_word_dialog_keeps_its_buttons_on_screen_and_scrolls_its_words(at, t
     assert box["y"] + box["height"] <= SCREENS[screen]["height"] - 64
     dialog.locator("#word-close").click()
     expect(dialog).not_to_have_attribute("open", "")
+
+
+# ---- Keys: Escape closes the topmost layer, Tab goes on from a sentence -------------------
+
+SENTENCE = "#main p .sentence[data-sentence]"
+
+
+def choose_sentence_by_key(page):
+    """Focus the first sentence of a paragraph, as the guide's arrow keys do, and open its bar with Enter."""
+    page.evaluate(f"() => {{ const s = document.querySelector({json.dumps(SENTENCE)}); s.tabIndex = -1; s.focus(); }}")
+    page.keyboard.press("Enter")
+    expect(page.locator("#sentence-bar")).to_be_visible()
+
+
+def open_menu_by_key(page, menu):
+    page.locator(f"#{menu} summary").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(f"#{menu}")).to_have_attribute("open", "")
+
+
+@pytest.mark.parametrize("guide", [False, True], ids=["guide off", "guide on"])
+@pytest.mark.parametrize("menu", ["language-menu", "display-menu"])
+def test_escape_closes_the_menu_then_the_sentence_bar_then_goes_up_a_level(at, menu, guide):
+    """One Escape, one layer, topmost first: the menu over the page, then the sentence bar
+    (back on its sentence), then, with the guide on only, up one level as Back does."""
+    page = at("en", "portrait", "100")
+    if guide:
+        turn_on_guide(page)
+    choose_sentence_by_key(page)
+    open_menu_by_key(page, menu)
+    bar = page.locator("#sentence-bar")
+    page.keyboard.press("Escape")
+    expect(page.locator(f"#{menu}")).not_to_have_attribute("open", "")
+    expect(page.locator(f"#{menu} summary")).to_be_focused()
+    expect(bar).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(bar).to_be_hidden()
+    expect(page.locator(SENTENCE).first).to_be_focused()
+    assert page.url.endswith(SECTIONS[0])
+    page.keyboard.press("Escape")
+    if guide:
+        page.wait_for_url(f"**/{LEAFLET}/")
+    else:
+        page.evaluate("new Promise(requestAnimationFrame)")
+        assert page.url.endswith(SECTIONS[0])
+        expect(page.locator("#page-heading")).to_be_visible()
+
+
+@pytest.mark.parametrize("guide", [False, True], ids=["guide off", "guide on"])
+def test_escape_closes_a_words_dialog_over_the_sentence_bar_and_leaves_the_bar(at, guide):
+    page = at("en", "portrait", "100")
+    if guide:
+        turn_on_guide(page)
+    choose_sentence_by_key(page)
+    term = page.locator("#main .term-button").first
+    term.focus()
+    page.keyboard.press("Enter")
+    dialog = page.locator("#word-dialog")
+    expect(dialog).to_have_attribute("open", "")
+    page.keyboard.press("Escape")
+    expect(dialog).not_to_have_attribute("open", "")
+    expect(term).to_be_focused()
+    bar = page.locator("#sentence-bar")
+    expect(bar).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(bar).to_be_hidden()
+    assert page.url.endswith(SECTIONS[0])
+
+
+@pytest.mark.parametrize("key", ["Tab", "Shift+Tab"])
+def test_with_the_guide_tab_goes_on_from_a_sentence_to_the_next_item_after_it(at, key):
+    """A sentence is a stop for the arrow keys, not for Tab: Tab from it goes on to the next
+    item after it (Shift+Tab the one before it), not back to the top of the page."""
+    page = at("en", "portrait", "100")
+    turn_on_guide(page)
+    sentence = page.locator(SENTENCE).nth(1)
+    sentence.evaluate("s => { s.tabIndex = -1; s.focus(); }")
+    # The guide's stops in the page's order, around the sentence.
+    expected = sentence.evaluate(
+        """(s, back) => {
+          const items = [...document.querySelectorAll('[data-say]')].filter(el => el.checkVisibility());
+          const after = items.filter(el => s.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_FOLLOWING);
+          const before = items.filter(el => s.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_PRECEDING);
+          const el = back ? before[before.length - 1] : after[0];
+          el.dataset.expected = 'yes';
+          return el.textContent.trim();
+        }""",
+        key == "Shift+Tab",
+    )
+    page.keyboard.press(key)
+    expect(page.locator("[data-expected]")).to_be_focused()
+    assert expected
