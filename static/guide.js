@@ -74,8 +74,17 @@ function focus(el) {
 function move(delta, withSentences = false) {
   const list = items(withSentences);
   if (!list.length) return;
-  const at = list.indexOf(document.activeElement);
-  const next = at === -1 ? (delta > 0 ? 0 : list.length - 1) : (at + delta + list.length) % list.length;
+  const here = document.activeElement;
+  const at = list.indexOf(here);
+  let next;
+  if (at !== -1) next = (at + delta + list.length) % list.length;
+  else if (here && here !== document.body && scope().contains(here)) {
+    // Not a stop of this list (a sentence, reached by the arrow keys, when Tab moves):
+    // go on from where it stands in the page, not from the top.
+    const after = list.findIndex((el) => here.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_FOLLOWING);
+    const first = after === -1 ? list.length : after;
+    next = delta > 0 ? first % list.length : (first - 1 + list.length) % list.length;
+  } else next = delta > 0 ? 0 : list.length - 1;
   focus(list[next]);
 }
 
