@@ -9,7 +9,7 @@
 // Nothing is kept: which sentence was asked about lives in the page, and the idle reset
 // takes it with the page (the question stays on the staff screen until staff clear it).
 
-import { focusQuietly } from "./focus.js";
+import { focusQuietly, showTogether } from "./focus.js";
 import { layer } from "./layers.js";
 import { onPage } from "./page.js";
 import { playFrom } from "./player.js";
@@ -40,15 +40,17 @@ function open(span) {
   const field = box.querySelector('input[name="sentence"]');
   if (field) field.value = span.dataset.sentence;
   box.querySelector(".ask-answer").replaceChildren();
-  // Beside the sentence: after its paragraph or heading, inside its list item (a <ul>
-  // holds only <li>). One pattern in every language: the flow puts it on the right side.
+  // Beside the sentence: right after it, inside its paragraph or list item, where the
+  // rest of the block goes on below the bar (after a whole paragraph, a long Chinese one at
+  // 200% put the bar below the screen); after a heading, which must not hold buttons.
+  // One pattern in every language: the flow puts it on the right side.
   const block = span.closest("li, p, h2, h3");
-  if (block && block.tagName === "LI") block.append(box);
+  if (block && (block.tagName === "LI" || block.tagName === "P")) span.after(box);
   else if (block) block.after(box);
   box.hidden = false;
   const first = box.querySelector("button");
-  first.focus();  // with the guide on, it is said (guide.js)
-  first.scrollIntoView({ block: "nearest" });
+  first.focus({ preventScroll: true });  // with the guide on, it is said (guide.js)
+  showTogether(span, box);  // the sentence and its bar on the screen together
   return true;
 }
 

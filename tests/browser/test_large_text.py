@@ -3,12 +3,14 @@ key opens stays on the screen with its buttons, in English, Arabic and Chinese, 
 and landscape; Escape closes the topmost layer only; every page is reachable by touch."""
 
 import json
+import re
 
 import pytest
 from playwright.sync_api import expect
 
 from helpers import LEAFLET, SECTIONS
 
+from layout import FIRST_LINE_ON_SCREEN
 from listening import hear_out, record, turn_on_guide, wait_saying
 
 LANGS = ["en", "ar", "zh-Hans"]
@@ -94,6 +96,95 @@ def test_the_word_dialog_keeps_its_buttons_on_screen_and_scrolls_its_words(at, t
     assert box["y"] + box["height"] <= SCREENS[screen]["height"] - 64
     dialog.locator("#word-close").click()
     expect(dialog).not_to_have_attribute("open", "")
+
+
+
+# ---- The sentence bar, the question, "In short" ---------------------------------------------
+
+# The first sentence of the paragraph or list item with the most text after its first
+# sentence: the one whose bar opened furthest from it when the bar came after the block.
+LONGEST_BLOCK_FIRST = """() => {
+  const firsts = [...document.querySelectorAll('#main :is(p, li) > .sentence[data-sentence]:first-of-type')]
+    .filter(s => !s.closest('.in-short'));
+  const below = s => s.closest('p, li').getBoundingClientRect().bottom - s.getBoundingClientRect().bottom;
+  const s = firsts.sort((a, b) => below(b) - below(a))[0];
+  s.dataset.chosenForTest = 'yes';
+  return below(s);
+}"""
+
+
+# A point on the first line of a sentence that is the sentence's own text, not a hard word in it.
+OWN_POINT = """s => {
+  const r = s.getClientRects()[0];
+  const y = r.top + r.height / 2;
+  for (let i = 1; i < 40; i++) {
+    const x = r.left + (r.width * i) / 40;
+    const hit = document.elementFromPoint(x, y);
+    if (hit === s) return {x, y};
+  }
+  return null;
+}"""
+
+
+def tap_sentence(page, sentence):
+    """Tap a sentence where its own words are (its box's centre may be on a hard word, or off it)."""
+    sentence.evaluate("s => s.scrollIntoView({block: 'center'})")
+    point = sentence.evaluate(OWN_POINT)
+    assert point, "no point of the sentence's own"
+    page.mouse.click(point["x"], point["y"])
+
+
+@pytest.mark.parametrize("screen", SCREENS)
+@pytest.mark.parametrize("tag", LANGS)
+def test_the_sentence_bar_opens_on_screen_beside_its_sentence(at, tag, screen):
+    """A tap on the first sentence of the longest paragraph: its bar opens right after it,
+    Listen from here and Ask staff about this on the screen with the sentence."""
+    page = at(tag, screen)
+    assert page.evaluate(LONGEST_BLOCK_FIRST) > 0
+    tap_sentence(page, page.locator("[data-chosen-for-test]"))
+    bar = page.locator("#sentence-bar")
+    expect(bar).to_be_visible()
+    buttons = bar.locator(".sentence-bar-buttons .button")
+    assert buttons.count() == 2
+    page.wait_for_function(
+        f"""() => {{
+          const line = document.querySelector('[data-chosen-for-test]').getClientRects()[0];
+          return line.top >= 0 && line.bottom <= innerHeight
+            && [...document.querySelectorAll('#sentence-bar .sentence-bar-buttons .button')].every({ON_SCREEN});
+        }}"""
+    )
+    expect(buttons.first).to_be_focused()
+
+
+@pytest.mark.parametrize("screen", SCREENS)
+@pytest.mark.parametrize("tag", LANGS)
+def test_after_a_miss_the_question_and_its_answers_are_on_screen(at, tag, screen):
+    page = at(tag, screen)
+    question = page.locator("#teach-back")
+    expect(question).to_be_visible()
+    phrases = json_of(page, "teach-back-phrases")
+    right = int(question.get_attribute("data-right"))
+    question.locator(f'button.answer:not([data-answer="{right}"])').first.click()
+    hear_out(page, page.locator("#answer-sentence").get_attribute("data-clip"))
+    expect(question.locator(".teach-back-feedback")).to_have_text(phrases["retry"]["text"])
+    expect(page.locator("#teach-back-question")).to_be_focused()
+    page.wait_for_function(
+        f"() => [document.getElementById('teach-back-question'), ...document.querySelectorAll('#teach-back .answer')]"
+        f".every({ON_SCREEN})"
+    )
+
+
+@pytest.mark.parametrize("screen", SCREENS)
+@pytest.mark.parametrize("tag", LANGS)
+def test_in_short_is_reading_text_at_the_patients_size(at, tag, screen):
+    """"In short" is as large as the leaflet's text at 200% (it grew by a quarter only), and
+    still folds where it would push the leaflet's first line off the first screen."""
+    page = at(tag, screen)
+    size = "el => parseFloat(getComputedStyle(el).fontSize)"
+    summary = page.locator("#main .in-short-text").evaluate(size)
+    leaflet = page.locator("#main .in-short ~ p").first.evaluate(size)
+    assert summary == leaflet, (summary, leaflet)
+    page.wait_for_function(FIRST_LINE_ON_SCREEN)
 
 
 # ---- Keys: Escape closes the topmost layer, Tab goes on from a sentence -------------------
@@ -186,3 +277,55 @@ def test_with_the_guide_tab_goes_on_from_a_sentence_to_the_next_item_after_it(at
     page.keyboard.press(key)
     expect(page.locator("[data-expected]")).to_be_focused()
     assert expected
+
+
+# ---- Reached by touch, told apart, read on -------------------------------------------------
+
+OVERVIEW = f"/{{tag}}/{LEAFLET}/"
+
+
+@pytest.mark.parametrize("url", [FIRST, OVERVIEW], ids=["section", "contents"])
+@pytest.mark.parametrize("tag", LANGS)
+def test_the_words_page_is_reached_by_touch(at, tag, url):
+    """With JavaScript a hard word opens its dialog, so the word list needs a link of its own:
+    from "Words in this section" and from the leaflet's contents."""
+    page = at(tag, "portrait", "200", url)
+    link = page.locator("#main .words-link a")
+    expect(link).to_have_attribute("href", f"/{tag}/{LEAFLET}/words")
+    link.scroll_into_view_if_needed()
+    box = link.bounding_box()
+    assert box["width"] >= 64 and box["height"] >= 64
+    label = link.text_content().strip()
+    link.click()
+    page.wait_for_url(f"**/{LEAFLET}/words")
+    expect(page.locator("#page-heading")).to_have_text(label)
+    expect(page.locator("#main dl.words dt").first).to_be_visible()
+
+
+@pytest.mark.parametrize("theme", ["standard", "contrast"])
+def test_a_chosen_sentence_does_not_look_like_a_hard_word(at, theme):
+    """A hard word: dotted underline on a blue tint. A chosen sentence: a solid underline on
+    a tint of its own (it had the hard word's tint, and read as one long hard word)."""
+    page = at("en", "portrait", "100")
+    page.evaluate("theme => document.querySelector(`[data-set-theme='${theme}']`).click()", theme)
+    sentence = page.locator("#main p .sentence[data-sentence]:has(a.term)").first
+    tap_sentence(page, sentence)
+    expect(sentence).to_have_class("sentence selected")
+    style = "el => { const s = getComputedStyle(el); return [s.backgroundColor, s.textDecorationStyle]; }"
+    chosen = sentence.evaluate(style)
+    word = sentence.locator("a.term").first.evaluate(style)
+    assert chosen[0] != word[0] and chosen[1] == "solid" and word[1] == "dotted", (chosen, word)
+
+
+def test_previous_sentence_after_the_end_plays_the_last_sentence(at):
+    page = at("en", "portrait", "100")
+    page.locator('#player [data-action="more"]').click()
+    sentences = page.locator("#main .sentence[data-clip]")
+    page.locator('#player [data-action="toggle"]').click()
+    expect(sentences.first).to_have_class("sentence speaking")
+    for _ in range(sentences.count()):
+        page.locator('#player [data-action="next"]').click()
+    expect(page.locator("#player .player-end")).to_be_visible()
+    page.locator('#player [data-action="previous"]').click()
+    expect(sentences.last).to_have_class(re.compile(r"\bspeaking\b"))
+    expect(page.locator("#main .sentence.speaking")).to_have_count(1)
