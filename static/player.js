@@ -16,6 +16,7 @@ const state = {
   playing: false,
   wholeLeaflet: false, // "Listen to the whole leaflet": move on at the end
   advancing: false,    // the player itself is turning the page
+  ended: false,        // the section was read to its end: Previous sentence is its last
 };
 // The options object identifies our utterances to the voice. The guide and
 // a setting's name are said as asides, over the reading, which then goes
@@ -83,6 +84,7 @@ function playAt(index) {
   const list = sentences();
   if (!list.length) return;
   state.index = Math.max(0, Math.min(index, list.length - 1));
+  state.ended = false;
   const span = list[state.index];
   const wasPlaying = state.playing;
   state.playing = true;
@@ -135,6 +137,7 @@ function stop(statusKey = "stopped") {
   state.playing = false;
   if (was && voice.saying(was)) voice.stop();
   state.index = 0;
+  state.ended = false;
   state.wholeLeaflet = false;
   idle();
   showPosition();
@@ -173,7 +176,8 @@ function endOfSection() {
   const hadFocus = player() && player().contains(document.activeElement);
   state.wholeLeaflet = false;
   idle();
-  state.index = 0;
+  state.index = 0;  // Play starts the section again
+  state.ended = true;
   showPosition();
   status("end");
   showEnd(true);
@@ -226,7 +230,8 @@ const actions = {
       playAt(state.index);
     }
   },
-  previous() { playAt(state.index - 1); },
+  // After the end, the sentence before it is the last one, not the heading (index 0).
+  previous() { playAt(state.ended ? sentences().length - 1 : state.index - 1); },
   repeat() { playAt(state.index); },
   next() { if (state.playing || reading) finished(); else playAt(state.index + 1); },
   stop() { stop(); },
@@ -311,5 +316,6 @@ onPage((swapped) => {
   } else {
     state.index = 0;
     state.wholeLeaflet = false;
+    state.ended = false;
   }
 });
