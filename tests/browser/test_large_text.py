@@ -329,3 +329,63 @@ def test_previous_sentence_after_the_end_plays_the_last_sentence(at):
     page.locator('#player [data-action="previous"]').click()
     expect(sentences.last).to_have_class(re.compile(r"\bspeaking\b"))
     expect(page.locator("#main .sentence.speaking")).to_have_count(1)
+
+
+# ---- With the audio guide ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("screen", SCREENS)
+@pytest.mark.parametrize("tag", LANGS)
+def test_the_guides_caption_shows_all_it_says_and_moves_nothing(at, tag, screen):
+    """Whole (it was cut to one line), on the screen, and over the page: the leaflet does not
+    move under the patient's finger when the guide starts or stops speaking."""
+    page = at(tag, screen)
+    main_top = "() => Math.round(document.getElementById('main').getBoundingClientRect().top)"
+    before = page.evaluate(main_top)
+    turn_on_guide(page)
+    caption = page.locator("#guide-caption")
+    on = json_of(page, "guide-phrases")["on"]
+    expect(caption).to_have_text(on["say"][0][2])
+    whole = caption.evaluate(
+        "el => { const r = el.getBoundingClientRect();"
+        " return el.scrollHeight <= el.clientHeight + 1 && el.scrollWidth <= el.clientWidth + 1"
+        " && r.top >= 0 && r.bottom <= innerHeight && r.left >= 0 && r.right <= innerWidth; }"
+    )
+    assert whole, caption.text_content()
+    assert page.evaluate(main_top) == before
+
+
+def test_with_the_guide_pause_and_more_controls_say_what_they_did(at):
+    page = at("en", "portrait", "100")
+    turn_on_guide(page)
+    toggle = page.locator('#player [data-action="toggle"]')
+    toggle.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#player")).to_have_class(re.compile(r"\bis-playing\b"))
+    page.keyboard.press("Enter")  # Pause
+    expect(page.locator("#player")).not_to_have_class(re.compile(r"\bis-playing\b"))
+    wait_saying(page, json_of(page, "player-phrases")["paused"]["say"][0][0])
+    more = page.locator('#player [data-action="more"]')
+    more.focus()
+    page.keyboard.press("Enter")  # open: on to its first control, which the guide says
+    first = page.locator('#player-more [data-action="previous"]')
+    expect(first).to_be_focused()
+    wait_saying(page, json.loads(first.get_attribute("data-say"))[0][0])
+    more.focus()
+    page.keyboard.press("Enter")  # closed: said so
+    expect(page.locator("#player-more")).to_be_hidden()
+    wait_saying(page, json_of(page, "guide-phrases")["menu-closed"]["say"][0][0])
+
+
+@pytest.mark.parametrize("size", ["150", "200"])
+@pytest.mark.parametrize("tag", LANGS)
+def test_the_kiosks_own_buttons_take_two_rows_at_most_on_a_portrait_screen(at, tag, size):
+    """Audio guide and Back on the first row, Display and Language on the second: in Arabic
+    at 200% they took three (Back, Display and Language stacked beside the guide), and the
+    leaflet's text got 27% of the first screen (test_screens.py asks for 30%)."""
+    page = at(tag, "portrait", size)
+    rows = page.evaluate(
+        "() => new Set(['#guide-toggle', '#back-link', '#display-menu summary', '#language-menu summary']"
+        ".map(s => Math.round(document.querySelector(s).getBoundingClientRect().top / 8))).size"
+    )
+    assert rows <= 2, rows
