@@ -191,6 +191,11 @@ function endOfSection() {
   });
 }
 
+// Said with the audio guide on, as an aside: what a control did, where nothing else shows it aloud.
+function guideSays(phrase) {
+  if (voice.settings.guide && phrase) voice.say(phrase.say, { aside: true });
+}
+
 // A setting was stepped: apply it, show it and say it, as an aside: a
 // reading carries on after it, where it was (at the new speed or volume).
 function step(name, delta) {
@@ -221,6 +226,9 @@ const actions = {
       state.playing = false;
       showToggle();
       status("paused");
+      // The live region tells a screen reader; a patient with the audio guide hears it too
+      // (as an aside: the reading stays paused where it was, voice.js).
+      guideSays(phrases().paused);
     } else if (reading && voice.saying(reading)) {
       state.playing = true;
       voice.resume();
@@ -239,6 +247,12 @@ const actions = {
     voice.settings.more = !voice.settings.more;
     voice.save();
     showMore();
+    if (!voice.settings.guide) return;
+    // With the audio guide, opened: on to the first control it shows, which the guide
+    // says (guide.js); closed: said, as a menu is.
+    const first = voice.settings.more && document.querySelector("#player-more button");
+    if (first) first.focus();
+    else guideSays((readJSON("guide-phrases") || {})["menu-closed"]);
   },
   "speed-down"() { step("speed", -1); },
   "speed-up"() { step("speed", 1); },
