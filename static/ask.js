@@ -9,7 +9,8 @@
 // Nothing is kept: which sentence was asked about lives in the page, and the idle reset
 // takes it with the page (the question stays on the staff screen until staff clear it).
 
-import { focusQuietly } from "./focus.js";
+import { focusQuietly, showTogether } from "./focus.js";
+import { layer } from "./layers.js";
 import { onPage } from "./page.js";
 import { playFrom } from "./player.js";
 import { voice } from "./voice.js";
@@ -39,15 +40,17 @@ function open(span) {
   const field = box.querySelector('input[name="sentence"]');
   if (field) field.value = span.dataset.sentence;
   box.querySelector(".ask-answer").replaceChildren();
-  // Beside the sentence: after its paragraph or heading, inside its list item (a <ul>
-  // holds only <li>). One pattern in every language: the flow puts it on the right side.
+  // Beside the sentence: right after it, inside its paragraph or list item, where the
+  // rest of the block goes on below the bar (after a whole paragraph, a long Chinese one at
+  // 200% put the bar below the screen); after a heading, which must not hold buttons.
+  // One pattern in every language: the flow puts it on the right side.
   const block = span.closest("li, p, h2, h3");
-  if (block && block.tagName === "LI") block.append(box);
+  if (block && (block.tagName === "LI" || block.tagName === "P")) span.after(box);
   else if (block) block.after(box);
   box.hidden = false;
   const first = box.querySelector("button");
-  first.focus();  // with the guide on, it is said (guide.js)
-  first.scrollIntoView({ block: "nearest" });
+  first.focus({ preventScroll: true });  // with the guide on, it is said (guide.js)
+  showTogether(span, box);  // the sentence and its bar on the screen together
   return true;
 }
 
@@ -68,16 +71,17 @@ document.addEventListener("click", (event) => {
   else open(span);
 });
 
-// Before the guide's own keys (on document): Enter on a sentence opens its bar, and
-// Escape closes the bar (rather than going up a level).
+// Escape closes the bar, back on its sentence: under a menu or a dialog, which close
+// first, and over the guide's "up one level" (layers.js orders them).
+layer("sentence", {
+  isOpen: () => Boolean(bar() && !bar().hidden),
+  close: () => close({ refocus: true }),
+});
+
+// Before the guide's own keys (on document): Enter on a sentence opens its bar.
 window.addEventListener("keydown", (event) => {
   if (event.altKey || event.ctrlKey || event.metaKey || document.querySelector("dialog[open]")) return;
-  const box = bar();
-  if (event.key === "Escape" && box && !box.hidden) {
-    event.preventDefault();
-    event.stopImmediatePropagation();
-    close({ refocus: true });
-  } else if (event.key === "Enter" && event.target.matches && event.target.matches(SENTENCE)) {
+  if (event.key === "Enter" && event.target.matches && event.target.matches(SENTENCE)) {
     event.preventDefault();
     event.stopImmediatePropagation();
     open(event.target);

@@ -45,3 +45,21 @@ export function focusArrivedPage() {
     window.scrollTo(0, 0);
   }
 }
+
+const reducedMotion = window.matchMedia("(prefers-reduced-motion: reduce)");
+
+// Scroll so that everything from `first` to `last` (a sentence and the bar under it, a
+// question and its answers) is on the screen together, centred; where it is taller than
+// the screen, from its start. scrollIntoView shows one element, and "nearest" left a
+// question at the foot of the screen with its answers below it (at 200% text).
+export function showTogether(first, last = first) {
+  const top = first.getBoundingClientRect().top;
+  const bottom = last.getBoundingClientRect().bottom;
+  // Not under a Play/Pause docked at the foot of the screen (player.js, kiosk.css).
+  const dock = document.querySelector(".player.is-playing.is-away .player-dock");
+  const room = window.innerHeight - (dock ? dock.getBoundingClientRect().height : 0);
+  const margin = Math.min(32, room / 20);
+  const tall = bottom - top;
+  const offset = tall + 2 * margin <= room ? (room - tall) / 2 : margin;
+  window.scrollTo({ top: window.scrollY + top - offset, behavior: reducedMotion.matches ? "auto" : "smooth" });
+}

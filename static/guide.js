@@ -10,6 +10,7 @@
 // asides: a section being read carries on after the guide has spoken.
 
 import { isQuietFocus } from "./focus.js";
+import { layer } from "./layers.js";
 import { onPage, readJSON } from "./page.js";
 import { voice } from "./voice.js";
 
@@ -73,8 +74,17 @@ function focus(el) {
 function move(delta, withSentences = false) {
   const list = items(withSentences);
   if (!list.length) return;
-  const at = list.indexOf(document.activeElement);
-  const next = at === -1 ? (delta > 0 ? 0 : list.length - 1) : (at + delta + list.length) % list.length;
+  const here = document.activeElement;
+  const at = list.indexOf(here);
+  let next;
+  if (at !== -1) next = (at + delta + list.length) % list.length;
+  else if (here && here !== document.body && scope().contains(here)) {
+    // Not a stop of this list (a sentence, reached by the arrow keys, when Tab moves):
+    // go on from where it stands in the page, not from the top.
+    const after = list.findIndex((el) => here.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_FOLLOWING);
+    const first = after === -1 ? list.length : after;
+    next = delta > 0 ? first % list.length : (first - 1 + list.length) % list.length;
+  } else next = delta > 0 ? 0 : list.length - 1;
   focus(list[next]);
 }
 
@@ -118,11 +128,16 @@ function turnOff() {
   voice.say(off ? off.say : [], { aside: true });
 }
 
-// Escape goes up one level, as the kiosk's own Back button does.
-function goUp() {
-  const back = document.getElementById("back-link");
-  if (back) back.click();
-}
+// Escape goes up one level, as the kiosk's own Back button does: the lowest layer
+// (layers.js), so only when nothing is open over the page (in the idle warning, Escape
+// answers "I'm still here"; in a menu, it closes the menu).
+layer("level", {
+  isOpen: isOn,
+  close() {
+    const back = document.getElementById("back-link");
+    if (back) back.click();
+  },
+});
 
 document.addEventListener("focusin", (event) => {
   const el = event.target;
@@ -149,12 +164,6 @@ document.addEventListener("keydown", (event) => {
   if (event.key in steps) {
     event.preventDefault();
     move(steps[event.key], event.key !== "Tab");
-  } else if (event.key === "Escape") {
-    // In the idle warning, Escape answers "I'm still here" (idle.js):
-    // it must not also take the patient up a level.
-    if (document.querySelector("dialog[open]")) return;
-    event.preventDefault();
-    goUp();
   } else if (event.key === "Enter" && !event.target.matches(FOCUSABLE.replace(", [tabindex]", ""))) {
     // Enter on a text item (a heading, a notice) says it again.
     const el = event.target.closest(STOP);

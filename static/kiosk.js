@@ -2,6 +2,7 @@
 // (script-src 'self') allows the kiosk's own files, modules included.
 
 import { focusArrivedPage, focusQuietly } from "./focus.js";
+import { layer } from "./layers.js";
 import { onPage } from "./page.js";
 
 // A page swapped in gets focus at its heading, or where the player asked.
@@ -27,14 +28,15 @@ document.addEventListener("click", (event) => {
 
 // Escape closes an open menu (Language, Display) and returns to its button,
 // quietly: the audio guide says the button's name with "closed" (guide.js).
-document.addEventListener("keydown", (event) => {
-  if (event.key !== "Escape") return;
-  const menu = document.querySelector("details.top-menu[open]");
-  if (!menu) return;
-  menu.open = false;
-  focusQuietly(menu.querySelector("summary"));
-  event.preventDefault();
-  event.stopImmediatePropagation();
+// Which layer Escape closes is decided in layers.js.
+const openMenu = () => document.querySelector("details.top-menu[open]");
+layer("menu", {
+  isOpen: () => openMenu() !== null,
+  close() {
+    const menu = openMenu();
+    menu.open = false;
+    focusQuietly(menu.querySelector("summary"));
+  },
 });
 
 // An open menu is drawn over the page: Tab goes round its own button and

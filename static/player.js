@@ -16,6 +16,7 @@ const state = {
   playing: false,
   wholeLeaflet: false, // "Listen to the whole leaflet": move on at the end
   advancing: false,    // the player itself is turning the page
+  ended: false,        // the section was read to its end: Previous sentence is its last
 };
 // The options object identifies our utterances to the voice. The guide and
 // a setting's name are said as asides, over the reading, which then goes
@@ -83,6 +84,7 @@ function playAt(index) {
   const list = sentences();
   if (!list.length) return;
   state.index = Math.max(0, Math.min(index, list.length - 1));
+  state.ended = false;
   const span = list[state.index];
   const wasPlaying = state.playing;
   state.playing = true;
@@ -135,6 +137,7 @@ function stop(statusKey = "stopped") {
   state.playing = false;
   if (was && voice.saying(was)) voice.stop();
   state.index = 0;
+  state.ended = false;
   state.wholeLeaflet = false;
   idle();
   showPosition();
@@ -173,7 +176,8 @@ function endOfSection() {
   const hadFocus = player() && player().contains(document.activeElement);
   state.wholeLeaflet = false;
   idle();
-  state.index = 0;
+  state.index = 0;  // Play starts the section again
+  state.ended = true;
   showPosition();
   status("end");
   showEnd(true);
@@ -185,6 +189,11 @@ function endOfSection() {
       if (hadFocus && offer && offer.isConnected) offer.focus();
     },
   });
+}
+
+// Said with the audio guide on, as an aside: what a control did, where nothing else shows it aloud.
+function guideSays(phrase) {
+  if (voice.settings.guide && phrase) voice.say(phrase.say, { aside: true });
 }
 
 // A setting was stepped: apply it, show it and say it, as an aside: a
@@ -217,6 +226,9 @@ const actions = {
       state.playing = false;
       showToggle();
       status("paused");
+      // The live region tells a screen reader; a patient with the audio guide hears it too
+      // (as an aside: the reading stays paused where it was, voice.js).
+      guideSays(phrases().paused);
     } else if (reading && voice.saying(reading)) {
       state.playing = true;
       voice.resume();
@@ -226,7 +238,8 @@ const actions = {
       playAt(state.index);
     }
   },
-  previous() { playAt(state.index - 1); },
+  // After the end, the sentence before it is the last one, not the heading (index 0).
+  previous() { playAt(state.ended ? sentences().length - 1 : state.index - 1); },
   repeat() { playAt(state.index); },
   next() { if (state.playing || reading) finished(); else playAt(state.index + 1); },
   stop() { stop(); },
@@ -234,6 +247,12 @@ const actions = {
     voice.settings.more = !voice.settings.more;
     voice.save();
     showMore();
+    if (!voice.settings.guide) return;
+    // With the audio guide, opened: on to the first control it shows, which the guide
+    // says (guide.js); closed: said, as a menu is.
+    const first = voice.settings.more && document.querySelector("#player-more button");
+    if (first) first.focus();
+    else guideSays((readJSON("guide-phrases") || {})["menu-closed"]);
   },
   "speed-down"() { step("speed", -1); },
   "speed-up"() { step("speed", 1); },
@@ -311,5 +330,6 @@ onPage((swapped) => {
   } else {
     state.index = 0;
     state.wholeLeaflet = false;
+    state.ended = false;
   }
 });

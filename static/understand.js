@@ -9,7 +9,7 @@
 // read pauses (Play goes on from its sentence), and the modal dialog never
 // leaves a reading running behind it that the patient could not pause.
 
-import { focusQuietly, quietly } from "./focus.js";
+import { focusQuietly, quietly, showTogether } from "./focus.js";
 import { onPage, readJSON } from "./page.js";
 import { voice } from "./voice.js";
 
@@ -129,7 +129,9 @@ function askAgain() {
   const all = checks();
   feedback(all.retry);
   const heading = box.querySelector("#teach-back-question");
-  heading.scrollIntoView({ block: "nearest", behavior: reducedMotion.matches ? "auto" : "smooth" });
+  // The question and every answer on the screen, to be chosen again.
+  const answers = box.querySelector(".answers");
+  showTogether(heading, answers || heading);
   focusQuietly(heading);
   say([...all.retry.say, ...all.question.say]);
 }
