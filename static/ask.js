@@ -123,13 +123,20 @@ document.addEventListener("htmx:sendError", (event) => {
 // bar, so closing the bar or choosing another sentence never loses its Cancel, and its poll
 // (every few seconds: staff saw to it, or it closed) goes on. Asked again, the server answers
 // with the same question: its box replaces the old one.
+// It goes at the end of the sentence's block (after its paragraph or heading, at the end of
+// its list item), not where the bar opened inside the paragraph: the bar closes once it has
+// answered, and a box left mid-paragraph would split the patient's text for as long as the
+// question is open.
 function keepBeside(status) {
   const bar = status.closest(".sentence-bar");
   if (!bar) return status;  // the teach-back's own box stays where it is
   for (const old of document.querySelectorAll(`.ask-status[data-asked="${CSS.escape(status.dataset.asked)}"]`)) {
     if (old !== status) old.remove();
   }
-  bar.after(status);
+  const block = (selected || bar).closest("li, p, h2, h3");
+  if (block && block.tagName === "LI") block.append(status);
+  else if (block) block.after(status);
+  else bar.after(status);
   close();
   return status;
 }
