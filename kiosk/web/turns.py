@@ -22,8 +22,8 @@ from __future__ import annotations
 
 import threading
 from collections import deque
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 
 # One thread running Python while another is in a system call (sending, reading a file).
 # More only adds competition for the GIL; fewer left a core idle in the measurements.
@@ -90,24 +90,20 @@ class Turns:
         with self._lock:
             return self._free
 
-    @contextmanager
-    def taken(self) -> Iterator[None]:
+    def taken(self) -> AbstractContextManager[None]:
         """Run the block in a turn, waiting for one (in order of arrival) if all are taken."""
-        self._acquire()
-        self._holder.turn = True
-        try:
-            yield
-        finally:
-            self._holder.turn = False
-            self._release()
+        return self._holding(self._acquire)
 
-    @contextmanager
-    def spare(self) -> Iterator[None]:
+    def spare(self) -> AbstractContextManager[None]:
         """Run the block in a turn taken only while no request runs or waits: for background work
         (the pages a lexicon change dropped, kiosk/render_audio.py) that must leave pages at
         their idle speed. A request that comes meanwhile still finds the other turn free; the
         block, one page long, is all it shares the process with."""
-        self._acquire_spare()
+        return self._holding(self._acquire_spare)
+
+    @contextmanager
+    def _holding(self, acquire: Callable[[], None]) -> Iterator[None]:
+        acquire()
         self._holder.turn = True
         try:
             yield

@@ -13,6 +13,8 @@ from playwright.sync_api import expect, sync_playwright
 
 from kiosk import create_app
 
+from layout import FIRST_SECTION, SCREENS
+from listening import record
 from live import serving
 
 CHROMIUM = "/usr/bin/chromium"
@@ -88,3 +90,27 @@ def page(context, live_server):
     page.on("response", lambda r: r.status >= 400 and page.console_errors.append(f"{r.status} {r.url}"))
     yield page
     page.close()
+
+
+@pytest.fixture
+def page_at(browser, live_server):
+    """A page (a leaflet's first section unless `url` says) in a language, on a screen
+    (layout.SCREENS), at a text size chosen as the Display menu chooses it (or as it opens),
+    recording what the voice says (listening.record)."""
+    contexts = []
+
+    def at(tag, screen="portrait", size=None, url=FIRST_SECTION):
+        context = browser.new_context(viewport=SCREENS[screen])
+        contexts.append(context)
+        page = context.new_page()
+        page.goto(live_server + url.format(tag=tag))
+        if size is not None:
+            page.evaluate("size => document.querySelector(`[data-set-size='${size}']`).click()", size)
+            page.evaluate("document.fonts.ready")
+        record(page)
+        return page
+
+    yield at
+    for context in contexts:
+        context.close()
+

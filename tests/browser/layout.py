@@ -1,8 +1,19 @@
 """How the browser lays out a page: its controls' boxes, and how much of the
 first screen the leaflet's text fills."""
 
+import json
+
 import helpers
-from helpers import LOCALES
+from helpers import LEAFLET, LOCALES, SECTIONS
+
+# The kiosk's two full-size screens.
+SCREENS = {"portrait": {"width": 1080, "height": 1920}, "landscape": {"width": 1920, "height": 1080}}
+FIRST_SECTION = f"/{{tag}}/{LEAFLET}/{SECTIONS[0]}"
+
+
+def json_of(page, element_id):
+    """The data-json an element of the page carries (its phrases, its answers)."""
+    return json.loads(page.locator(f"#{element_id}").get_attribute("data-json"))
 
 
 def pages_in(tag):

@@ -2,6 +2,7 @@
 key opens stays on the screen with its buttons, in English, Arabic and Chinese, portrait
 and landscape; Escape closes the topmost layer only; every page is reachable by touch."""
 
+import functools
 import json
 import re
 
@@ -10,12 +11,10 @@ from playwright.sync_api import expect
 
 from helpers import LEAFLET, SECTIONS
 
-from layout import FIRST_LINE_ON_SCREEN
-from listening import hear_out, record, turn_on_guide, wait_saying
+from layout import FIRST_LINE_ON_SCREEN, FIRST_SECTION as FIRST, SCREENS, json_of
+from listening import hear_out, turn_on_guide, wait_saying
 
 LANGS = ["en", "ar", "zh-Hans"]
-SCREENS = {"portrait": {"width": 1080, "height": 1920}, "landscape": {"width": 1920, "height": 1080}}
-FIRST = f"/{{tag}}/{LEAFLET}/{SECTIONS[0]}"
 
 # Whether an element is wholly on the screen, not cut off by a box that scrolls or clips
 # (a dialog showed half of Close), and not covered (the point at its centre is its own):
@@ -34,27 +33,9 @@ ON_SCREEN = """el => {
 
 
 @pytest.fixture
-def at(browser, live_server):
-    """A page in a language, on a screen, at a text size chosen as the Display menu chooses it."""
-    contexts = []
-
-    def at(tag, screen="portrait", size="200", url=FIRST):
-        context = browser.new_context(viewport=SCREENS[screen])
-        contexts.append(context)
-        page = context.new_page()
-        page.goto(live_server + url.format(tag=tag))
-        page.evaluate("size => document.querySelector(`[data-set-size='${size}']`).click()", size)
-        page.evaluate("document.fonts.ready")
-        record(page)
-        return page
-
-    yield at
-    for context in contexts:
-        context.close()
-
-
-def json_of(page, element_id):
-    return json.loads(page.locator(f"#{element_id}").get_attribute("data-json"))
+def at(page_at):
+    """A page in a language, on a screen, at 200% text unless told (chosen as the Display menu chooses it)."""
+    return functools.partial(page_at, size="200")
 
 
 def on_screen(locator):

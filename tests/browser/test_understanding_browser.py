@@ -3,43 +3,21 @@ the teach-back question, by touch and by keyboard with the audio guide, in
 English, Spanish, Arabic and Chinese, portrait and landscape. axe over the open
 word dialog and the question, in every language: test_screens.py."""
 
-import json
-
 import pytest
 from playwright.sync_api import expect
 
-from helpers import LEAFLET, SECTIONS
-
-from layout import FIRST_LINE_ON_SCREEN
-from listening import hear_out, record, skip_to, turn_on_guide, wait_saying
+from layout import FIRST_LINE_ON_SCREEN, SCREENS, json_of
+from listening import hear_out, skip_to, turn_on_guide, wait_saying
 
 LANGS = ["en", "es", "ar", "zh-Hans"]
-SCREENS = {"portrait": {"width": 1080, "height": 1920}, "landscape": {"width": 1920, "height": 1080}}
-FIRST = f"/{{tag}}/{LEAFLET}/{SECTIONS[0]}"
 # A window too short for "In short" and the leaflet's first line below it.
 SHORT_WINDOW = {"width": 1920, "height": 480}
 
 
 @pytest.fixture
-def at(browser, live_server):
+def at(page_at):
     """A page on the first section in a language, on a screen."""
-    contexts = []
-
-    def at(tag, screen="portrait"):
-        context = browser.new_context(viewport=SCREENS[screen])
-        contexts.append(context)
-        page = context.new_page()
-        page.goto(live_server + FIRST.format(tag=tag))
-        record(page)
-        return page
-
-    yield at
-    for context in contexts:
-        context.close()
-
-
-def json_of(page, element_id):
-    return json.loads(page.locator(f"#{element_id}").get_attribute("data-json"))
+    return page_at
 
 
 @pytest.mark.parametrize("screen", SCREENS)
