@@ -382,3 +382,12 @@ def test_a_poll_from_another_site_is_refused(client):
     poll = status_url(response)
     assert client.get(poll, headers={"Sec-Fetch-Site": "cross-site"}).status_code == 403
     assert client.get(poll, headers=SAME).status_code == 204
+
+
+def test_a_done_with_an_out_of_date_token_is_told_plainly(app, client, staff):
+    ask(client, "en", sentences(client, "en")[2][0])
+    form = soup(staff.get("/staff/questions")).select_one("#questions .question form")
+    response = staff.post(form["action"], data={"csrf_token": "out-of-date"})
+    assert response.status_code == 303 and response.headers["Location"].endswith("/staff/")
+    assert "out of date" in soup(staff.get("/staff/")).get_text()
+    assert app.extensions["questions"].open()  # nothing was done

@@ -18,12 +18,16 @@ from ..store import StoreError
 from ..i18n import KNOWN_LOCALES, direction_of, native_name
 from . import access
 from .access import board_only, staff_only
-from .views import htmx, staff_context
+from flask_wtf.csrf import CSRFError
+
+from .views import form_out_of_date, htmx, staff_context
 
 # The board's own routes, under /staff like the rest of the staff screen (whose session and
 # look it shares: staff_context below), registered by init_app, never by an import.
 bp = Blueprint("board", __name__, url_prefix="/staff")
 bp.context_processor(staff_context)
+# A Done from a board whose session ended gets the staff screen's plain notice, not a 400 page.
+bp.register_error_handler(CSRFError, form_out_of_date)
 
 AGES = 20  # seconds between refreshes of "how long ago" when nothing else changed
 KIOSK = "kiosk"  # the staff screen's section where a kiosk is named (its notices too)
