@@ -350,39 +350,43 @@ def test_a_save_renders_again_only_the_pages_that_name_a_changed_clip(staff, cli
     assert 0 < len(redone) < len(before) / 2
 
 
-@pytest.mark.slow
-def test_memory_stays_flat_over_fifty_saves(staff, client, fake_speech):
-    """Issue 28: the page cache kept every page of every lexicon ever saved, 5.5 MB a save."""
-    import gc
-    import pathlib
-    import tracemalloc
+class TestMemory:
+    """A class of its own: the test suite shares out whole files and classes (--dist loadscope),
+    and this two-minute test then runs beside the rest of this file, not after it."""
 
-    log_in(client)
-    fill_the_page_cache(staff)
-    log_in(client)
-    # A new way to say it each time, as staff trying out respellings: each save a new lexicon.
-    says = [f"T P I {n}" for n in range(60)]
-    # Traced from before the first save: what a save replaces was traced too, and is seen freed.
-    # pytest keeps every log record of a test for its report: not the kiosk's memory, not made.
-    logging.disable(logging.INFO)
-    tracemalloc.start()
-    try:
-        for turn in range(4):  # the caches warmed up
-            save(client, staff, "TPI", says[turn], replacing="TPI")
-        gc.collect()
-        start, pages = tracemalloc.take_snapshot(), len(staff.extensions["page_cache"])
-        for turn in range(4, 54):
-            save(client, staff, "TPI", says[turn], replacing="TPI")
-        gc.collect()
-        end = tracemalloc.take_snapshot()
-    finally:
-        tracemalloc.stop()
-        logging.disable(logging.NOTSET)
-    # pathlib interns every part of a path (each clip's file name), and Python's table of interned
-    # strings grows by doubling: a one-off block of a few MB that is the interpreter's, not a leak.
-    interpreter = [tracemalloc.Filter(False, pathlib.__file__)]
-    grown = sum(stat.size_diff for stat in end.filter_traces(interpreter).compare_to(start.filter_traces(interpreter), "filename"))
-    assert len(staff.extensions["page_cache"]) == pages
-    # What does grow, and is bounded: the retired clips still served (clips.RETIRED) and the
-    # checked clip files, about 20 a save here.
-    assert grown < 2 * 1024 * 1024, f"{grown / 1e6:.1f} MB more after 50 saves"
+    @pytest.mark.slow
+    def test_memory_stays_flat_over_fifty_saves(self, staff, client, fake_speech):
+        """Issue 28: the page cache kept every page of every lexicon ever saved, 5.5 MB a save."""
+        import gc
+        import pathlib
+        import tracemalloc
+
+        log_in(client)
+        fill_the_page_cache(staff)
+        log_in(client)
+        # A new way to say it each time, as staff trying out respellings: each save a new lexicon.
+        says = [f"T P I {n}" for n in range(60)]
+        # Traced from before the first save: what a save replaces was traced too, and is seen freed.
+        # pytest keeps every log record of a test for its report: not the kiosk's memory, not made.
+        logging.disable(logging.INFO)
+        tracemalloc.start()
+        try:
+            for turn in range(4):  # the caches warmed up
+                save(client, staff, "TPI", says[turn], replacing="TPI")
+            gc.collect()
+            start, pages = tracemalloc.take_snapshot(), len(staff.extensions["page_cache"])
+            for turn in range(4, 54):
+                save(client, staff, "TPI", says[turn], replacing="TPI")
+            gc.collect()
+            end = tracemalloc.take_snapshot()
+        finally:
+            tracemalloc.stop()
+            logging.disable(logging.NOTSET)
+        # pathlib interns every part of a path (each clip's file name), and Python's table of interned
+        # strings grows by doubling: a one-off block of a few MB that is the interpreter's, not a leak.
+        interpreter = [tracemalloc.Filter(False, pathlib.__file__)]
+        grown = sum(stat.size_diff for stat in end.filter_traces(interpreter).compare_to(start.filter_traces(interpreter), "filename"))
+        assert len(staff.extensions["page_cache"]) == pages
+        # What does grow, and is bounded: the retired clips still served (clips.RETIRED) and the
+        # checked clip files, about 20 a save here.
+        assert grown < 2 * 1024 * 1024, f"{grown / 1e6:.1f} MB more after 50 saves"
