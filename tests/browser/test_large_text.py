@@ -2,7 +2,6 @@
 key opens stays on the screen with its buttons, in English, Arabic and Chinese, portrait
 and landscape; Escape closes the topmost layer only; every page is reachable by touch."""
 
-import functools
 import json
 import re
 
@@ -35,7 +34,11 @@ ON_SCREEN = """el => {
 @pytest.fixture
 def at(page_at):
     """A page in a language, on a screen, at 200% text unless told (chosen as the Display menu chooses it)."""
-    return functools.partial(page_at, size="200")
+
+    def at(tag, screen="portrait", size="200", url=FIRST):
+        return page_at(tag, screen, size, url)
+
+    return at
 
 
 def on_screen(locator):
