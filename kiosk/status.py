@@ -6,6 +6,7 @@ from pathlib import Path
 
 from flask import Blueprint, current_app, jsonify
 
+from . import store
 from .i18n import KNOWN_LOCALES, SOURCE_LOCALE, catalogs
 from .i18n.provenance import provenance_of
 from .staff import settings
@@ -26,9 +27,14 @@ def language_status() -> list[dict]:
     return rows
 
 
-def problems(app) -> list[str]:
+UNCHECKED = object()  # problems(): the caller has not checked the store
+
+
+def problems(app, store_problem=UNCHECKED) -> list[str]:
     """What is quietly wrong on this kiosk, in plain words with what to do: shown on /healthz and
-    on the staff screen. Each of these once went unnoticed: the kiosk kept working, worse."""
+    on the staff screen. Each of these once went unnoticed: the kiosk kept working, worse.
+    `store_problem`: the instance store's check where the caller made it already (it writes to
+    the disk, so /healthz makes it once)."""
     found = []
     stale = []
     for folder in str(app.config["BABEL_TRANSLATION_DIRECTORIES"]).split(";"):
@@ -44,7 +50,7 @@ def problems(app) -> list[str]:
     if fallback:
         found.append(f"Audio cannot be saved in {speech.cache_dir}: clips go to {fallback} for now and are lost "
                      "at every restart. Make that folder writable by the kiosk's user, or free disk space.")
-    kept = app.extensions["store"].check()
+    kept = store.get(app).check() if store_problem is UNCHECKED else store_problem
     if kept:
         found.append(f"Patients' questions for staff and staff log-ins cannot be kept ({kept}). Patients who ask "
                      "are told to ask at the reception desk instead. Make the instance folder writable by the "
@@ -71,7 +77,9 @@ def healthz():
         warnings.append("Partly shown in English (translation incomplete): " + ", ".join(incomplete))
     # Pages still draw every character then, but fetch several times the bytes.
     warnings += current_app.extensions["fonts"].problems
-    warnings += problems(current_app)
+    # Checked once: a write to the disk. Patients who ask are sent to the desk when it fails.
+    store_problem = store.get().check()
+    warnings += problems(current_app, store_problem)
     # After language_status(): asking for voices starts the engine, so a
     # worker that cannot start shows up here at once.
     speech = current_app.extensions["speech"].status()
@@ -79,7 +87,6 @@ def healthz():
         warnings.append(f"Audio is not working: {speech['detail']}")
     # A monitor watches the status code: 503 when patients get no audio, or when no question
     # for staff can be kept (the patient is then sent to the desk, and nobody is told).
-    store_problem = current_app.extensions["store"].check()
     healthy = speech["ok"] and store_problem is None
     response = jsonify(
         status="ok" if healthy else "degraded",

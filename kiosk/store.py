@@ -154,9 +154,10 @@ def init_app(app: Flask) -> None:
     app.extensions["store"] = Store(Path(app.instance_path) / FILE_NAME)
 
 
-def get() -> Store:
-    """This app's store (the one accessor: nothing else reads app.extensions["store"])."""
-    return current_app.extensions["store"]
+def get(app: Flask | None = None) -> Store:
+    """This app's store (the current app's unless given): the one accessor, as nothing else
+    reads app.extensions["store"]."""
+    return (app or current_app).extensions["store"]
 
 
 def _statements(script: str) -> list[str]:

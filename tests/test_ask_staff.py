@@ -8,6 +8,7 @@ import re
 
 import pytest
 
+from kiosk import store
 from kiosk.ask_staff import kiosks, questions
 from kiosk.staff import access, pin
 
@@ -182,7 +183,7 @@ def test_all_kiosks_together_are_limited_too(app, monkeypatch):
 
 def test_questions_expire_after_an_hour(app, client):
     clock = [1000.0]
-    app.extensions["questions"] = questions.Questions(app.extensions["store"], clock=lambda: clock[0])
+    app.extensions["questions"] = questions.Questions(store.get(app), clock=lambda: clock[0])
     ask(client, "en", sentences(client, "en")[2][0])
     clock[0] += questions.EXPIRY - 1
     assert app.extensions["questions"].open()
@@ -208,7 +209,7 @@ def test_the_patients_page_learns_when_staff_saw_to_the_question(app, client, st
 
 def test_the_patients_page_is_told_the_truth_when_a_question_expires(app, client):
     clock = [1000.0]
-    app.extensions["questions"] = questions.Questions(app.extensions["store"], clock=lambda: clock[0])
+    app.extensions["questions"] = questions.Questions(store.get(app), clock=lambda: clock[0])
     poll = soup(ask(client, "es", sentences(client, "es")[2][0])).select_one(".ask-poll")["hx-get"]
     clock[0] += questions.EXPIRY + 1
     text = soup(client.get(poll, headers=SAME)).get_text(" ", strip=True)

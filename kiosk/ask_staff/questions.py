@@ -30,6 +30,7 @@ from enum import Enum
 
 from flask import Flask
 
+from .. import store
 from ..store import Store
 
 EXPIRY = 60 * 60  # seconds a question stays open if staff do not clear it
@@ -202,4 +203,4 @@ class Questions:
 
 
 def init_app(app: Flask) -> None:
-    app.extensions["questions"] = Questions(app.extensions["store"])
+    app.extensions["questions"] = Questions(store.get(app))
