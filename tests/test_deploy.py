@@ -80,7 +80,9 @@ def as_sudo_would(command: list[str], folder: Path) -> list[str]:
     changes user without a process in between (and clears the environment, as sudo does)."""
     assert command[0] == "sudo", command
     command = command[1:]
-    prefix: list[str] = []
+    # Root's commands too get a clean environment, as sudo gives them: CI's own PYTHON and
+    # VENV (.ci/run tests each Python in .venv-X.Y) once leaked into setup.sh here.
+    prefix = ["setpriv", "--reset-env"]
     if command[0] == "-u":
         user, command = command[1], command[2:]
         prefix = ["setpriv", f"--reuid={user}", f"--regid={user}", "--init-groups", "--reset-env"]

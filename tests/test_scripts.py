@@ -17,6 +17,12 @@ def tree_with(tmp_path, script: str) -> Path:
     return tmp_path
 
 
+def environment(**settings: str) -> dict[str, str]:
+    """This process's environment without the PYTHON and VENV that CI sets for its own run
+    (.ci/run tests each Python in .venv-X.Y): the scripts under test must see only ours."""
+    return {**{k: v for k, v in os.environ.items() if k not in ("PYTHON", "VENV")}, **settings}
+
+
 def stub(path: Path, body: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("#!/usr/bin/env bash\n" + body)
@@ -28,7 +34,7 @@ def test_run_sh_serves_from_the_environment_it_set_up(tmp_path):
     stub(tree / "scripts" / "setup.sh", 'echo "setup PYTHON=$PYTHON VENV=$VENV" >> log\n')
     stub(tree / ".venv-3.12" / "bin" / "kiosk", 'echo "kiosk from .venv-3.12: $*" >> log\n')
     stub(tree / ".venv" / "bin" / "kiosk", 'echo "kiosk from .venv: $*" >> log\n')
-    env = {**os.environ, "PYTHON": "/usr/bin/python3.12", "VENV": ".venv-3.12"}
+    env = environment(PYTHON="/usr/bin/python3.12", VENV=".venv-3.12")
     subprocess.run([tree / "scripts" / "run.sh", "--port", "8123"], env=env, check=True, timeout=60)
     assert (tree / "log").read_text().splitlines() == [
         "setup PYTHON=/usr/bin/python3.12 VENV=.venv-3.12",
@@ -57,7 +63,7 @@ def test_setup_sh_refuses_an_environment_of_another_python_than_python(tmp_path)
     tree = tree_with(tmp_path, "setup.sh")
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", tree / ".venv"], check=True)
     python = other_python()
-    result = subprocess.run([tree / "scripts" / "setup.sh"], env={**os.environ, "PYTHON": python},
+    result = subprocess.run([tree / "scripts" / "setup.sh"], env=environment(PYTHON=python),
                             capture_output=True, text=True, timeout=120)
     mine, theirs = "%d.%d" % sys.version_info[:2], subprocess.run(
         [python, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"], capture_output=True, text=True).stdout.strip()
