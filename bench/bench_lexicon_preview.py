@@ -22,7 +22,7 @@ from common import ROOT
 sys.path.insert(0, str(ROOT))
 
 from kiosk import create_app  # noqa: E402
-from kiosk.crawl import ensure_registered  # noqa: E402
+from kiosk.jobs.crawl import ensure_registered  # noqa: E402
 from kiosk.staff import pin  # noqa: E402
 
 PIN = "482913"

@@ -29,7 +29,7 @@ from common import ROOT, kiosk_serve, prerendered_instance
 sys.path.insert(0, str(ROOT))
 
 from kiosk import create_app  # noqa: E402
-from kiosk.crawl import page_urls  # noqa: E402
+from kiosk.jobs.crawl import page_urls  # noqa: E402
 from kiosk.staff import pin  # noqa: E402
 
 PIN = "482913"

@@ -31,10 +31,9 @@ def create_app(
     # while the first page waited for its voices (issue 18).
     from flask import Flask
 
-    from . import (
-        ask_staff, cli, crawl, fonts, i18n, idle, phrases, read_aloud, render_audio, speech, staff, status,
-        store, understanding, views,
-    )
+    from . import ask_staff, cli, fonts, i18n, speech, staff, status, store
+    from .jobs import crawl, render_audio
+    from .patient import idle, phrases, read_aloud, understanding, views
     from .content import load_leaflets
     from .web import errors, headers, limits, page_cache, proxy, vendor
     from .web.turns import TURNS
@@ -79,7 +78,7 @@ def create_app(
         WTF_CSRF_SSL_STRICT=False,
         # "Ask staff about this" (kiosk/ask_staff/); kiosk export turns it off, as no server hears it there.
         ASK_STAFF=True,
-        # How often the staff screen asks for new questions (kiosk/staff/board.py): within 2 s.
+        # How often the staff screen asks for new questions (kiosk/ask_staff/board.py): within 2 s.
         QUESTIONS_POLL_SECONDS=1,
     )
     if test_config is None:

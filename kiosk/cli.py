@@ -170,7 +170,7 @@ def _start_up(app) -> None:
     page (which starts the speech worker), then the render of the clips not cached yet. Both
     take turns with the requests, so a page asked for meanwhile is answered at once; a clip a
     patient asks for first is rendered on demand."""
-    from .crawl import start_crawl
+    from .jobs.crawl import start_crawl
 
     start_crawl(app)
     app.extensions["render"].start(after_pages=_freeze_heap)
@@ -209,7 +209,7 @@ def _stop(app) -> None:
 @with_appcontext
 def prerender(workers: int) -> None:
     """Render every sentence of every leaflet in every language with a voice."""
-    from .crawl import ensure_registered
+    from .jobs.crawl import ensure_registered
     from .speech import SpeechUnavailable
 
     app = current_app._get_current_object()
@@ -252,7 +252,7 @@ def export_(directory: Path, force: bool, workers: int) -> None:
     Every page in every language, the printable leaflets, 404.html, every clip,
     htmx and the fonts; serve DIRECTORY with deploy/nginx/kiosk-export.conf
     (see docs/deploy.md, "Serving an export")."""
-    from .export import ExportError, check_target, export
+    from .jobs.export import ExportError, check_target, export
     from .i18n import KNOWN_LOCALES
 
     try:

@@ -1,4 +1,4 @@
-// Help to understand on a section's page (kiosk/understanding.py): the word
+// Help to understand on a section's page (kiosk/patient/understanding.py): the word
 // dialog for a hard word, and the teach-back question.
 //
 // Every word comes from the page: the dialog's texts and clips from

@@ -16,7 +16,7 @@ from bs4 import BeautifulSoup
 
 from kiosk import ROOT
 from kiosk.content import load_leaflets
-from kiosk.crawl import urls_of
+from kiosk.jobs.crawl import urls_of
 from kiosk.i18n import catalogs
 from kiosk.i18n.checks import load_catalog
 from kiosk.i18n.catalogs import TRANSLATIONS

@@ -1,4 +1,4 @@
-"""Ask staff about this (kiosk/ask_staff/, kiosk/staff/board.py): a flag names a real
+"""Ask staff about this (kiosk/ask_staff/, kiosk/ask_staff/board.py): a flag names a real
 sentence, comes from the kiosk's own page, is limited without locking patients out, reaches
 the staff screen in both languages, and the board outlives the staff session's idle limit.
 What survives a restart, and what a patient is told when nobody was, is in

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from kiosk import ROOT, cli, create_app
 from kiosk.content import ContentError
-from kiosk.crawl import page_urls
+from kiosk.jobs.crawl import page_urls
 
 from helpers import soup, wait_until
 from speech.fakes import spoken_text

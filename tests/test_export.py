@@ -10,9 +10,9 @@ from bs4 import BeautifulSoup
 from click.testing import CliRunner
 
 from kiosk import ROOT, cli, create_app
-from kiosk.export import ExportError, check_target, export, page_file
+from kiosk.jobs.export import ExportError, check_target, export, page_file
 from kiosk.web.headers import HEADERS
-from kiosk.crawl import page_urls
+from kiosk.jobs.crawl import page_urls
 from kiosk.speech import Speech, ThreadExecutor
 
 from helpers import LEAFLET, LOCALES, SECTIONS, expected
@@ -199,7 +199,7 @@ def test_the_command_says_what_it_wrote_and_that_speech_is_off(monkeypatch, tmp_
 def test_the_pronunciations_go_with_the_export_as_pls(tmp_path):
     """The entries the export's audio was made with, one PLS file a language, as the staff
     screen imports them; a language without entries has no file."""
-    from kiosk.export import _export_lexicons, Report
+    from kiosk.jobs.export import _export_lexicons, Report
     from kiosk.speech import lexicon
 
     app = create_app({"TESTING": True, "SPEECH_ENABLED": False}, instance_path=str(tmp_path / "instance"))

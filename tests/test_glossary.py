@@ -93,6 +93,6 @@ def test_the_words_page_lists_every_term_with_an_anchor(client, leaflet, tag):
 
 
 def test_the_words_page_is_in_the_crawl(app):
-    from kiosk.crawl import page_urls
+    from kiosk.jobs.crawl import page_urls
 
     assert f"/es/{LEAFLET}/words" in page_urls(app)

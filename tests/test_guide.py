@@ -7,7 +7,7 @@ import pytest
 
 from kiosk import create_app
 from kiosk.i18n import KNOWN_LOCALES, native_name
-from kiosk.crawl import page_urls, register_all
+from kiosk.jobs.crawl import page_urls, register_all
 
 from helpers import LEAFLET, LOCALES, SECTIONS, expected, job_for, soup
 

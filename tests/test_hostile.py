@@ -76,7 +76,7 @@ def app(app, tmp_path):
 @pytest.fixture(scope="module")
 def clip_client(tmp_path_factory):
     """One such kiosk for the many cases of the clip's Range header: a kiosk's first clip
-    request renders every page (kiosk.crawl), seconds that each case need not repeat."""
+    request renders every page (kiosk.jobs.crawl), seconds that each case need not repeat."""
     folder = tmp_path_factory.mktemp("clip-kiosk")
     app = create_app({"TESTING": True, "SPEECH_ENABLED": False}, instance_path=str(folder))
     speech = with_secret_and_clip(app, folder)

@@ -17,9 +17,9 @@ SECTION = f"/es/{LEAFLET}/what-to-expect"
 def test_a_page_is_rendered_once_then_served_as_kept(app, client, monkeypatch):
     first = client.get(SECTION)
     renders = []
-    import kiosk.views
+    import kiosk.patient.views
 
-    monkeypatch.setattr(kiosk.views, "render_template", lambda *a, **k: renders.append(a) or "rendered again")
+    monkeypatch.setattr(kiosk.patient.views, "render_template", lambda *a, **k: renders.append(a) or "rendered again")
     again = client.get(SECTION)
     assert renders == []
     assert again.get_data() == first.get_data()

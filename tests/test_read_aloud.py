@@ -7,7 +7,7 @@ import soundfile
 
 from kiosk import create_app
 from kiosk.i18n import KNOWN_LOCALES
-from kiosk.crawl import register_all
+from kiosk.jobs.crawl import register_all
 
 from helpers import LEAFLET, SECTIONS, catalog_with_fuzzy, expected, job_for, soup
 
@@ -97,7 +97,7 @@ def test_every_language_with_a_voice_plays(speaking_app, tag, tmp_path):
 def test_registration_is_tried_again_after_the_engine_failed(tmp_path):
     """A kiosk whose engine could not start registers nothing; once it can, the clips must be found."""
     from kiosk import create_app
-    from kiosk.crawl import ensure_registered
+    from kiosk.jobs.crawl import ensure_registered
     from kiosk.speech import Speech, ThreadExecutor
 
     import speech.fakes as fakes

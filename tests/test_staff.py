@@ -17,7 +17,7 @@ from click.testing import CliRunner
 from kiosk import cli, create_app, store
 from kiosk.i18n import KNOWN_LOCALES
 from kiosk.i18n.provenance import provenance_of
-from kiosk.render_audio import Progress
+from kiosk.jobs.render_audio import Progress
 from kiosk.speech import Speech, ThreadExecutor
 from kiosk.staff import access, pin, settings
 

@@ -308,7 +308,7 @@ def kept_pages(app) -> dict:
 
 
 def fill_the_page_cache(app) -> None:
-    from kiosk.crawl import page_urls
+    from kiosk.jobs.crawl import page_urls
 
     patient = app.test_client()  # a patient's page would end the staff session
     for url in page_urls(app):

@@ -184,12 +184,12 @@ def test_wrong_method_is_a_clear_405(client):
 
 
 def test_unexpected_error_is_a_kind_page_not_a_traceback(app, client, monkeypatch):
-    import kiosk.views
+    import kiosk.patient.views
 
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(kiosk.views, "find_leaflet", broken)
+    monkeypatch.setattr(kiosk.patient.views, "find_leaflet", broken)
     app.testing = False  # let the error handler answer, as in production
     response = client.get(f"/en/{LEAFLET}/")
     assert response.status_code == 500

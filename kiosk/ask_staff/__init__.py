@@ -5,15 +5,14 @@ sentences.py  which sentence: data-sentence on the page, resolved by the server
 kiosks.py     which kiosk: a random id its browser keeps, and the name staff gave it
 questions.py  the open questions, in the instance store; the limits
 views.py      the patient's routes: ask, cancel, and what became of the question
-
-The board itself is a staff page (kiosk/staff/board.py).
+board.py      the staff screen's questions board, live, and the kiosk's name
 """
 
 from __future__ import annotations
 
 from flask import Flask
 
-from . import questions, views
+from . import board, questions, views
 from .sentences import sentence_ref
 
 
@@ -23,6 +22,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(views.bp)
     # Patient pages have no session for CSRFProtect's token: views.same_origin() guards these instead.
     app.extensions["csrf"].exempt(views.bp)
+    board.init_app(app)  # a staff page, under /staff: its forms keep the CSRF check
 
     @app.context_processor
     def ask_staff_context():

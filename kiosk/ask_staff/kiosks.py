@@ -4,7 +4,7 @@ The id is minted by the server the first time a browser profile asks (or is name
 in a cookie for ten years: the idle reset clears sessionStorage and localStorage only. It is
 what the per-kiosk limit counts, so kiosks that staff have not named yet no longer share one
 limit, and its first characters label such a kiosk on the board. The name is a label only,
-set by staff on the kiosk itself (kiosk/staff/board.py). Both cookies are HttpOnly and
+set by staff on the kiosk itself (kiosk/ask_staff/board.py). Both cookies are HttpOnly and
 SameSite=Strict: another site can neither read nor send them.
 
 Names in any script the kiosk speaks: letters with their combining marks (Hindi, Arabic with

@@ -26,7 +26,7 @@ from flask import Blueprint, abort, current_app, make_response, redirect, render
 
 from ..i18n import current_tag, pull_locale, push_locale
 from ..store import StoreError
-from ..views import find_leaflet
+from ..patient.views import find_leaflet
 from ..web.errors import MESSAGES, N_, OTHER
 from . import kiosks
 from .questions import Refused, State
@@ -47,7 +47,7 @@ bp.url_defaults(push_locale)
 
 
 def enabled() -> bool:
-    """Off in a static export (kiosk/export.py), where no server would hear the question."""
+    """Off in a static export (kiosk/jobs/export.py), where no server would hear the question."""
     return bool(current_app.config["ASK_STAFF"])
 
 

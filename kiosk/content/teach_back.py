@@ -6,7 +6,7 @@ split a paragraph into another number of sentences than the English (the Korean
 first paragraph has five where the English has four): the catalog message in
 ANSWER_CONTEXT is the answer sentence as the translator wrote it in their own
 paragraph, and it is looked up among the sentences the page shows and reads
-aloud (kiosk/speech/sentences.py, the same split as kiosk/read_aloud.py).
+aloud (kiosk/speech/sentences.py, the same split as kiosk/patient/read_aloud.py).
 """
 
 from __future__ import annotations

@@ -31,7 +31,7 @@ def extract_args(output: Path = POT) -> list[str]:
     # --add-location=file keeps the file of each message but not its line: Babel's
     # line numbers for Python differ between Python versions (3.13 moved them), and
     # every edit that shifts a template's lines would otherwise rewrite 14 catalogs.
-    # `phrase` is the audio guide's gettext (kiosk.phrases): shown and spoken;
+    # `phrase` is the audio guide's gettext (kiosk.patient.phrases): shown and spoken;
     # `phrase_plural` its ngettext (singular and plural are its first two arguments).
     return [
         "extract", "-F", str(ROOT / "babel.cfg"), "--omit-header", "-k", "phrase", "-k", "phrase_plural:1,2",

@@ -9,7 +9,7 @@ browser, or its disk) is worthless from then on; and as the row is on the disk,
 a restart of the kiosk ends nothing.
 
 The questions board is the one exception to the idle limit. A reception PC shows
-patients' questions all day (kiosk/staff/board.py), and nobody touches it between
+patients' questions all day (kiosk/ask_staff/board.py), and nobody touches it between
 questions, so 5 idle minutes would log it out within the hour. So opening the board
 (with the PIN, as for the rest) also starts a board session: for BOARD_LIMIT from then
 (a working day, never extended by its poll), that browser may see the open questions

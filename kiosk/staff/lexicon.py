@@ -1,18 +1,19 @@
 """Pronunciation on the staff screen: add, change and remove a language's lexicon entries,
 hear a word and the leaflet's sentences with it before and after, import and export PLS.
 
-On the staff blueprint (views.bp), so every route has its PIN session and CSRF check, and a
-stale form its plain notice. Preview and Save first make the clips an entry would make
+Its own blueprint under /staff, so every route has the staff screen's PIN session and CSRF
+check, and a stale form its plain notice. Preview and Save first make the clips an entry would make
 (lexicon_trial.py). Saving writes the language's file (kiosk/speech/lexicon.py), makes the
 speech layer say words the new way, drops the kept pages that name a changed clip, and renders
-the changed clips and then those pages with the staff screen's progress bar (kiosk/render_audio.py).
+the changed clips and then those pages with the staff screen's progress bar (kiosk/jobs/render_audio.py).
 """
 
 from __future__ import annotations
 
 import logging
 
-from flask import Flask, abort, current_app, flash, redirect, request, send_file, url_for
+from flask import Blueprint, Flask, abort, current_app, flash, redirect, request, send_file, url_for
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from ..i18n import KNOWN_LOCALES, direction_of, native_name
@@ -24,9 +25,14 @@ from ..web.errors import handle_http_error
 from . import access
 from .access import Staff, staff_only
 from .lexicon_trial import try_entry
-from .views import bp, render
+from .views import form_out_of_date, render, staff_context
 
 log = logging.getLogger(__name__)
+
+# Registered by init_app, never by an import; under /staff, with the staff screen's look.
+bp = Blueprint("lexicon", __name__, url_prefix="/staff")
+bp.context_processor(staff_context)
+bp.register_error_handler(CSRFError, form_out_of_date)
 
 PRONUNCIATION = "pronunciation"  # where its notices are shown (templates/staff/notices.html)
 # The entry form: "overwrite" names the word whose entry staff agreed to replace ("Replace it").
@@ -69,7 +75,7 @@ def _page(lang: str, code: int = 200, *, form=None, error: str | None = None, tr
 
 @bp.get("/lexicon/<lang>/")
 @staff_only
-def lexicon(lang: str):
+def index(lang: str):
     """One language's pronunciation entries, and the form to add or change one."""
     return _page(lang)
 
@@ -146,7 +152,7 @@ def change(app: Flask, lang: str, new: Lexicon) -> bool:
 
 def _saved(lang: str, message: str):
     flash(message, PRONUNCIATION)
-    return redirect(url_for("staff.lexicon", lang=lang, _anchor=f"{PRONUNCIATION}-notice"), 303)
+    return redirect(url_for("lexicon.index", lang=lang, _anchor=f"{PRONUNCIATION}-notice"), 303)
 
 
 @bp.post("/lexicon/<lang>/save")
@@ -245,8 +251,12 @@ def too_large(error):
     """A file over the body limit, in plain words on the page it was sent from (issue 28: staff
     got the patients' "Something went wrong"); anyone else, the kiosk's own error page."""
     lang = (request.view_args or {}).get("lang")
-    if request.endpoint == "staff.import_lexicon" and lang in KNOWN_LOCALES and access.check() is Staff.IN:
+    if request.endpoint == "lexicon.import_lexicon" and lang in KNOWN_LOCALES and access.check() is Staff.IN:
         limit = current_app.config["MAX_CONTENT_LENGTH"] // 1024
         return _page(lang, 413, import_error=f"Nothing was imported: the file is too large (at most {limit} KB). "
                                              "A pronunciation file is usually much smaller: is it the right file?")
     return handle_http_error(error)
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)

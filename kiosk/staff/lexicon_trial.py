@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from flask import Flask, url_for
 
-from ..crawl import ensure_registered
+from ..jobs.crawl import ensure_registered
 from ..speech import SpeechBusy, SpeechUnavailable
 from ..speech.engine import LexiconEntry
 from ..speech.lexicon import Lexicon
@@ -81,6 +81,6 @@ def try_entry(app: Flask, lang: str, new: LexiconEntry, changed: Lexicon) -> Tri
             return Trial(new, busy=True)
         except SpeechUnavailable as error:
             broken = str(error)
-        rows.append(Row(text, url_for("staff.preview_clip", key=before), url_for("staff.preview_clip", key=after),
+        rows.append(Row(text, url_for("lexicon.preview_clip", key=before), url_for("lexicon.preview_clip", key=after),
                         listed, broken))
     return Trial(new, tuple(rows))

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from .. import idle
+from ..patient import idle
 from ..i18n import KNOWN_LOCALES, SOURCE_LOCALE
 from ..files import write_atomically
 
@@ -123,7 +123,7 @@ def apply(app: Flask, settings: Settings) -> None:
     """Make `settings` the kiosk's from the next request on."""
     configured = idle.from_config(app.config)
     app.extensions["settings"] = settings
-    # Read by kiosk/i18n/__init__.py (the default locale) and kiosk/idle.py (the
+    # Read by kiosk/i18n/__init__.py (the default locale) and kiosk/patient/idle.py (the
     # page's idle timing) on every request.
     app.extensions["default_language"] = settings.default_language
     # The warning keeps its configured length: WCAG 2.2.1 asks for at least 20 s.

@@ -15,11 +15,12 @@ from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFError
 from limits import parse
 
-from .. import idle, status
+from .. import status
+from ..patient import idle
 from ..content.readability import readability
 from ..i18n import KNOWN_LOCALES, direction_of, native_name
 from ..i18n.provenance import provenance_of
-from ..crawl import ensure_registered
+from ..jobs.crawl import ensure_registered
 from ..speech.clips import ClipCount
 from . import access, pin, settings
 from .access import Staff, staff_only

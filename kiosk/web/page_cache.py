@@ -11,7 +11,7 @@ every page of every lexicon and settings ever used, 5.5 MB more at each save):
 - the staff's settings (start language, idle time): a page is kept with the settings it was
   rendered with, one page per path, and a page of other settings is dropped when found;
 - the pronunciation lexicon, through the clip URLs a page names: a change drops the pages that
-  name a clip it changed (drop_naming), and nothing else; kiosk/render_audio.py renders them again.
+  name a clip it changed (drop_naming), and nothing else; kiosk/jobs/render_audio.py renders them again.
 And the whole cache has a size limit (MAX_BYTES): the least recently used pages go first.
 """
 

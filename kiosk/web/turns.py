@@ -96,7 +96,7 @@ class Turns:
 
     def spare(self) -> AbstractContextManager[None]:
         """Run the block in a turn taken only while no request runs or waits: for background work
-        (the pages a lexicon change dropped, kiosk/render_audio.py) that must leave pages at
+        (the pages a lexicon change dropped, kiosk/jobs/render_audio.py) that must leave pages at
         their idle speed. A request that comes meanwhile still finds the other turn free; the
         block, one page long, is all it shares the process with."""
         return self._holding(self._acquire_spare)

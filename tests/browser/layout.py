@@ -25,7 +25,7 @@ ALL_PAGES = [url for tag in LOCALES for url in pages_in(tag)]
 
 # Every control a patient can tap, as the browser lays it out. A control
 # under an open menu's panel cannot be tapped, so it is left out. `inline`:
-# a hard word marked inside a sentence of the text (kiosk/understanding.py),
+# a hard word marked inside a sentence of the text (kiosk/patient/understanding.py),
 # as big as its words and no bigger. Broken over two lines, such a link is
 # tapped on its two pieces, so it counts as them: its bounding box would be a
 # rectangle across both lines, over words and links it does not cover.

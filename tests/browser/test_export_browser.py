@@ -15,7 +15,7 @@ from nginx_site import nginx_serving
 from speech.fakes import FakeEngine
 
 from kiosk import create_app
-from kiosk.export import export
+from kiosk.jobs.export import export
 from kiosk.web.headers import HEADERS
 from kiosk.speech import Speech, ThreadExecutor
 

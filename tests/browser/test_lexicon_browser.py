@@ -28,7 +28,7 @@ def lexicon_server(tmp_path_factory):
     app.extensions["speech"] = speech
     pin.save(app.instance_path, PIN)
     with app.app_context():
-        from kiosk.crawl import ensure_registered
+        from kiosk.jobs.crawl import ensure_registered
 
         ensure_registered(app)
     speech.prerender()

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import pytest
 import soundfile
 
-from kiosk.crawl import ensure_registered
+from kiosk.jobs.crawl import ensure_registered
 from kiosk.speech import ogg
 
 from helpers import wait_until

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import threading
 
-from kiosk import crawl
+from kiosk.jobs import crawl
 
 from helpers import wait_until
 

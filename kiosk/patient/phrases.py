@@ -18,7 +18,7 @@ from markupsafe import Markup
 from flask.json import dumps as json_dumps
 from jinja2.utils import htmlsafe_json_dumps
 
-from .i18n import SOURCE_LOCALE, current_tag, localize, localize_plural, native_name, tag_of
+from ..i18n import SOURCE_LOCALE, current_tag, localize, localize_plural, native_name, tag_of
 
 # One spoken part: (clip URL, language it is spoken in, the words).
 Part = tuple[str, str, str]

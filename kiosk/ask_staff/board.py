@@ -13,14 +13,14 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask, current_app, flash, make_response, redirect, render_template, request, url_for
 
-from ..ask_staff import kiosks
+from . import kiosks
 from ..store import StoreError
 from ..i18n import KNOWN_LOCALES, direction_of, native_name
-from . import access
-from .access import board_only, staff_only
+from ..staff import access
+from ..staff.access import board_only, staff_only
 from flask_wtf.csrf import CSRFError
 
-from .views import form_out_of_date, htmx, staff_context
+from ..staff.views import form_out_of_date, htmx, staff_context
 
 # The board's own routes, under /staff like the rest of the staff screen (whose session and
 # look it shares: staff_context below), registered by init_app, never by an import.

@@ -18,8 +18,8 @@ from flask import current_app, request, url_for
 from flask_babel import format_date
 from markupsafe import Markup
 
-from .i18n import current_tag
-from .i18n.provenance import provenance_of
+from ..i18n import current_tag
+from ..i18n.provenance import provenance_of
 
 # A phone camera at arm's length needs the code about 4 cm (160 CSS px) wide
 # or more; modules of a whole number of pixels keep their edges sharp.

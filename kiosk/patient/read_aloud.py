@@ -13,10 +13,10 @@ from dataclasses import dataclass
 
 from flask import Flask, current_app, url_for
 
-from .web.errors import N_
+from ..web.errors import N_
 from .phrases import phrase
-from .i18n import KNOWN_LOCALES, Text, current_tag
-from .speech.sentences import split_sentences
+from ..i18n import KNOWN_LOCALES, Text, current_tag
+from ..speech.sentences import split_sentences
 
 # Five speeds from 0.6x to 1.5x; the browser keeps the voice's pitch
 # (preservesPitch). Each is spoken by name when chosen.

@@ -23,7 +23,7 @@ from typing import Callable, ContextManager
 from flask import Flask
 
 from .crawl import ensure_registered
-from .speech import SpeechUnavailable
+from ..speech import SpeechUnavailable
 
 log = logging.getLogger(__name__)
 

@@ -3,7 +3,7 @@ with what the word dialog shows and says, and the teach-back question.
 
 The content (terms, summaries, questions) is kiosk/content's; this module only
 shapes it for the templates. A mark sits inside its sentence's <span>, so the
-sentence's clip and words stay exactly the sentence (kiosk/read_aloud.py).
+sentence's clip and words stay exactly the sentence (kiosk/patient/read_aloud.py).
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 from flask import Flask
 
-from .content import Leaflet, Section, Term, glossary, teach_back
-from .i18n import SOURCE_LOCALE
+from ..content import Leaflet, Section, Term, glossary, teach_back
+from ..i18n import SOURCE_LOCALE
 from .phrases import Phrase, english, phrase, voiced
 from .read_aloud import Sentence, spoken
 

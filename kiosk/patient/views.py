@@ -6,8 +6,8 @@ from flask import Blueprint, abort, current_app, g, render_template, request, ur
 from flask_babel import gettext as _
 
 from . import take_home
-from .content import Leaflet, glossary
-from .i18n import current_tag, localize, pull_locale, push_locale, request_locale
+from ..content import Leaflet, glossary
+from ..i18n import current_tag, localize, pull_locale, push_locale, request_locale
 
 start = Blueprint("start", __name__)
 pages = Blueprint("pages", __name__, url_prefix="/<lang>")

@@ -26,8 +26,8 @@ from urllib.parse import unquote, urljoin, urlsplit
 from flask import Flask, url_for
 
 from .crawl import ensure_registered, page_urls
-from .i18n import KNOWN_LOCALES
-from .speech import SpeechUnavailable, lexicon
+from ..i18n import KNOWN_LOCALES
+from ..speech import SpeechUnavailable, lexicon
 
 # What a page may reference that is a file of the kiosk's rather than a page.
 ASSET_PREFIXES = ("/static/", "/vendor/", "/fonts/", "/audio/")

@@ -1,6 +1,6 @@
 """The crawl of every page: rendering each page once registers every clip a patient can hear.
 
-Pages register what they show as they render (kiosk.read_aloud), so the crawl is how
+Pages register what they show as they render (kiosk.patient.read_aloud), so the crawl is how
 the kiosk learns the clips of pages nobody has opened since start-up: for `kiosk
 prerender`, `kiosk export`, the background render, the staff screen's counts, and a clip
 URL a browser kept from before a restart. `page_urls` is the one list of every page.
@@ -19,9 +19,9 @@ from typing import ContextManager
 from flask import Flask, request
 from werkzeug.exceptions import default_exceptions
 
-from .content import Leaflet
-from .i18n import KNOWN_LOCALES
-from .web.errors import MESSAGES, handle_http_error
+from ..content import Leaflet
+from ..i18n import KNOWN_LOCALES
+from ..web.errors import MESSAGES, handle_http_error
 
 log = logging.getLogger(__name__)
 
