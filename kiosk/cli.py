@@ -209,7 +209,7 @@ def _stop(app) -> None:
 @with_appcontext
 def prerender(workers: int) -> None:
     """Render every sentence of every leaflet in every language with a voice."""
-    from .jobs.crawl import ensure_registered
+    from .jobs.crawl import ensure_registered, failed_pages
     from .speech import SpeechUnavailable
 
     app = current_app._get_current_object()
@@ -232,6 +232,12 @@ def prerender(workers: int) -> None:
         finally:
             if bar is not None:
                 bar.__exit__(None, None, None)
+        failed = failed_pages(app)
+        if failed:
+            # The clips of these pages are unknown, so not rendered: never "Done" (issue 30).
+            raise click.ClickException(
+                f"{rendered} clips rendered, but {len(failed)} pages could not be rendered, so their audio "
+                "is missing: " + "; ".join(failed) + ". See the kiosk's log for why, fix it, and run prerender again.")
         click.echo(f"Done: {rendered} clips rendered, the rest were cached already.")
     except SpeechUnavailable as error:
         raise click.ClickException(f"Some audio could not be rendered: {error}") from error

@@ -9,6 +9,7 @@ from flask import Blueprint, current_app, jsonify
 from . import store
 from .i18n import KNOWN_LOCALES, SOURCE_LOCALE, catalogs
 from .i18n.provenance import provenance_of
+from .jobs.crawl import failed_pages
 from .staff import settings
 
 bp = Blueprint("status", __name__)
@@ -55,6 +56,11 @@ def problems(app, store_problem=UNCHECKED) -> list[str]:
         found.append(f"Patients' questions for staff and staff log-ins cannot be kept ({kept}). Patients who ask "
                      "are told to ask at the reception desk instead. Make the instance folder writable by the "
                      "kiosk's user, or free disk space.")
+    failed = failed_pages(app)
+    if failed:
+        shown = "; ".join(failed[:5]) + (f"; and {len(failed) - 5} more" if len(failed) > 5 else "")
+        found.append(f"{len(failed)} pages could not be rendered, so their audio is not known ({shown}). "
+                     "See the kiosk's log for why; the kiosk tries again every minute.")
     ignored = settings.ignored(app)
     if ignored:
         found.append(f"The staff settings file could not be used, so the default start language and idle time "

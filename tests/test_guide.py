@@ -7,7 +7,7 @@ import pytest
 
 from kiosk import create_app
 from kiosk.i18n import KNOWN_LOCALES, native_name
-from kiosk.jobs.crawl import page_urls, register_all
+from kiosk.jobs.crawl import ensure_registered, failed_pages, page_urls
 
 from helpers import LEAFLET, LOCALES, SECTIONS, expected, job_for, soup
 
@@ -102,10 +102,11 @@ def test_the_language_button_is_named_without_its_arrow(speaking_app):
     assert "▾" not in summary.get_text()
 
 
-def test_register_all_knows_every_clip_a_page_can_say(speaking_app, tmp_path):
+def test_the_crawl_knows_every_clip_a_page_can_say(speaking_app, tmp_path):
     app = create_app({"TESTING": True}, instance_path=str(tmp_path))
     try:
-        known = register_all(app)
+        known = ensure_registered(app)
+        assert failed_pages(app) == []
         # The guide's words are among them (clip keys are content hashes, so
         # another app rendering the page names the same clips) ...
         page = soup(speaking_app.test_client().get("/es/no/such/page"))

@@ -7,7 +7,7 @@ import soundfile
 
 from kiosk import create_app
 from kiosk.i18n import KNOWN_LOCALES
-from kiosk.jobs.crawl import register_all
+from kiosk.jobs.crawl import ensure_registered, failed_pages
 
 from helpers import LEAFLET, SECTIONS, catalog_with_fuzzy, expected, job_for, soup
 
@@ -64,9 +64,10 @@ def test_every_clip_of_every_page_is_known_after_a_restart(speaking_app, tmp_pat
         fresh.extensions["speech"].close()
 
 
-def test_register_all_covers_every_language_in_its_own_voice(speaking_app):
+def test_the_crawl_covers_every_language_in_its_own_voice(speaking_app):
     with speaking_app.test_request_context("/en/"):  # as from inside a request
-        assert register_all(speaking_app) > 14 * 40
+        assert ensure_registered(speaking_app) > 14 * 40
+    assert failed_pages(speaking_app) == []
     speech = speaking_app.extensions["speech"]
     jobs = {(job.text, job.voice) for job in speech._jobs.values()}
     for tag in KNOWN_LOCALES:

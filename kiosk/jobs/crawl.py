@@ -4,6 +4,10 @@ Pages register what they show as they render (kiosk.patient.read_aloud), so the 
 the kiosk learns the clips of pages nobody has opened since start-up: for `kiosk
 prerender`, `kiosk export`, the background render, the staff screen's counts, and a clip
 URL a browser kept from before a restart. `page_urls` is the one list of every page.
+
+A page that does not answer 200 is never dropped quietly: its clips would be missing and
+`kiosk prerender` would say "Done" (issue 30). Each run keeps the pages that failed
+(`failed_pages`); prerender fails with them, and /healthz and the staff screen name them.
 """
 
 from __future__ import annotations
@@ -50,6 +54,11 @@ def ensure_registered(app: Flask) -> int:
     return app.extensions["speech"].registered()
 
 
+def failed_pages(app: Flask) -> list[str]:
+    """The pages the last crawl could not render ("URL answered 500"), whose clips are unknown."""
+    return list(app.extensions["registration"].failures)
+
+
 class _Registration:
     """The crawl of one app: at most one run at a time, and none after one has succeeded."""
 
@@ -57,6 +66,7 @@ class _Registration:
         self.done = threading.Event()
         self.lock = threading.Lock()
         self.tried_at: float | None = None
+        self.failures: list[str] = []  # the last run's pages that did not answer 200
         self._running: threading.Event | None = None
         self._off_cpu = off_cpu
         self._turn = turn
@@ -83,14 +93,20 @@ class _Registration:
 
     def _crawl(self, app: Flask, finished: threading.Event) -> None:
         try:
-            _render_every_page(app, self._turn)
-            # With the engine down, no voice was found and nothing registered: try
-            # again next time rather than report zero clips for good.
+            failures = _render_every_page(app, self._turn)
+            if failures:
+                log.error("the crawl could not render %d pages, so their clips are unknown: %s",
+                          len(failures), "; ".join(failures))
+            # With the engine down, no voice was found and nothing registered, and a page that
+            # failed registered nothing: try again next time rather than report them for good.
             with self.lock:
-                if app.extensions["speech"].engine_known:
+                self.failures = failures
+                if app.extensions["speech"].engine_known and not failures:
                     self.done.set()
-        except Exception:  # noqa: BLE001 - a background thread has nobody else to tell
+        except Exception as error:  # noqa: BLE001 - a background thread has nobody else to tell
             log.exception("registering the clips of every page failed")
+            with self.lock:
+                self.failures = [f"the crawl stopped: {type(error).__name__}: {error}"]
         finally:
             with self.lock:
                 self._running = None
@@ -98,24 +114,6 @@ class _Registration:
 
 
 RETRY_REGISTRATION_AFTER = 60.0
-
-
-def register_all(app: Flask) -> int:
-    """Register every clip of every page in every language: the leaflets'
-    sentences and the guide's labels, hints, help and error messages.
-
-    Pages register what they show as they render, so rendering each page
-    once registers exactly what a patient can hear. This covers the clips of
-    pages nobody has opened since start-up (a clip URL cached by the browser
-    before a restart, and `kiosk prerender`). Returns how many clips are known.
-    """
-    # In a thread of its own: context variables do not cross threads, so the
-    # test client's requests get their own `g` (where Flask-Babel caches the
-    # locale) even when this is called while a request is being handled.
-    worker = threading.Thread(target=_render_every_page, args=(app, contextlib.nullcontext), name="register-all")
-    worker.start()
-    worker.join()
-    return app.extensions["speech"].registered()
 
 
 def page_urls(app: Flask) -> list[str]:
@@ -137,19 +135,24 @@ def urls_of(leaflets: Mapping[str, Leaflet]) -> list[str]:
     return urls
 
 
-def _render_every_page(app: Flask, turn: Callable[[], ContextManager]) -> None:
+def _render_every_page(app: Flask, turn: Callable[[], ContextManager]) -> list[str]:
     """Each page in a turn of its own (`turn()`): while the kiosk serves, the crawl takes
-    turns with the requests, page by page, rather than compete with them for the GIL."""
+    turns with the requests, page by page, rather than compete with them for the GIL.
+    Returns the pages that did not answer 200, each as "URL answered CODE"."""
     client = app.test_client()
+    failures = []
     for url in page_urls(app):
         with turn():
-            client.get(url)
+            status = client.get(url).status_code
+        if status != 200:
+            failures.append(f"{url} answered {status}")
     # Every kind of error page too, in every language: its words are spoken.
     for tag in KNOWN_LOCALES:
         with turn():
             for code in (*MESSAGES, 500):
                 with app.test_request_context(f"/{tag}/"):
                     handle_http_error(default_exceptions[code]())
+    return failures
 
 
 def init_app(app: Flask, *, off_cpu: Callable[[], ContextManager] = contextlib.nullcontext,

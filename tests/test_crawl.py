@@ -1,0 +1,58 @@
+"""The crawl of every page fails loudly (issue 30): a page that answers an error is never
+dropped quietly, which left its clips unrendered while `kiosk prerender` said "Done"."""
+
+import pytest
+from flask import abort, request
+
+from kiosk import create_app
+from kiosk.jobs.crawl import ensure_registered, failed_pages, page_urls
+
+FAKE_SPEECH = {"TESTING": True, "SPEECH_ENGINE": "speech.fakes:FakeEngine"}
+
+
+@pytest.fixture
+def one_page_broken(tmp_path):
+    """A kiosk whose French print view answers 500, as a template error would make it."""
+    app = create_app({**FAKE_SPEECH, "SPEECH_CACHE_DIR": str(tmp_path / "audio")}, instance_path=str(tmp_path))
+    broken = next(url for url in page_urls(app) if url.startswith("/fr/") and url.endswith("/print"))
+
+    @app.before_request
+    def break_one_page():
+        if request.path == broken:
+            abort(500)
+
+    yield app, broken
+    app.extensions["speech"].close()
+
+
+def test_the_crawl_keeps_the_pages_that_failed(one_page_broken):
+    app, broken = one_page_broken
+    assert ensure_registered(app) > 0  # the other pages' clips are still known
+    assert failed_pages(app) == [f"{broken} answered 500"]
+
+
+def test_prerender_fails_and_names_the_page(one_page_broken, monkeypatch):
+    app, broken = one_page_broken
+    # What is rendered does not matter here, only what prerender says after it.
+    monkeypatch.setattr(app.extensions["speech"], "prerender", lambda progress: 0)
+    result = app.test_cli_runner().invoke(args=["prerender", "--workers", "1"])
+    assert result.exit_code == 1, result.output
+    assert f"{broken} answered 500" in result.output
+    assert "Done" not in result.output
+
+
+def test_the_staff_screen_and_healthz_name_the_page(one_page_broken):
+    app, broken = one_page_broken
+    ensure_registered(app)
+    warnings = app.test_client().get("/healthz").get_json()["warnings"]
+    assert any("1 pages could not be rendered" in line and broken in line for line in warnings), warnings
+
+
+def test_a_whole_crawl_has_no_failures(tmp_path):
+    app = create_app({**FAKE_SPEECH, "SPEECH_CACHE_DIR": str(tmp_path / "audio")}, instance_path=str(tmp_path))
+    try:
+        ensure_registered(app)
+        assert failed_pages(app) == []
+        assert not any("could not be rendered" in line for line in app.test_client().get("/healthz").get_json()["warnings"])
+    finally:
+        app.extensions["speech"].close()
