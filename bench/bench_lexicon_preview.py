@@ -24,6 +24,7 @@ sys.path.insert(0, str(ROOT))
 from kiosk import create_app  # noqa: E402
 from kiosk.jobs.crawl import ensure_registered  # noqa: E402
 from kiosk.staff import pin  # noqa: E402
+from kiosk.state import app_state  # noqa: E402
 
 PIN = "482913"
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -63,7 +64,7 @@ def main() -> None:
             page_times.append(page_done - start)
             word_times.append(word_done - start)
             sentence_times.append(sentence_done - start)
-        app.extensions["speech"].close()
+        app_state(app).speech.close()
     for name, times in (("preview page", page_times), ("word said the new way, ready", word_times),
                         ("and its first sentence, ready", sentence_times)):
         print(f"{name:32} median {statistics.median(times) * 1000:6.0f} ms   max {max(times) * 1000:6.0f} ms")

@@ -14,6 +14,7 @@ import tempfile
 import time
 
 from kiosk import create_app
+from kiosk.state import app_state
 
 LEAFLET = "trigger-point-injections"
 REPEATS = 50
@@ -46,7 +47,7 @@ def main() -> None:
             missing = median_ms(lambda: client.get("/en/no-such-page/"))
             print(f"\nstart screen {start:6.2f} ms   404 page {missing:6.2f} ms")
         finally:
-            app.extensions["speech"].close()
+            app_state(app).speech.close()
 
 
 if __name__ == "__main__":

@@ -25,6 +25,7 @@ from kiosk.speech import ProcessExecutor, init_app
 from kiosk.speech.clips import render
 from kiosk.speech.espeak import EspeakEngine
 from kiosk.speech.engine import Job
+from kiosk.state import app_state, attach
 
 # The leaflet's own text, from the content file.
 LEAFLET = " ".join(load_leaflet(ROOT / "leaflets" / "trigger-point-injections.toml").section("what-to-expect").messages())
@@ -80,8 +81,9 @@ def run(work: Path) -> None:
     # Serving: a miss synthesizes on the request; a hit only sends the file.
     app = Flask(__name__, instance_path=str(work / "instance"))
     app.config["SPEECH_CACHE_DIR"] = str(work / "audio")
+    attach(app)
     init_app(app)
-    speech = app.extensions["speech"]
+    speech = app_state(app).speech
     client = app.test_client()
     speech.voice_for("en")  # starts the worker, so misses below measure synthesis, not spawn
     misses, hits, ranges = [], [], []

@@ -37,6 +37,7 @@ import soundfile
 
 from kiosk import create_app
 from kiosk.speech import ogg
+from kiosk.state import app_state
 
 LEAFLET = "trigger-point-injections"
 SECTION = "what-to-expect"
@@ -100,7 +101,7 @@ class DirectEspeak:
 def section_clips(app) -> list[tuple[str, object]]:
     """(key, Job) of every sentence a section page speaks, in LANGUAGES, as the page registers them."""
     client = app.test_client()
-    speech = app.extensions["speech"]
+    speech = app_state(app).speech
     clips = []
     for lang in LANGUAGES:
         page = client.get(f"/{lang}/{LEAFLET}/{SECTION}").get_data(as_text=True)
@@ -115,7 +116,7 @@ def section_jobs() -> list:
         try:
             return [job for _, job in section_clips(app)]
         finally:
-            app.extensions["speech"].close()
+            app_state(app).speech.close()
 
 
 def frames(path: Path) -> int:
@@ -133,7 +134,7 @@ def run(repeats: int) -> dict:
     with tempfile.TemporaryDirectory(prefix="bench-synthesis-") as scratch:
         work = Path(scratch)
         app = create_app(instance_path=str(work / "instance"), command={"SPEECH_WORKERS": 1})
-        speech = app.extensions["speech"]
+        speech = app_state(app).speech
         try:
             clips = section_clips(app)  # this also starts the worker
             direct = DirectEspeak()

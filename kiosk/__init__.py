@@ -20,18 +20,20 @@ ROOT = _DATA if _DATA.is_dir() else Path(__file__).resolve().parent.parent
 
 
 def create_app(
-    test_config: dict | None = None, instance_path: str | None = None, *, command: dict | None = None
+    test_config: dict | None = None, instance_path: str | None = None, *, command: dict | None = None,
+    speech_executor=None,
 ) -> Flask:
     """Build the kiosk app; `test_config` overrides the defaults and instance config.
 
     `command` holds a command's own options (kiosk prerender --workers), which win over
-    the site's settings for that run only."""
+    the site's settings for that run only. `speech_executor` replaces the speech worker
+    process (tests pass a ThreadExecutor with a fake engine): the rest is the app that ships."""
     # Imported here, not at the top: a speech worker imports this package too (for
     # kiosk.speech), and needs none of Flask or the views, which took it half its start-up
     # while the first page waited for its voices (issue 18).
     from flask import Flask
 
-    from . import ask_staff, cli, fonts, i18n, speech, staff, status, store
+    from . import ask_staff, cli, fonts, i18n, speech, staff, state, status, store
     from .jobs import crawl, render_audio
     from .patient import idle, phrases, read_aloud, understanding, views
     from .content import load_leaflets
@@ -90,19 +92,20 @@ def create_app(
         app.config.from_mapping(test_config)
     app.config.from_mapping(command or {})
     os.makedirs(app.instance_path, exist_ok=True)
+    state.attach(app)  # first: every init_app below sets its own part of it
 
     proxy.init_app(app)
     limits.init_app(app)
     headers.init_app(app)
     store.init_app(app)  # before anything that keeps what must survive a restart
-    app.extensions["leaflets"] = load_leaflets(Path(app.config["LEAFLETS_DIR"]))
+    state.app_state(app).leaflets = load_leaflets(Path(app.config["LEAFLETS_DIR"]))
     i18n.init_app(app)
     idle.init_app(app)
     vendor.init_app(app)
     fonts.init_app(app)  # after i18n.init_app: it reads the catalogs
     # How requests share the process (kiosk.web.turns), handed to the layers that wait: a wait that
     # uses no CPU here gives the request's turn back, and the crawl of every page takes turns.
-    speech.init_app(app, off_cpu=TURNS.given_back)
+    speech.init_app(app, executor=speech_executor, off_cpu=TURNS.given_back)
     phrases.init_app(app)
     read_aloud.init_app(app)
     understanding.init_app(app)

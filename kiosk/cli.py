@@ -17,6 +17,7 @@ from flask.cli import AppGroup, ScriptInfo, with_appcontext
 from . import faults
 from .content import commands as content_commands
 from .i18n import catalogs
+from .state import app_state
 
 log = logging.getLogger(__name__)
 
@@ -102,7 +103,7 @@ def serve(host: str, port: int, threads: int) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
     logs.quiet_waitress()
     app = current_app._get_current_object()
-    for problem in app.extensions["fonts"].problems:
+    for problem in app_state(app).fonts.problems:
         log.warning("%s", problem)
     _freeze_heap()
     shown = "localhost" if host in ("127.0.0.1", "0.0.0.0", "::") else host
@@ -162,7 +163,7 @@ def serve(host: str, port: int, threads: int) -> None:
         raise click.ClickException(f"cannot listen on {host} port {port}: {error.strerror}.\n{hint}") from error
     finally:
         signal.signal(signal.SIGTERM, previous)
-        app.extensions["speech"].close()
+        app_state(app).speech.close()
 
 
 def _start_up(app) -> None:
@@ -173,7 +174,7 @@ def _start_up(app) -> None:
     from .jobs.crawl import start_crawl
 
     start_crawl(app)
-    app.extensions["render"].start(after_pages=_freeze_heap)
+    app_state(app).render.start(after_pages=_freeze_heap)
 
 
 def _freeze_heap() -> None:
@@ -199,7 +200,7 @@ def _stop(app) -> None:
     clips, so waitress's own shutdown, which waits for its threads, is quick.
     """
     log.info("stopping (TERM)")
-    app.extensions["speech"].close()
+    app_state(app).speech.close()
     raise SystemExit(0)  # waitress's loop catches it and shuts down its threads
 
 
@@ -213,7 +214,7 @@ def prerender(workers: int) -> None:
     from .speech import SpeechUnavailable
 
     app = current_app._get_current_object()
-    speech = app.extensions["speech"]
+    speech = app_state(app).speech
     speech.use_workers(workers)
     try:
         sentences = ensure_registered(app)
@@ -266,7 +267,7 @@ def export_(directory: Path, force: bool, workers: int) -> None:
     except ExportError as error:
         raise click.ClickException(str(error)) from error
     app = current_app._get_current_object()
-    app.extensions["speech"].use_workers(workers)
+    app_state(app).speech.use_workers(workers)
     bars = _Bars()
     click.echo("Finding every page and clip ...")
     try:
@@ -275,7 +276,7 @@ def export_(directory: Path, force: bool, workers: int) -> None:
         raise click.ClickException(f"The export is incomplete: {error}") from error
     finally:
         bars.close()
-        app.extensions["speech"].close()
+        app_state(app).speech.close()
     files = report.files
     click.echo(f"Wrote {directory}:")
     click.echo(f"  {len(report.pages) - 1} pages in {len(KNOWN_LOCALES)} languages, with the printable "
@@ -352,7 +353,7 @@ def set_pin() -> None:
     try:
         path = pin.save(app.instance_path, entered)
     finally:
-        app.extensions["speech"].close()
+        app_state(app).speech.close()
     click.echo(f"Staff PIN set. Only a hash of it is kept, in {path}. Open /staff on the kiosk to use it.")
 
 
@@ -393,7 +394,7 @@ def compile_() -> None:
         for line in build(app):
             click.echo(line, err=line.startswith("Warning"))
     finally:
-        app.extensions["speech"].close()
+        app_state(app).speech.close()
     click.echo(f"Made the fonts in {app.config['FONT_SUBSETS_DIR']}")
 
 

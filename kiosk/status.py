@@ -11,12 +11,13 @@ from .i18n import KNOWN_LOCALES, SOURCE_LOCALE, catalogs
 from .i18n.provenance import provenance_of
 from .jobs.crawl import failed_pages
 from .staff import settings
+from .state import app_state
 
 bp = Blueprint("status", __name__)
 
 
 def language_status() -> list[dict]:
-    speech = current_app.extensions["speech"]
+    speech = app_state().speech
     rows = []
     for tag, locale in KNOWN_LOCALES.items():
         row = {"tag": tag, "name": locale.get_display_name("en"), "voice": speech.voice_for(tag)}
@@ -46,7 +47,7 @@ def problems(app, store_problem=UNCHECKED) -> list[str]:
         ) or ", ".join(stale)
         found.append(f"Translations edited but not compiled ({names}): patients still see the earlier text. "
                      "Run `kiosk catalog compile`, then restart the kiosk.")
-    speech = app.extensions["speech"]
+    speech = app_state(app).speech
     fallback = speech.cache.fallback
     if fallback:
         found.append(f"Audio cannot be saved in {speech.cache_dir}: clips go to {fallback} for now and are lost "
@@ -82,13 +83,13 @@ def healthz():
     if incomplete:
         warnings.append("Partly shown in English (translation incomplete): " + ", ".join(incomplete))
     # Pages still draw every character then, but fetch several times the bytes.
-    warnings += current_app.extensions["fonts"].problems
+    warnings += app_state().fonts.problems
     # Checked once: a write to the disk. Patients who ask are sent to the desk when it fails.
     store_problem = store.get().check()
     warnings += problems(current_app, store_problem)
     # After language_status(): asking for voices starts the engine, so a
     # worker that cannot start shows up here at once.
-    speech = current_app.extensions["speech"].status()
+    speech = app_state().speech.status()
     if not speech["ok"]:
         warnings.append(f"Audio is not working: {speech['detail']}")
     # A monitor watches the status code: 503 when patients get no audio, or when no question
@@ -98,7 +99,7 @@ def healthz():
         status="ok" if healthy else "degraded",
         store={"ok": store_problem is None, "detail": store_problem},
         speech=speech,
-        leaflets=sorted(current_app.extensions["leaflets"]),
+        leaflets=sorted(app_state().leaflets),
         languages=languages,
         warnings=warnings,
     )

@@ -21,7 +21,8 @@ from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
 
-from flask import Flask, current_app
+from flask import Flask
+from .state import app_state
 
 FILE_NAME = "kiosk.sqlite3"
 BUSY_SECONDS = 10  # a writer waits this long for another's lock before it fails
@@ -151,13 +152,12 @@ class Store:
 
 
 def init_app(app: Flask) -> None:
-    app.extensions["store"] = Store(Path(app.instance_path) / FILE_NAME)
+    app_state(app).store = Store(Path(app.instance_path) / FILE_NAME)
 
 
 def get(app: Flask | None = None) -> Store:
-    """This app's store (the current app's unless given): the one accessor, as nothing else
-    reads app.extensions["store"]."""
-    return (app or current_app).extensions["store"]
+    """This app's store (the current app's unless given)."""
+    return app_state(app).store
 
 
 def _statements(script: str) -> list[str]:

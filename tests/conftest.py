@@ -9,6 +9,7 @@ from click.testing import CliRunner
 from flask import Flask
 
 from kiosk import cli, create_app
+from kiosk.state import app_state
 
 
 BROWSER_TESTS = Path(__file__).parent / "browser"
@@ -31,7 +32,7 @@ def speaking_app(tmp_path_factory):
     """The kiosk with the real speech layer (voices from eSpeak NG)."""
     app = create_app({"TESTING": True}, instance_path=str(tmp_path_factory.mktemp("instance")))
     yield app
-    app.extensions["speech"].close()
+    app_state(app).speech.close()
 
 
 @pytest.fixture
@@ -94,7 +95,7 @@ def compiled_catalogs(tmp_path_factory):
         if catalogs.stale():
             catalogs.run(catalogs.compile_args())
         app = create_app({"TESTING": True, "SPEECH_ENABLED": False}, instance_path=str(tmp_path_factory.mktemp("fonts")))
-        if app.extensions["fonts"].problems:
+        if app_state(app).fonts.problems:
             build(app)
 
 

@@ -23,6 +23,7 @@ from kiosk.i18n.catalogs import TRANSLATIONS
 from kiosk.i18n import KNOWN_LOCALES
 from kiosk.web.server import create as kiosk_server
 from waitress import wasyncore
+from kiosk.state import app_state
 
 FIXTURES = Path(__file__).parent / "fixtures"
 LEAFLET = "trigger-point-injections"
@@ -105,7 +106,7 @@ def expected(tag: str, msgid: str) -> str:
 
 def job_for(app, clip_url: str):
     """What the clip at `clip_url` says, in which voice (UnknownClip if no page registered it)."""
-    return app.extensions["speech"].job(clip_url.rsplit("/", 1)[1].removesuffix(".ogg"))
+    return app_state(app).speech.job(clip_url.rsplit("/", 1)[1].removesuffix(".ogg"))
 
 
 def catalog_with_fuzzy(tmp_path: Path, tag: str, msgid: str) -> Path:

@@ -13,6 +13,7 @@ from kiosk.ask_staff import kiosks, questions
 from kiosk.staff import access, pin
 
 from helpers import LEAFLET, SECTIONS, soup
+from kiosk.state import app_state
 
 PIN = "482913"
 SECTION = SECTIONS[0]
@@ -55,7 +56,7 @@ def test_a_flag_names_the_sentence_shown_and_its_english(client, app, lang):
     told = soup(response).select_one(".ask-said")
     assert told is not None and told.has_attr("tabindex")
     assert soup(response).select_one('.ask-cancel input[name="question"]')["value"]
-    [question] = app.extensions["questions"].open()
+    [question] = app_state(app).questions.open()
     assert (question.lang, question.sentence.text) == (lang, shown)
     assert question.kiosk_name is None and len(question.kiosk_id) == 16
     english = sentences(client, "en")[3][1]
@@ -65,7 +66,7 @@ def test_a_flag_names_the_sentence_shown_and_its_english(client, app, lang):
 def test_the_in_short_summary_can_be_flagged_too(client, app):
     ref, shown = soup(client.get(page_url("es"))).select(".in-short-text .sentence[data-sentence]")[0]["data-sentence"], None
     assert ask(client, "es", ref).status_code == 200
-    assert app.extensions["questions"].open()[0].english is not None
+    assert app_state(app).questions.open()[0].english is not None
 
 
 @pytest.mark.parametrize("ref", ["000000000000:0", "nonsense", "", "<script>", f"{'a' * 12}:99999"])
@@ -73,7 +74,7 @@ def test_an_unknown_sentence_is_404_in_the_patients_language(client, app, ref):
     response = ask(client, "es", ref)
     assert response.status_code == 404
     assert "No pudimos encontrar" in response.get_data(as_text=True)
-    assert not app.extensions["questions"].open()
+    assert not app_state(app).questions.open()
 
 
 def test_a_sentence_of_another_section_is_404(client):
@@ -96,7 +97,7 @@ def test_a_sentence_past_the_end_of_its_message_is_404(client):
 def test_only_the_kiosks_own_page_can_flag(client, app, headers):
     ref, _ = sentences(client, "en")[2]
     assert ask(client, "en", ref, headers=headers).status_code == 403
-    assert not app.extensions["questions"].open()
+    assert not app_state(app).questions.open()
 
 
 def test_an_origin_of_the_kiosk_itself_is_accepted_without_fetch_metadata(client, app):
@@ -113,7 +114,7 @@ def test_a_kiosk_keeps_the_id_it_is_given_with_its_first_question(client, app):
     assert "kiosk_id=" in cookie and "HttpOnly" in cookie and "SameSite=Strict" in cookie and "Max-Age=315360000" in cookie
     kiosk_id = client.get_cookie("kiosk_id").value
     ask(client, "en", sentences(client, "en")[3][0])
-    assert {q.kiosk_id for q in app.extensions["questions"].open()} == {kiosk_id}
+    assert {q.kiosk_id for q in app_state(app).questions.open()} == {kiosk_id}
 
 
 def test_a_double_tap_is_one_question_and_one_cancel_ends_it(client, app):
@@ -121,9 +122,9 @@ def test_a_double_tap_is_one_question_and_one_cancel_ends_it(client, app):
     first, second = ask(client, "es", ref), ask(client, "es", ref)
     token = soup(first).select_one('input[name="question"]')["value"]
     assert soup(second).select_one('input[name="question"]')["value"] == token
-    assert len(app.extensions["questions"].open()) == 1
+    assert len(app_state(app).questions.open()) == 1
     client.post(f"{page_url('es')}/ask/cancel", data={"question": token}, headers=SAME)
-    assert not app.extensions["questions"].open()
+    assert not app_state(app).questions.open()
 
 
 def test_one_kiosk_is_limited_but_other_kiosks_are_not(client, app):
@@ -135,7 +136,7 @@ def test_one_kiosk_is_limited_but_other_kiosks_are_not(client, app):
     # The truth, in the patient's language: nobody is coming.
     text = soup(response).get_text(" ", strip=True)
     assert "Le personnel n’a pas été prévenu" in text and "a été prévenu. Veuillez attendre" not in text
-    assert len(app.extensions["questions"].open()) == questions.PER_KIOSK
+    assert len(app_state(app).questions.open()) == questions.PER_KIOSK
     # Another kiosk, never named, may still ask: unnamed kiosks no longer share one limit.
     other = app.test_client()
     assert ask(other, "fr", listed[questions.PER_KIOSK][0]).status_code == 200
@@ -147,7 +148,7 @@ def test_six_unnamed_kiosks_each_reach_staff(app):
         response = ask(kiosk, "es", sentences(kiosk, "es")[2][0])
         assert response.status_code == 200, n
         assert "Ya avisamos" in response.get_data(as_text=True)
-    assert len({q.kiosk_id for q in app.extensions["questions"].open()}) == 6
+    assert len({q.kiosk_id for q in app_state(app).questions.open()}) == 6
 
 
 def test_forged_kiosk_ids_from_one_address_cannot_fill_the_board(app):
@@ -183,12 +184,12 @@ def test_all_kiosks_together_are_limited_too(app, monkeypatch):
 
 def test_questions_expire_after_an_hour(app, client):
     clock = [1000.0]
-    app.extensions["questions"] = questions.Questions(store.get(app), clock=lambda: clock[0])
+    app_state(app).questions = questions.Questions(store.get(app), clock=lambda: clock[0])
     ask(client, "en", sentences(client, "en")[2][0])
     clock[0] += questions.EXPIRY - 1
-    assert app.extensions["questions"].open()
+    assert app_state(app).questions.open()
     clock[0] += 2
-    assert not app.extensions["questions"].open()
+    assert not app_state(app).questions.open()
 
 
 def status_url(response, lang="es"):
@@ -209,7 +210,7 @@ def test_the_patients_page_learns_when_staff_saw_to_the_question(app, client, st
 
 def test_the_patients_page_is_told_the_truth_when_a_question_expires(app, client):
     clock = [1000.0]
-    app.extensions["questions"] = questions.Questions(store.get(app), clock=lambda: clock[0])
+    app_state(app).questions = questions.Questions(store.get(app), clock=lambda: clock[0])
     poll = soup(ask(client, "es", sentences(client, "es")[2][0])).select_one(".ask-poll")["hx-get"]
     clock[0] += questions.EXPIRY + 1
     text = soup(client.get(poll, headers=SAME)).get_text(" ", strip=True)
@@ -241,10 +242,10 @@ def test_the_patient_can_cancel_and_a_bad_token_is_a_clear_400(client, app):
     token = soup(ask(client, "en", ref)).select_one('input[name="question"]')["value"]
     url = f"{page_url('en')}/ask/cancel"
     assert client.post(url, data={"question": "<b>"}, headers=SAME).status_code == 400
-    assert app.extensions["questions"].open()
+    assert app_state(app).questions.open()
     response = client.post(url, data={"question": token}, headers=SAME)
     assert response.status_code == 200 and "cancelled" in response.get_data(as_text=True)
-    assert not app.extensions["questions"].open()
+    assert not app_state(app).questions.open()
 
 
 def test_nothing_is_logged_of_a_flag(client, caplog):
@@ -279,7 +280,7 @@ def test_staff_see_the_question_in_both_languages_and_clear_it(app, client, staf
     assert board.select_one("#questions")["hx-trigger"] == "every 1s"
     form = item.select_one("form")
     assert staff.post(form["action"], data={"csrf_token": form.select_one("input")["value"]}).status_code == 303
-    assert not app.extensions["questions"].open()
+    assert not app_state(app).questions.open()
 
 
 def test_the_poll_answers_204_until_something_changes(app, client, staff):
@@ -343,7 +344,7 @@ def test_staff_name_the_kiosk_with_a_lasting_cookie(app, client, staff):
     assert "kiosk_name=Waiting%20room%202" in cookie and "Max-Age=315360000" in cookie and "SameSite=Strict" in cookie
     assert "Waiting room 2" in soup(staff.get("/staff/")).select_one("#kiosk").parent.get_text()
     ask(staff, "en", sentences(client, "en")[2][0])
-    assert app.extensions["questions"].open()[0].kiosk_name == "Waiting room 2"
+    assert app_state(app).questions.open()[0].kiosk_name == "Waiting room 2"
 
 
 @pytest.mark.parametrize(("name", "kept"), [
@@ -357,7 +358,7 @@ def test_names_in_any_script_are_accepted(app, client, staff, name, kept):
     field = soup(staff.get("/staff/")).select_one('form[action="/staff/kiosk-name"] input[name="csrf_token"]')
     staff.post("/staff/kiosk-name", data={"kiosk_name": name, "csrf_token": field["value"]})
     ask(staff, "en", sentences(client, "en")[2][0])
-    assert app.extensions["questions"].open()[0].kiosk_name == kept
+    assert app_state(app).questions.open()[0].kiosk_name == kept
     # On the board, isolated for bidi: an Arabic name never reorders what stands beside it.
     log_in(staff)  # asking was a patient's page: it ended the staff session
     assert soup(staff.get("/staff/")).select_one("#questions .question-kiosk bdi").get_text() == kept
@@ -391,4 +392,4 @@ def test_a_done_with_an_out_of_date_token_is_told_plainly(app, client, staff):
     response = staff.post(form["action"], data={"csrf_token": "out-of-date"})
     assert response.status_code == 303 and response.headers["Location"].endswith("/staff/")
     assert "out of date" in soup(staff.get("/staff/")).get_text()
-    assert app.extensions["questions"].open()  # nothing was done
+    assert app_state(app).questions.open()  # nothing was done

@@ -12,6 +12,7 @@ from kiosk import create_app
 from kiosk.content import BulletList
 
 from helpers import LEAFLET, SECTIONS, catalog, catalog_with_fuzzy, expected, job_for, soup
+from kiosk.state import app_state
 
 URL = f"/{{tag}}/{LEAFLET}/{SECTIONS[0]}"
 TAGS = ["en", "es", "ar", "zh-Hans", "fil"]
@@ -125,7 +126,7 @@ def test_an_english_fallback_label_is_marked_english(tmp_path):
 @pytest.mark.parametrize("tag", TAGS)
 def test_each_place_says_its_label(speaking_app, tag):
     page = soup(speaking_app.test_client().get(URL.format(tag=tag)))
-    speech = speaking_app.extensions["speech"]
+    speech = app_state(speaking_app).speech
     figure = body_map(page)
     checked = 0
     for name, marked in (("front", FRONT), ("back", BACK)):

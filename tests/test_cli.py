@@ -14,6 +14,7 @@ from kiosk.jobs.crawl import page_urls
 
 from helpers import soup, wait_until
 from speech.fakes import spoken_text
+from kiosk.state import app_state
 
 
 def test_serve_uses_waitress_with_the_given_address(monkeypatch, tmp_path):
@@ -30,11 +31,11 @@ def test_serve_freezes_what_start_up_made(app, runner, monkeypatch):
     """Once the app is built, and again once every page is rendered: a full garbage collection
     walked all of it, with every request thread stopped, and made the slowest page answers."""
     frozen = []
-    monkeypatch.setattr("gc.freeze", lambda: frozen.append(len(app.extensions["page_cache"])))
+    monkeypatch.setattr("gc.freeze", lambda: frozen.append(len(app_state(app).page_cache)))
     monkeypatch.setattr("kiosk.web.server.serve", lambda app, started, **kw: started())
     result = runner.invoke(args=["serve"])
     assert result.exit_code == 0, result.output
-    render = app.extensions["render"]
+    render = app_state(app).render
     wait_until(lambda: not render.progress.running, "the start-up render to finish")
     assert frozen == [0, len(page_urls(app))]
 
@@ -61,7 +62,7 @@ def test_prerender_renders_every_clip_once_with_the_workers_asked_for(tmp_path):
         first = kiosk_app()
         result = first.test_cli_runner().invoke(args=["prerender", "--workers", "2"])
         assert result.exit_code == 0, result.output
-        assert first.extensions["speech"].workers == 2
+        assert app_state(first).speech.workers == 2
         rendered = int(result.output.split("Done: ")[1].split()[0])
         assert rendered == len(list((tmp_path / "audio").glob("*.ogg"))) > 100
         again = kiosk_app().test_cli_runner().invoke(args=["prerender"])
@@ -73,7 +74,7 @@ def test_prerender_renders_every_clip_once_with_the_workers_asked_for(tmp_path):
         assert spoken_text(tmp_path / "audio" / clip.rsplit("/", 1)[1]) == "Guía de audio"
     finally:
         for app in apps:
-            app.extensions["speech"].close()
+            app_state(app).speech.close()
 
 
 # Start-up faults (issue 29): each ends the command with one or two lines on stderr that say

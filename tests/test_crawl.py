@@ -6,6 +6,7 @@ from flask import abort, request
 
 from kiosk import create_app
 from kiosk.jobs.crawl import ensure_registered, failed_pages, page_urls
+from kiosk.state import app_state
 
 FAKE_SPEECH = {"TESTING": True, "SPEECH_ENGINE": "speech.fakes:FakeEngine"}
 
@@ -22,7 +23,7 @@ def one_page_broken(tmp_path):
             abort(500)
 
     yield app, broken
-    app.extensions["speech"].close()
+    app_state(app).speech.close()
 
 
 def test_the_crawl_keeps_the_pages_that_failed(one_page_broken):
@@ -34,7 +35,7 @@ def test_the_crawl_keeps_the_pages_that_failed(one_page_broken):
 def test_prerender_fails_and_names_the_page(one_page_broken, monkeypatch):
     app, broken = one_page_broken
     # What is rendered does not matter here, only what prerender says after it.
-    monkeypatch.setattr(app.extensions["speech"], "prerender", lambda progress: 0)
+    monkeypatch.setattr(app_state(app).speech, "prerender", lambda progress: 0)
     result = app.test_cli_runner().invoke(args=["prerender", "--workers", "1"])
     assert result.exit_code == 1, result.output
     assert f"{broken} answered 500" in result.output
@@ -55,4 +56,4 @@ def test_a_whole_crawl_has_no_failures(tmp_path):
         assert failed_pages(app) == []
         assert not any("could not be rendered" in line for line in app.test_client().get("/healthz").get_json()["warnings"])
     finally:
-        app.extensions["speech"].close()
+        app_state(app).speech.close()

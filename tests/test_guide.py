@@ -10,6 +10,7 @@ from kiosk.i18n import KNOWN_LOCALES, native_name
 from kiosk.jobs.crawl import ensure_registered, failed_pages, page_urls
 
 from helpers import LEAFLET, LOCALES, SECTIONS, expected, job_for, soup
+from kiosk.state import app_state
 
 PLAY_HELP = (
     "To hear this section, choose Play. It comes right after the heading: from the heading, "
@@ -32,7 +33,7 @@ PAGES = ["/", "/{tag}/", f"/{{tag}}/{LEAFLET}/", f"/{{tag}}/{LEAFLET}/{SECTIONS[
 @pytest.mark.parametrize("url", PAGES)
 def test_every_clip_says_its_words_in_the_voice_of_its_language(speaking_app, tag, url):
     page = soup(speaking_app.test_client().get(url.format(tag=tag)))
-    speech = speaking_app.extensions["speech"]
+    speech = app_state(speaking_app).speech
     items = guide_items(page)
     assert len(items) > 10
     for item in items:
@@ -58,7 +59,7 @@ def test_interface_items_are_said_in_the_page_language_as_shown(speaking_app, ta
 @pytest.mark.parametrize("url", ["/", "/es/", f"/ar/{LEAFLET}/{SECTIONS[2]}"])
 def test_each_language_button_says_its_own_name_in_its_own_voice(speaking_app, url):
     page = soup(speaking_app.test_client().get(url))
-    speech = speaking_app.extensions["speech"]
+    speech = app_state(speaking_app).speech
     links = page.select("a.language")
     assert len({a["hreflang"] for a in links}) == len(KNOWN_LOCALES)
     for link in links:
@@ -117,9 +118,9 @@ def test_the_crawl_knows_every_clip_a_page_can_say(speaking_app, tmp_path):
         for url in page_urls(app) + ["/es/nothing/here/at/all"]:
             client.get(url)
         client.post("/ar/")
-        assert app.extensions["speech"].registered() == known > 1000
+        assert app_state(app).speech.registered() == known > 1000
     finally:
-        app.extensions["speech"].close()
+        app_state(app).speech.close()
 
 
 def test_without_speech_there_is_no_guide(client):

@@ -7,6 +7,7 @@ from kiosk.speech import Speech, ThreadExecutor
 
 from helpers import LEAFLET, SECTIONS
 from speech.fakes import FakeEngine
+from kiosk.state import app_state
 
 HTML = [
     "/", "/es/", f"/ar/{LEAFLET}/", f"/en/{LEAFLET}/{SECTIONS[0]}", f"/en/{LEAFLET}/print", "/en/no/such/page",
@@ -45,7 +46,7 @@ def test_error_pages_are_never_stored(client, method):
 def test_assets_and_clips_keep_their_long_caching(app, client, tmp_path):
     assert client.get("/vendor/htmx.org/dist/htmx.min.js", buffered=True).cache_control.max_age == 86400
     assert "no-store" not in client.get("/static/kiosk.css", buffered=True).headers.get("Cache-Control", "")
-    speech = app.extensions["speech"] = Speech(tmp_path / "audio", executor=ThreadExecutor(FakeEngine))
+    speech = app_state(app).speech = Speech(tmp_path / "audio", executor=ThreadExecutor(FakeEngine))
     try:
         clip = client.get(f"/audio/{speech.register('Hello.', 'en')}.ogg", buffered=True)
         assert clip.cache_control.immutable and clip.cache_control.max_age == 31536000

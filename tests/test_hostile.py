@@ -22,6 +22,7 @@ from kiosk.speech import Speech, ThreadExecutor
 
 from helpers import LEAFLET, SECTIONS, serving
 from speech.fakes import FakeEngine
+from kiosk.state import app_state
 
 SECTION = SECTIONS[0]
 TEXT = "Please take a seat; the nurse will call your name soon."
@@ -60,7 +61,7 @@ def with_secret_and_clip(app, folder) -> Speech:
     """Put a secret in the kiosk's instance folder (`folder`) and a clip spoken by a fake
     engine in its speech, so /audio has something to serve."""
     (folder / "config.py").write_text("SECRET = 'INSTANCE-SECRET-7f3a'\n")
-    speech = app.extensions["speech"] = Speech(folder / "audio", executor=ThreadExecutor(FakeEngine))
+    speech = app_state(app).speech = Speech(folder / "audio", executor=ThreadExecutor(FakeEngine))
     app.config["CLIP_URL"] = f"/audio/{speech.register(TEXT, 'en')}.ogg"
     return speech
 
@@ -318,12 +319,12 @@ def test_ask_staff_with_junk_is_a_clear_4xx_in_the_patients_language(client, dat
 @pytest.mark.parametrize("url", [ASK, ASK + "/cancel", f"/xx/{LEAFLET}/{SECTION}/ask", f"/es/{LEAFLET}/nope/ask"])
 @pytest.mark.parametrize("origin", ["http://evil.example", "null", "http://localhost.evil.example"])
 def test_ask_staff_from_a_foreign_origin_is_refused(client, app, url, origin):
-    heading = app.extensions["leaflets"][LEAFLET].section(SECTION).heading
+    heading = app_state(app).leaflets[LEAFLET].section(SECTION).heading
     real = f"{message_id(heading)}:0"  # a sentence the page has: only the origin is wrong
     response = client.post(url, data={"sentence": real, "question": "a" * 20}, headers={"Origin": origin})
     check(response, [origin])
     assert response.status_code == (403 if url.startswith("/es/") else 404)  # /xx/: no such language
-    assert not app.extensions["questions"].open()
+    assert not app_state(app).questions.open()
 
 
 def test_a_cancel_with_junk_is_400(client):

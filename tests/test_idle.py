@@ -12,6 +12,7 @@ from kiosk.i18n.checks import load_catalog
 from kiosk.i18n import KNOWN_LOCALES
 
 from helpers import LEAFLET, SECTIONS, TRANSLATED, job_for, soup
+from kiosk.state import app_state
 
 WARNING = 30
 
@@ -102,7 +103,7 @@ def test_each_catalog_has_its_languages_plural_forms(tag):
 def test_the_warning_speaks_the_text_it_shows_first(speaking_app):
     """Only the warning's first text is spoken (with its count), and it is the one shown."""
     settings = idle_settings(speaking_app, "es")
-    warning = speaking_app.extensions["idle"].warning
+    warning = app_state(speaking_app).idle.warning
     page = soup(speaking_app.test_client().get(f"/es/{LEAFLET}/{SECTIONS[0]}"))
     shown = page.select_one("#idle-detail").get_text()
     assert shown == settings["countdown"][warning - 1]

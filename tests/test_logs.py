@@ -8,6 +8,7 @@ from kiosk import cli
 from kiosk.web import logs
 
 from helpers import LEAFLET, SECTIONS
+from kiosk.state import app_state
 
 SENTENCE = "Trigger points are tight knots of muscle"
 
@@ -36,7 +37,7 @@ def test_an_unexpected_error_logs_the_view_not_the_address_or_text(app, client, 
         def get(self, slug, default=None):
             raise RuntimeError(f"{SENTENCE} ({slug})")
 
-    app.extensions["leaflets"] = Broken()
+    app_state(app).leaflets = Broken()
     response = client.get(f"/es/{LEAFLET}/{SECTIONS[0]}")
     assert response.status_code == 500
     assert SENTENCE not in response.get_data(as_text=True)

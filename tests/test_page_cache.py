@@ -9,7 +9,8 @@ import pytest
 
 from helpers import LEAFLET, soup
 from kiosk import create_app
-from kiosk.speech import Speech, ThreadExecutor
+from kiosk.speech import ThreadExecutor
+from kiosk.state import app_state
 
 SECTION = f"/es/{LEAFLET}/what-to-expect"
 
@@ -50,7 +51,7 @@ def test_gzip_when_asked_for_and_the_same_page_inside(client):
 
 def test_a_new_start_language_is_not_hidden_by_the_kept_start_screen(app, client):
     assert soup(client.get("/")).html["lang"] == "en"
-    app.extensions["default_language"] = "ar"  # as the staff screen's settings do
+    app_state(app).default_language = "ar"  # as the staff screen's settings do
     page = soup(client.get("/"))
     assert page.html["lang"] == "ar" and page.html["dir"] == "rtl"
 
@@ -59,19 +60,17 @@ def test_a_new_start_language_is_not_hidden_by_the_kept_start_screen(app, client
 def test_only_patient_pages_are_kept(app, client, path):
     client.get(path)
     client.get(path)
-    assert len(app.extensions["page_cache"]) == 0
+    assert len(app_state(app).page_cache) == 0
 
 
 def test_a_page_rendered_before_the_voices_are_known_is_not_kept(tmp_path):
-    app = create_app({"TESTING": True, "SPEECH_ENABLED": False}, instance_path=str(tmp_path))
-
     def no_engine():
         raise RuntimeError("no eSpeak here")
 
-    app.extensions["speech"] = Speech(tmp_path / "audio", executor=ThreadExecutor(no_engine))
+    app = create_app({"TESTING": True}, instance_path=str(tmp_path), speech_executor=ThreadExecutor(no_engine))
     try:
         page = app.test_client().get(SECTION)
         assert page.status_code == 200
-        assert len(app.extensions["page_cache"]) == 0  # it says "audio not available": not for good
+        assert len(app_state(app).page_cache) == 0  # it says "audio not available": not for good
     finally:
-        app.extensions["speech"].close()
+        app_state(app).speech.close()

@@ -10,6 +10,7 @@ from kiosk.i18n import KNOWN_LOCALES
 from kiosk.jobs.crawl import ensure_registered, failed_pages
 
 from helpers import LEAFLET, SECTIONS, catalog_with_fuzzy, expected, job_for, soup
+from kiosk.state import app_state
 
 
 def clips_of(page):
@@ -21,7 +22,7 @@ def test_every_sentence_has_the_clip_of_its_own_text_and_voice(speaking_app, tag
     page = soup(speaking_app.test_client().get(f"/{tag}/{LEAFLET}/{SECTIONS[0]}"))
     clips = clips_of(page)
     assert len(clips) > 10
-    voice = speaking_app.extensions["speech"].voice_for(tag)
+    voice = app_state(speaking_app).speech.voice_for(tag)
     for text, url in clips:
         job = job_for(speaking_app, url)
         assert (job.text, job.voice) == (text, voice)
@@ -44,10 +45,10 @@ def test_an_english_fallback_is_spoken_by_the_english_voice(tmp_path):
         neck = next(li for li in page.select("li") if li.get_text() == "Neck")
         assert neck["lang"] == "en"
         job = job_for(app, neck.select_one(".sentence")["data-clip"])
-        speech = app.extensions["speech"]
+        speech = app_state(app).speech
         assert job.voice == speech.voice_for("en") != speech.voice_for("es")
     finally:
-        app.extensions["speech"].close()
+        app_state(app).speech.close()
 
 
 def test_every_clip_of_every_page_is_known_after_a_restart(speaking_app, tmp_path):
@@ -61,14 +62,14 @@ def test_every_clip_of_every_page_is_known_after_a_restart(speaking_app, tmp_pat
         assert response.status_code == 200
         assert body[:4] == b"OggS"
     finally:
-        fresh.extensions["speech"].close()
+        app_state(fresh).speech.close()
 
 
 def test_the_crawl_covers_every_language_in_its_own_voice(speaking_app):
     with speaking_app.test_request_context("/en/"):  # as from inside a request
         assert ensure_registered(speaking_app) > 14 * 40
     assert failed_pages(speaking_app) == []
-    speech = speaking_app.extensions["speech"]
+    speech = app_state(speaking_app).speech
     jobs = {(job.text, job.voice) for job in speech._jobs.values()}
     for tag in KNOWN_LOCALES:
         voice = speech.voice_for(tag)
@@ -81,7 +82,7 @@ def test_every_language_with_a_voice_plays(speaking_app, tag, tmp_path):
     client = speaking_app.test_client()
     page = soup(client.get(f"/{tag}/{LEAFLET}/{SECTIONS[1]}"))
     clips = clips_of(page)
-    if speaking_app.extensions["speech"].voice_for(tag) is None:
+    if app_state(speaking_app).speech.voice_for(tag) is None:
         assert tag == "fil" and all(url is None for _, url in clips)
         return
     text, url = clips[0]
@@ -99,11 +100,10 @@ def test_registration_is_tried_again_after_the_engine_failed(tmp_path):
     """A kiosk whose engine could not start registers nothing; once it can, the clips must be found."""
     from kiosk import create_app
     from kiosk.jobs.crawl import ensure_registered
-    from kiosk.speech import Speech, ThreadExecutor
+    from kiosk.speech import ThreadExecutor
 
     import speech.fakes as fakes
 
-    app = create_app({"TESTING": True, "SPEECH_ENABLED": False}, instance_path=str(tmp_path))
     engine = fakes.FakeEngine()
     broken = {"now": True}
 
@@ -112,14 +112,14 @@ def test_registration_is_tried_again_after_the_engine_failed(tmp_path):
             raise RuntimeError("no eSpeak here")
         return engine
 
-    app.extensions["speech"] = Speech(tmp_path / "audio", executor=ThreadExecutor(factory))
+    app = create_app({"TESTING": True}, instance_path=str(tmp_path), speech_executor=ThreadExecutor(factory))
     try:
         assert ensure_registered(app) == 0
         broken["now"] = False
         assert ensure_registered(app) == 0  # not at every clip request: rendering every page takes seconds
         # As if the retry intervals had passed.
-        app.extensions["speech"]._info_failed_at = None
-        app.extensions["registration"].tried_at = None
+        app_state(app).speech._info_failed_at = None
+        app_state(app).registration.tried_at = None
         assert ensure_registered(app) > 100
     finally:
-        app.extensions["speech"].close()
+        app_state(app).speech.close()

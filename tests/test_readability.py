@@ -13,6 +13,7 @@ from kiosk.content.readability import FORMULAS, measure
 from kiosk.speech.sentences import split_sentences
 
 from helpers import LEAFLET
+from kiosk.state import app_state
 
 SECTIONS = load_leaflet(ROOT / "leaflets" / f"{LEAFLET}.toml").sections
 
@@ -72,6 +73,6 @@ def test_staff_see_the_scores_once_worked_out(app, client):
     assert "Fernández-Huerta" in spanish
     assert "Not measured" in page.select_one(f"#readability-{LEAFLET}-vi-text").get_text()
     # Once per app: the second screen reuses the first's scores.
-    first = app.extensions["readability"]
+    first = app_state(app).readability
     client.get("/staff/")
-    assert app.extensions["readability"] is first
+    assert app_state(app).readability is first

@@ -23,6 +23,7 @@ from kiosk.staff import access, pin, settings
 
 from helpers import FIXTURES, LEAFLET, TRANSLATED, expected, soup
 from speech.fakes import FakeEngine
+from kiosk.state import app_state
 
 PIN = "482913"
 ROOT = Path(__file__).resolve().parent.parent
@@ -268,7 +269,7 @@ def provenance_of_tag(app, tag):
 
 def test_the_table_counts_cached_and_missing_clips_and_names_voices(app, client, tmp_path):
     speech = Speech(tmp_path / "audio", executor=ThreadExecutor(FakeEngine))
-    app.extensions["speech"] = speech
+    app_state(app).speech = speech
     pin.save(app.instance_path, PIN)
     try:
         log_in(client)
@@ -502,7 +503,7 @@ def test_settings_survive_a_restart(tmp_path):
     saved = json.loads((tmp_path / "settings.json").read_text())
     assert saved == {"default_language": "ar", "idle_seconds": 600}
     restarted = staff_app(tmp_path)
-    assert restarted.extensions["settings"] == settings.Settings("ar", 600)
+    assert app_state(restarted).settings == settings.Settings("ar", 600)
     fresh = restarted.test_client()
     assert soup(fresh.get("/")).select_one("html")["dir"] == "rtl"
     assert idle_json(fresh)["idle"] == 600
@@ -555,7 +556,7 @@ def test_a_bad_settings_file_is_logged_and_the_defaults_used(tmp_path, caplog, c
     path = tmp_path / "settings.json"
     path.write_bytes(content if isinstance(content, bytes) else content.encode())
     app = staff_app(tmp_path)
-    assert app.extensions["settings"] == settings.Settings()
+    assert app_state(app).settings == settings.Settings()
     assert f"ignoring {path} and using the default settings" in caplog.text
     client = app.test_client()
     assert soup(client.get("/")).select_one("html")["lang"] == "en"
@@ -598,7 +599,7 @@ class StubRender:
 
 
 def test_staff_start_a_render_and_see_its_progress(with_pin, client):
-    stub = with_pin.extensions["render"] = StubRender(Progress())
+    stub = app_state(with_pin).render = StubRender(Progress())
     log_in(client)
     page = soup(client.get("/staff/"))
     assert "No audio has been rendered since the kiosk started." in page.select_one("#render-progress").get_text()
@@ -621,7 +622,7 @@ def test_staff_start_a_render_and_see_its_progress(with_pin, client):
 
 
 def test_the_poll_gets_a_fragment_until_the_run_ends(with_pin, client):
-    stub = with_pin.extensions["render"] = StubRender(Progress(running=True, done=0, total=0, started=1.0))
+    stub = app_state(with_pin).render = StubRender(Progress(running=True, done=0, total=0, started=1.0))
     log_in(client)
     htmx = {"HX-Request": "true"}
     fragment = client.get("/staff/render", headers=htmx)
@@ -641,7 +642,7 @@ def test_the_poll_gets_a_fragment_until_the_run_ends(with_pin, client):
 
 
 def test_a_failed_run_says_why(with_pin, client):
-    with_pin.extensions["render"] = StubRender(
+    app_state(with_pin).render = StubRender(
         Progress(running=False, done=3, total=10, failed=7, started=1.0, finished=2.0, error="7 of 10 clips could not be rendered"),
     )
     log_in(client)
@@ -668,7 +669,7 @@ def test_the_bilingual_view_pairs_every_paragraph(with_pin, client, tag):
     response = bilingual(client, tag)
     assert response.headers["Cache-Control"] == "no-store"
     page = soup(response)
-    leaflet = with_pin.extensions["leaflets"][LEAFLET]
+    leaflet = app_state(with_pin).leaflets[LEAFLET]
     english = page.select("table.bilingual td.english")
     patient = page.select("table.bilingual td.patient")
     messages = [m for section in leaflet.sections for m in section.messages()]
@@ -710,7 +711,7 @@ def test_a_wrong_address_under_staff_is_a_404_page_in_english(with_pin, client, 
 
 
 def test_staff_pages_stay_in_english_whatever_the_default(with_pin, client):
-    with_pin.extensions["default_language"] = "ar"
+    app_state(with_pin).default_language = "ar"
     page = soup(client.get("/staff/"))
     assert (page.select_one("html")["lang"], page.select_one("html")["dir"]) == ("en", "ltr")
     assert re.search(r"Staff PIN", page.select_one("label").get_text())
@@ -721,7 +722,7 @@ def test_staff_pages_stay_in_english_whatever_the_default(with_pin, client):
 
 def test_speech_and_voices_are_said_in_plain_words_with_the_details_for_it(app, client, tmp_path):
     speech = Speech(tmp_path / "audio", executor=ThreadExecutor(FakeEngine))
-    app.extensions["speech"] = speech
+    app_state(app).speech = speech
     pin.save(app.instance_path, PIN)
     try:
         log_in(client)
@@ -747,7 +748,7 @@ def test_speech_and_voices_are_said_in_plain_words_with_the_details_for_it(app, 
 
 
 def test_speech_that_does_not_work_says_what_it_means_for_patients(with_pin, client, monkeypatch):
-    speech = with_pin.extensions["speech"]
+    speech = app_state(with_pin).speech
     # What Speech.status() says when no folder for clips can be written.
     monkeypatch.setattr(speech, "status", lambda: {
         "ok": False, "state": "failed", "detail": "no folder for clips can be written",
@@ -815,7 +816,7 @@ def test_log_out_after_the_session_ended_elsewhere_shows_the_pin_form(with_pin, 
 def test_a_staff_form_posted_after_the_session_ended_changes_nothing_and_asks_for_the_pin(
     with_pin, client, monkeypatch, how, form, data,
 ):
-    stub = with_pin.extensions["render"] = StubRender(Progress())
+    stub = app_state(with_pin).render = StubRender(Progress())
     log_in(client)
     csrf = stale_form(client, form)
     end_elsewhere(client, how, monkeypatch)

@@ -18,6 +18,7 @@ from helpers import soup
 from speech.fakes import spoken_text
 from speech.test_lexicon import RespellingFake
 from test_staff import PIN, log_in, token
+from kiosk.state import app_state
 
 LEXICON = "/staff/lexicon/en/"
 
@@ -69,7 +70,7 @@ def test_save_change_and_remove_keep_the_file_whole_and_the_kiosk_says_it(staff,
     assert response.status_code == 303
     saved = lexicon.read_file(lexicon.instance_file(staff.instance_path, "en"))
     assert saved.get("chronic") == LexiconEntry("chronic", "kron ik") and saved.get("TPI") is not None
-    assert staff.extensions["speech"].lexicons["en"].get("chronic") is not None
+    assert app_state(staff).speech.lexicons["en"].get("chronic") is not None
     # Changed under another written form: the old one goes.
     client.post("/staff/lexicon/en/save",
                 data=entry_form(client, grapheme="Chronic", say="KRON ik", replacing="chronic"))
@@ -79,7 +80,7 @@ def test_save_change_and_remove_keep_the_file_whole_and_the_kiosk_says_it(staff,
     assert lexicon.read_file(lexicon.instance_file(staff.instance_path, "en")).get("Chronic") is None
     # A restart reads it back.
     again = create_app({"TESTING": True, "SPEECH_ENABLED": False}, instance_path=staff.instance_path)
-    assert again.extensions["speech"].lexicons["en"] == saved.without("Chronic")
+    assert app_state(again).speech.lexicons["en"] == saved.without("Chronic")
 
 
 @pytest.fixture
@@ -87,8 +88,8 @@ def fake_speech(staff, tmp_path):
     """The app's speech on a fake engine that applies the lexicon (and fails on "BREAK")."""
     engine = BreakingFake()
     speech = Speech(tmp_path / "audio", executor=ThreadExecutor(lambda: engine))
-    speech.use_lexicons(staff.extensions["speech"].lexicons)  # the shipped entries, as create_app loaded them
-    staff.extensions["speech"] = speech
+    speech.use_lexicons(app_state(staff).speech.lexicons)  # the shipped entries, as create_app loaded them
+    app_state(staff).speech = speech
     yield speech
     speech.close()
 
@@ -161,8 +162,8 @@ def test_export_and_import_round_trip(staff, client):
         "file": (io.BytesIO(to_pls("es", Lexicon.of([LexiconEntry("TPI", "te pe i")]))), "es.pls"),
     })
     assert response.status_code == 303
-    assert staff.extensions["speech"].lexicons["es"].entries == (LexiconEntry("TPI", "te pe i"),)
-    assert staff.extensions["speech"].lexicons["en"] == shipped
+    assert app_state(staff).speech.lexicons["es"].entries == (LexiconEntry("TPI", "te pe i"),)
+    assert app_state(staff).speech.lexicons["en"] == shipped
 
 
 @pytest.mark.parametrize("data, status, message", [
@@ -178,14 +179,14 @@ def test_export_and_import_round_trip(staff, client):
 ], ids=["entities", "broken XML", "another language", "over 64 KiB", "another namespace"])
 def test_a_hostile_or_wrong_file_is_refused_in_english_and_nothing_changes(staff, client, data, status, message):
     log_in(client)
-    before = staff.extensions["speech"].lexicons
+    before = app_state(staff).speech.lexicons
     response = client.post("/staff/lexicon/en/import", data={
         "csrf_token": token(client, LEXICON), "file": (io.BytesIO(data), "x.pls"),
     })
     assert response.status_code == status
     if message:
         assert message in soup(response).select_one(".error").get_text()
-    assert staff.extensions["speech"].lexicons is before
+    assert app_state(staff).speech.lexicons is before
     assert not lexicon.instance_file(staff.instance_path, "en").exists()
 
 
@@ -198,11 +199,11 @@ def import_file(client, data: bytes, **fields):
 def test_an_import_adds_to_the_entries_and_says_what_it_did(staff, client):
     """Issue 28: an import replaced every entry, the shipped ones too."""
     log_in(client)
-    shipped = staff.extensions["speech"].lexicons["en"]
+    shipped = app_state(staff).speech.lexicons["en"]
     file = Lexicon.of([LexiconEntry("TPI", "tippy"), LexiconEntry("EMG", "E M G")])
     response = import_file(client, to_pls("en", file))
     assert response.status_code == 303
-    now = staff.extensions["speech"].lexicons["en"]
+    now = app_state(staff).speech.lexicons["en"]
     assert now == shipped.merged(file) and len(now.entries) == len(shipped.entries) + 1
     notice = soup(client.get(response.location)).select_one("#pronunciation-notice").get_text()
     assert "1 new, 1 changed, 0 removed" in notice
@@ -212,11 +213,11 @@ def test_an_import_adds_to_the_entries_and_says_what_it_did(staff, client):
 def test_an_empty_file_changes_nothing_unless_replacing_all_is_confirmed(staff, client, fields):
     """Issue 28: an empty file wiped the whole lexicon, the shipped entries too, without asking."""
     log_in(client)
-    before = staff.extensions["speech"].lexicons
+    before = app_state(staff).speech.lexicons
     response = import_file(client, to_pls("en", Lexicon()), **fields)
     assert response.status_code == 400
     assert "Nothing was imported" in soup(response).select_one("#import-error").get_text()
-    assert staff.extensions["speech"].lexicons is before
+    assert app_state(staff).speech.lexicons is before
     assert not lexicon.instance_file(staff.instance_path, "en").exists()
 
 
@@ -225,7 +226,7 @@ def test_replacing_all_when_confirmed_keeps_only_the_files_entries(staff, client
     file = Lexicon.of([LexiconEntry("EMG", "E M G")])
     response = import_file(client, to_pls("en", file), mode="replace", confirm="yes")
     assert response.status_code == 303
-    assert staff.extensions["speech"].lexicons["en"] == file
+    assert app_state(staff).speech.lexicons["en"] == file
     assert lexicon.read_file(lexicon.instance_file(staff.instance_path, "en")) == file
 
 
@@ -238,7 +239,7 @@ def test_a_corrupt_lexicon_file_logs_one_line_and_the_kiosk_speaks_without_it(tm
     lines = [r.getMessage() for r in caplog.records if "lexicon" in r.getMessage()]
     assert len(lines) == 1 and "\n" not in lines[0]
     # The shipped entries, as before staff saved; and every page still answers.
-    assert app.extensions["speech"].lexicons["en"].get("myofascial") is not None
+    assert app_state(app).speech.lexicons["en"].get("myofascial") is not None
     assert app.test_client().get("/en/trigger-point-injections/").status_code == 200
 
 
@@ -246,7 +247,7 @@ def test_a_corrupt_lexicon_file_logs_one_line_and_the_kiosk_speaks_without_it(tm
 def test_saving_re_renders_the_changed_clips_and_pages_name_the_new_ones(staff, client, tmp_path):
     engine = RespellingFake()
     speech = Speech(tmp_path / "audio", executor=ThreadExecutor(lambda: engine))
-    staff.extensions["speech"] = speech
+    app_state(staff).speech = speech
     try:
         log_in(client)
         client.get("/staff/")  # registers every clip
@@ -255,7 +256,7 @@ def test_saving_re_renders_the_changed_clips_and_pages_name_the_new_ones(staff, 
         before = client.get(page).get_data(as_text=True)
         log_in(client)  # a patient's page ended the staff session
         client.post("/staff/lexicon/en/save", data=entry_form(client, grapheme="trigger", say="trig er"))
-        render = staff.extensions["render"]
+        render = app_state(staff).render
         deadline = time.monotonic() + 60
         while (render.progress.running or render.progress.started is None) and time.monotonic() < deadline:
             time.sleep(0.05)
@@ -276,7 +277,7 @@ def test_saving_re_renders_the_changed_clips_and_pages_name_the_new_ones(staff, 
 
 def test_a_preview_says_the_word_and_its_sentences_before_and_after(staff, client, tmp_path):
     engine = RespellingFake()
-    staff.extensions["speech"] = speech = Speech(tmp_path / "audio", executor=ThreadExecutor(lambda: engine))
+    app_state(staff).speech = speech = Speech(tmp_path / "audio", executor=ThreadExecutor(lambda: engine))
     try:
         log_in(client)
         response = client.post("/staff/lexicon/en/preview",
@@ -304,7 +305,7 @@ def test_a_preview_says_the_word_and_its_sentences_before_and_after(staff, clien
 
 def kept_pages(app) -> dict:
     """The page cache's pages by path (the objects: a page rendered again is another)."""
-    return {key[0]: page for key, page in app.extensions["page_cache"]._pages.items()}
+    return {key[0]: page for key, page in app_state(app).page_cache._pages.items()}
 
 
 def fill_the_page_cache(app) -> None:
@@ -316,7 +317,7 @@ def fill_the_page_cache(app) -> None:
 
 
 def wait_for_the_render(app, deadline: float = 120) -> None:
-    render = app.extensions["render"]
+    render = app_state(app).render
     end = time.monotonic() + deadline
     while render.progress.running or render.pages_waiting():
         assert time.monotonic() < end, "the background render did not finish"
@@ -324,11 +325,11 @@ def wait_for_the_render(app, deadline: float = 120) -> None:
 
 
 def save(client, app, grapheme, say, **fields):
-    started = app.extensions["render"].progress.started
+    started = app_state(app).render.progress.started
     response = client.post("/staff/lexicon/en/save", data=entry_form(client, grapheme=grapheme, say=say, **fields))
     assert response.status_code == 303, soup(response).select_one(".error")
     end = time.monotonic() + 120
-    while app.extensions["render"].progress.started == started:  # the save's run has begun
+    while app_state(app).render.progress.started == started:  # the save's run has begun
         assert time.monotonic() < end
         time.sleep(0.02)
     wait_for_the_render(app)
@@ -374,7 +375,7 @@ class TestMemory:
             for turn in range(4):  # the caches warmed up
                 save(client, staff, "TPI", says[turn], replacing="TPI")
             gc.collect()
-            start, pages = tracemalloc.take_snapshot(), len(staff.extensions["page_cache"])
+            start, pages = tracemalloc.take_snapshot(), len(app_state(staff).page_cache)
             for turn in range(4, 54):
                 save(client, staff, "TPI", says[turn], replacing="TPI")
             gc.collect()
@@ -386,7 +387,7 @@ class TestMemory:
         # strings grows by doubling: a one-off block of a few MB that is the interpreter's, not a leak.
         interpreter = [tracemalloc.Filter(False, pathlib.__file__)]
         grown = sum(stat.size_diff for stat in end.filter_traces(interpreter).compare_to(start.filter_traces(interpreter), "filename"))
-        assert len(staff.extensions["page_cache"]) == pages
+        assert len(app_state(staff).page_cache) == pages
         # What does grow, and is bounded: the retired clips still served (clips.RETIRED) and the
         # checked clip files, about 20 a save here.
         assert grown < 2 * 1024 * 1024, f"{grown / 1e6:.1f} MB more after 50 saves"

@@ -4,6 +4,7 @@ import pytest
 
 from kiosk import create_app
 from kiosk.i18n import KNOWN_LOCALES
+from kiosk.state import app_state
 
 
 @pytest.fixture(scope="module")
@@ -12,7 +13,7 @@ def status(tmp_path_factory):
     try:
         yield app.test_client().get("/healthz").get_json()
     finally:
-        app.extensions["speech"].close()
+        app_state(app).speech.close()
 
 
 def test_lists_every_language_with_its_provenance(status):
@@ -56,7 +57,7 @@ def test_a_failed_engine_is_degraded_with_503(app, tmp_path):
         raise RuntimeError("no eSpeak NG library")
 
     speech = Speech(tmp_path / "audio", executor=ThreadExecutor(cannot_start))
-    app.extensions["speech"] = speech
+    app_state(app).speech = speech
     try:
         response = app.test_client().get("/healthz")
     finally:
@@ -132,7 +133,7 @@ def test_an_audio_cache_that_cannot_be_written_is_a_warning(tmp_path):
     cache = blocked / "audio"
     app = create_app({"TESTING": True, "SPEECH_ENABLED": False, "SPEECH_CACHE_DIR": str(cache)},
                      instance_path=str(tmp_path / "instance"))
-    speech = app.extensions["speech"]
+    speech = app_state(app).speech
     try:
         fallback = speech.cache.write_dir()  # as the first clip's render does
         assert fallback != cache

@@ -8,6 +8,7 @@ from kiosk.speech import Speech, ThreadExecutor
 
 from helpers import LEAFLET, LOCALES, SECTIONS, TRANSLATED, expected, pages_in, soup
 from speech.fakes import FakeEngine
+from kiosk.state import app_state
 
 CONTENT = load_leaflet(ROOT / "leaflets" / f"{LEAFLET}.toml")
 RTL = {"ar", "ur"}
@@ -92,7 +93,7 @@ SWAP_LINKS = {
 @pytest.fixture
 def voiced(app, tmp_path):
     """A fake voice, so that the player and its links are on the page."""
-    speech = app.extensions["speech"] = Speech(tmp_path / "audio", executor=ThreadExecutor(FakeEngine))
+    speech = app_state(app).speech = Speech(tmp_path / "audio", executor=ThreadExecutor(FakeEngine))
     yield
     speech.close()
 

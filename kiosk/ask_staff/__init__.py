@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from flask import Flask
 
+from ..staff import csrf
 from . import board, questions, views
 from .sentences import sentence_ref
 
@@ -21,7 +22,7 @@ def init_app(app: Flask) -> None:
     questions.init_app(app)
     app.register_blueprint(views.bp)
     # Patient pages have no session for CSRFProtect's token: views.same_origin() guards these instead.
-    app.extensions["csrf"].exempt(views.bp)
+    csrf.exempt(views.bp)
     board.init_app(app)  # a staff page, under /staff: its forms keep the CSRF check
 
     @app.context_processor

@@ -21,6 +21,7 @@ from ..staff.access import board_only, staff_only
 from flask_wtf.csrf import CSRFError
 
 from ..staff.views import form_out_of_date, htmx, staff_context
+from ..state import app_state
 
 # The board's own routes, under /staff like the rest of the staff screen (whose session and
 # look it shares: staff_context below), registered by init_app, never by an import.
@@ -34,7 +35,7 @@ KIOSK = "kiosk"  # the staff screen's section where a kiosk is named (its notice
 
 
 def version() -> str:
-    store = current_app.extensions["questions"]
+    store = app_state().questions
     return f"{store.version()}.{int(store.now() // AGES)}"
 
 
@@ -49,7 +50,7 @@ def ago(seconds: float) -> str:
 
 def rows() -> tuple[list[dict], list[str]]:
     """The open questions as the board shows them, and the labels of the kiosks among them that have no name."""
-    store = current_app.extensions["questions"]
+    store = app_state().questions
     now = store.now()
     shown = []
     for question in store.open():
@@ -119,7 +120,7 @@ def questions_list():
 def question_done(handle: str):
     """Staff have seen to a question: it leaves every staff screen, and the patient's page says so.
     Named by its unguessable handle: a Done from a page open before a restart clears only its own."""
-    current_app.extensions["questions"].done(handle)
+    app_state().questions.done(handle)
     if htmx:
         return fragment()
     return redirect(request.referrer if request.referrer and "/staff/" in request.referrer else url_for("board.board"), 303)

@@ -32,6 +32,7 @@ from flask import Flask
 
 from .. import store
 from ..store import Store
+from ..state import app_state
 
 EXPIRY = 60 * 60  # seconds a question stays open if staff do not clear it
 KEEP_ENDED = 10 * 60  # seconds an ended question stays, for the patient's page to learn of it
@@ -203,4 +204,4 @@ class Questions:
 
 
 def init_app(app: Flask) -> None:
-    app.extensions["questions"] = Questions(store.get(app))
+    app_state(app).questions = Questions(store.get(app))

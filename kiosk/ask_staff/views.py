@@ -31,6 +31,7 @@ from ..web.errors import MESSAGES, N_, OTHER
 from . import kiosks
 from .questions import Refused, State
 from .sentences import resolve
+from ..state import app_state
 
 POLL_SECONDS = 3  # how often a waiting patient's page asks what became of the question
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{10,64}")
@@ -104,7 +105,7 @@ def ask(leaflet, section):
     sentence, english, whole = found
     kiosk_id = kiosks.id_of(request) or kiosks.new_id()
     try:
-        question = current_app.extensions["questions"].ask(
+        question = app_state().questions.ask(
             kiosk_id=kiosk_id, kiosk_name=kiosks.name_of(request), address=address(),
             page=f"{current_tag()}/{item.slug}/{part.slug}/{ref}", lang=current_tag(),
             leaflet=item.title, section=part.heading, sentence=sentence, english=english, english_is_paragraph=whole,
@@ -134,7 +135,7 @@ def cancel(leaflet, section):
     if not _TOKEN.fullmatch(token):
         return answer(400, messages=(OTHER[1],))
     try:
-        ended = current_app.extensions["questions"].cancel(token)
+        ended = app_state().questions.cancel(token)
     except StoreError:
         return answer(503, messages=(N_("Please try again in a moment."),))
     if not ended:
@@ -154,7 +155,7 @@ def status(leaflet, section, token):
 
 def status_answer(token: str):
     try:
-        state = current_app.extensions["questions"].state(token)
+        state = app_state().questions.state(token)
     except StoreError:
         return "", 204  # unknown for now: the patient was told, and staff still see it
     if state is State.OPEN:

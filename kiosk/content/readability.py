@@ -24,6 +24,7 @@ from flask_babel import force_locale
 from ..i18n import KNOWN_LOCALES, localize
 from ..speech.sentences import split_sentences
 from . import Leaflet
+from ..state import app_state
 
 # textstat's language for its syllable dictionary (Pyphen's, or CMUdict for English).
 LIBRARY_LANG = {"en": "en_US", "es": "es", "fr": "fr", "ru": "ru_RU", "ar": "ar"}
@@ -147,17 +148,17 @@ def readability(app: Flask) -> dict[str, dict[str, LanguageReadability]]:
     `kiosk serve`, export and test app would wait for though few show the staff screen.
     Call inside a request (translations are looked up in the request's context).
     """
-    cached = app.extensions.get("readability")
+    cached = app_state(app).readability
     if cached is None:
         # One at a time: textstat's caches are shared, and two staff pages at once
         # would only do the work twice.
         with _lock:
-            cached = app.extensions.get("readability")
+            cached = app_state(app).readability
             if cached is None:
                 cached = {
                     slug: {tag: language_readability(leaflet, tag) for tag in KNOWN_LOCALES}
-                    for slug, leaflet in app.extensions["leaflets"].items()
+                    for slug, leaflet in app_state(app).leaflets.items()
                 }
-                app.extensions["readability"] = cached
+                app_state(app).readability = cached
     return cached
 

@@ -26,6 +26,7 @@ from flask_babel import get_babel
 from ..web.vendor import FONT_PACKAGES, LATIN_FACE, SCRIPT_FACES, WEIGHTS
 from ..web.compressed import send_asset
 from ..i18n import KNOWN_LOCALES, compiled_messages, native_name
+from ..state import app_state
 
 bp = Blueprint("fonts", __name__, url_prefix="/fonts")
 
@@ -218,7 +219,7 @@ def choose_sheets(app: Flask) -> Fonts:
 @bp.get("/languages.css")
 def languages():
     """The language -> face rules (language_rules), revalidated like the subsets."""
-    response = Response(current_app.extensions["fonts"].language_rules, mimetype="text/css")
+    response = Response(app_state().fonts.language_rules, mimetype="text/css")
     response.set_etag(hashlib.sha256(response.get_data()).hexdigest()[:16])
     response.cache_control.no_cache = True
     return response.make_conditional(request)
@@ -238,7 +239,7 @@ def subset(filename: str):
 
 def init_app(app: Flask) -> None:
     """After i18n.init_app: the subsets are checked against the catalogs Flask-Babel loads."""
-    fonts = app.extensions["fonts"] = choose_sheets(app)
+    fonts = app_state(app).fonts = choose_sheets(app)
     app.register_blueprint(bp)
 
     def font_stylesheets_for(tag: str) -> list[str]:

@@ -11,6 +11,8 @@ from babel import Locale
 from flask import Flask, abort, current_app, g, request, url_for
 from flask_babel import Babel, force_locale, format_percent, get_locale, get_translations
 
+from ..state import app_state
+
 # The one list of shipped languages, in the order the chooser shows them:
 # English first, then the languages most often needed by patients with
 # limited English in US clinics (the order of the CMS top-15 list, roughly by
@@ -115,7 +117,7 @@ def interface_incomplete() -> bool:
     lang = current_tag()
     if lang == SOURCE_LOCALE:
         return False
-    cache = current_app.extensions.setdefault("interface_incomplete", {})
+    cache = app_state().interface_incomplete
     if lang not in cache:
         catalog = compiled_messages(get_translations())
         cache[lang] = any(msgid not in catalog for msgid in interface_messages())
@@ -197,7 +199,7 @@ def request_locale() -> Locale | None:
 def default_tag() -> str:
     """The language of a page with none in its URL (the start screen, a 404
     at /no/such/page): English until staff choose another (kiosk/staff/settings.py)."""
-    return current_app.extensions.get("default_language", SOURCE_LOCALE)
+    return app_state().default_language
 
 
 def _select_locale() -> str:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from flask import current_app
 
+from ..state import app_state
 from . import KNOWN_LOCALES, SOURCE_LOCALE
 from .catalogs import POT, catalog_path
 from .checks import load_catalog, translated_of
@@ -69,7 +70,7 @@ def provenance_of(tag: str) -> Provenance | None:
     language), read once per app: it changes only with a new release."""
     if tag == SOURCE_LOCALE:
         return None
-    cache = current_app.extensions.setdefault("provenance", {})
+    cache = app_state().provenance
     if tag not in cache:
         # The first translations folder: where the catalogs themselves live.
         translations = current_app.config["BABEL_TRANSLATION_DIRECTORIES"].split(";")[0]

@@ -26,6 +26,7 @@ from werkzeug.exceptions import default_exceptions
 from ..content import Leaflet
 from ..i18n import KNOWN_LOCALES
 from ..web.errors import MESSAGES, handle_http_error
+from ..state import app_state
 
 log = logging.getLogger(__name__)
 
@@ -38,28 +39,28 @@ def start_crawl(app: Flask) -> threading.Event | None:
     `kiosk serve` calls it once it listens, so that no request ever pays for the crawl: a
     request that needs it (a clip from before a restart, the staff screen) waits for this
     run, with its turn given back (kiosk.web.turns), and pages keep coming meanwhile."""
-    return app.extensions["registration"].start(app)
+    return app_state(app).registration.start(app)
 
 
 def ensure_registered(app: Flask) -> int:
     """Wait until every clip of every page is registered (the one way in: the first clip
     request, the background render, the staff screen, prerender and export all come through
     here), starting the crawl if need be. Returns how many clips are known."""
-    state = app.extensions["registration"]
+    state = app_state(app).registration
     # start() answers None once a crawl is done (or failed a moment ago). A lexicon change needs
     # no new crawl: the speech layer re-keys what it registered (Speech.use_lexicons).
     while (finished := state.start(app)) is not None:
         with state.waiting():
             finished.wait()
-    return app.extensions["speech"].registered()
+    return app_state(app).speech.registered()
 
 
 def failed_pages(app: Flask) -> list[str]:
     """The pages the last crawl could not render ("URL answered 500"), whose clips are unknown."""
-    return list(app.extensions["registration"].failures)
+    return list(app_state(app).registration.failures)
 
 
-class _Registration:
+class Registration:
     """The crawl of one app: at most one run at a time, and none after one has succeeded."""
 
     def __init__(self, off_cpu: Callable[[], ContextManager], turn: Callable[[], ContextManager]) -> None:
@@ -101,7 +102,7 @@ class _Registration:
             # failed registered nothing: try again next time rather than report them for good.
             with self.lock:
                 self.failures = failures
-                if app.extensions["speech"].engine_known and not failures:
+                if app_state(app).speech.engine_known and not failures:
                     self.done.set()
         except Exception as error:  # noqa: BLE001 - a background thread has nobody else to tell
             log.exception("registering the clips of every page failed")
@@ -118,7 +119,7 @@ RETRY_REGISTRATION_AFTER = 60.0
 
 def page_urls(app: Flask) -> list[str]:
     """Every page a patient can reach, in every language."""
-    return urls_of(app.extensions["leaflets"])
+    return urls_of(app_state(app).leaflets)
 
 
 def urls_of(leaflets: Mapping[str, Leaflet]) -> list[str]:
@@ -159,7 +160,7 @@ def init_app(app: Flask, *, off_cpu: Callable[[], ContextManager] = contextlib.n
              turn: Callable[[], ContextManager] = contextlib.nullcontext) -> None:
     """`off_cpu()` is entered around a request's wait for the crawl, and `turn()` around each
     page the crawl renders: the web server's scheduler (kiosk.web.turns), passed in by create_app."""
-    app.extensions["registration"] = _Registration(off_cpu, turn)
+    app_state(app).registration = Registration(off_cpu, turn)
 
     @app.before_request
     def register_before_first_clip():

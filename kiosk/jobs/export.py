@@ -28,6 +28,7 @@ from flask import Flask, url_for
 from .crawl import ensure_registered, page_urls
 from ..i18n import KNOWN_LOCALES
 from ..speech import SpeechUnavailable, lexicon
+from ..state import app_state
 
 # What a page may reference that is a file of the kiosk's rather than a page.
 ASSET_PREFIXES = ("/static/", "/vendor/", "/fonts/", "/audio/")
@@ -139,7 +140,7 @@ def _export_lexicons(app: Flask, dest: Path, report: Report) -> None:
     """Each language's pronunciation entries that the export's audio was made with, as PLS
     (lexicon/<tag>.pls): a clinic that moves the bundle to another kiosk moves its words too,
     for the staff screen's PLS import. No page links them, and they hold no patient data."""
-    lexicons = app.extensions["speech"].lexicons
+    lexicons = app_state(app).speech.lexicons
     for tag in KNOWN_LOCALES:
         if lexicons[tag].entries:
             relative = f"{LEXICON_FOLDER}/{tag}.pls"
@@ -148,7 +149,7 @@ def _export_lexicons(app: Flask, dest: Path, report: Report) -> None:
 
 
 def _export_clips(app: Flask, dest: Path, report: Report, progress: Progress) -> None:
-    speech = app.extensions["speech"]
+    speech = app_state(app).speech
     if not speech.enabled:
         report.speech = "off"
         return

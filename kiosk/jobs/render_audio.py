@@ -24,6 +24,7 @@ from flask import Flask
 
 from .crawl import ensure_registered
 from ..speech import SpeechUnavailable
+from ..state import app_state
 
 log = logging.getLogger(__name__)
 
@@ -107,7 +108,7 @@ class BackgroundRender:
             self._progress = replace(self._progress, **changes)
 
     def _run(self, after_pages: Callable[[], None] | None) -> None:
-        speech = self._app.extensions["speech"]
+        speech = app_state(self._app).speech
         error = None
         try:
             ensure_registered(self._app)
@@ -139,4 +140,4 @@ class BackgroundRender:
 def init_app(app: Flask, *, spare_turn: Callable[[], ContextManager] = contextlib.nullcontext) -> None:
     """`spare_turn()` is entered around each page rendered again: the web server's scheduler's
     lowest priority (kiosk.web.turns), passed in by create_app."""
-    app.extensions["render"] = BackgroundRender(app, spare_turn)
+    app_state(app).render = BackgroundRender(app, spare_turn)

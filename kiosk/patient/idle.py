@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from flask import Flask
 
 from .phrases import Phrase, phrase_plural
+from ..state import app_state
 
 DEFAULT_IDLE_SECONDS = 120
 DEFAULT_WARNING_SECONDS = 30
@@ -58,11 +59,10 @@ def countdown_texts(warning: int) -> list[str]:
 
 
 def init_app(app: Flask) -> None:
-    app.extensions["idle"] = from_config(app.config)
-    # Read at every page, not captured here: staff may change the idle time
-    # while the kiosk runs (kiosk/staff/settings.py replaces the extension).
+    # Read at every page, not captured here: staff may change the idle time while the kiosk
+    # runs. Its one owner is kiosk/staff/settings.py: the configured time unless staff chose one.
     app.context_processor(lambda: {
-        "idle": app.extensions["idle"],
+        "idle": app_state(app).idle,
         "idle_countdown": countdown,
         "idle_countdown_texts": countdown_texts,
     })

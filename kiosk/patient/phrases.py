@@ -19,6 +19,7 @@ from flask.json import dumps as json_dumps
 from jinja2.utils import htmlsafe_json_dumps
 
 from ..i18n import SOURCE_LOCALE, current_tag, localize, localize_plural, native_name, tag_of
+from ..state import app_state
 
 # One spoken part: (clip URL, language it is spoken in, the words).
 Part = tuple[str, str, str]
@@ -57,7 +58,7 @@ class Phrase:
 def voiced(text: str, lang: str, english: str | None) -> tuple[Part, ...]:
     """The clip of `text` in `lang`; without a voice for `lang`, the English
     source in the English voice; with no voice at all, nothing."""
-    speech = current_app.extensions["speech"]
+    speech = app_state().speech
     for words, tag in ((text, lang), (english, SOURCE_LOCALE)):
         if words:
             key = speech.register(words, tag)

@@ -17,6 +17,7 @@ from ..web.errors import N_
 from .phrases import phrase
 from ..i18n import KNOWN_LOCALES, Text, current_tag
 from ..speech.sentences import split_sentences
+from ..state import app_state
 
 # Five speeds from 0.6x to 1.5x; the browser keeps the voice's pitch
 # (preservesPitch). Each is spoken by name when chosen.
@@ -48,7 +49,7 @@ class Sentence:
 
 def spoken(text: Text) -> list[Sentence]:
     """The sentences of `text`, each with its clip URL."""
-    engine = current_app.extensions["speech"]
+    engine = app_state().speech
     sentences = []
     position = 0
     for part in split_sentences(text.text):
@@ -63,7 +64,7 @@ def spoken(text: Text) -> list[Sentence]:
 
 def voice_available(tag: str | None = None) -> bool:
     """Whether the page's language has a voice (else the page says so)."""
-    return current_app.extensions["speech"].voice_for(tag or current_tag()) is not None
+    return app_state().speech.voice_for(tag or current_tag()) is not None
 
 
 def speed_phrases():

@@ -2,7 +2,7 @@
 address, and the translation's provenance for the printable version.
 
 The codes are the same for every request of an app, so they are made once
-and kept in `app.extensions["take_home"]`; provenance is read once per app
+and kept in the app's state (kiosk/state.py); provenance is read once per app
 by kiosk.i18n.provenance, for /healthz and the print view alike.
 """
 
@@ -20,6 +20,7 @@ from markupsafe import Markup
 
 from ..i18n import current_tag
 from ..i18n.provenance import provenance_of
+from ..state import app_state
 
 # A phone camera at arm's length needs the code about 4 cm (160 CSS px) wide
 # or more; modules of a whole number of pixels keep their edges sharp.
@@ -38,7 +39,7 @@ class TakeHome:
 
 
 def _state() -> dict:
-    return current_app.extensions.setdefault("take_home", {"codes": {}})
+    return app_state().take_home
 
 
 def public_base() -> str | None:

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from . import take_home
 from ..content import Leaflet, glossary
 from ..i18n import current_tag, localize, pull_locale, push_locale, request_locale
+from ..state import app_state
 
 start = Blueprint("start", __name__)
 pages = Blueprint("pages", __name__, url_prefix="/<lang>")
@@ -28,7 +29,7 @@ def render_page(partial: str, title: str, **context) -> str:
 
 
 def leaflets() -> dict[str, Leaflet]:
-    return current_app.extensions["leaflets"]
+    return app_state().leaflets
 
 
 def find_leaflet(slug: str) -> Leaflet:

@@ -51,5 +51,7 @@ def init_app(app, *, executor=None, off_cpu=None) -> None:
 
     # Staff's lexicons in the instance folder, else the shipped ones (kiosk/speech/lexicon.py).
     speech.use_lexicons(lexicon.load(app.instance_path, config.get("LEXICONS_DIR") or ROOT / "lexicons", KNOWN_LOCALES))
-    app.extensions["speech"] = speech
+    from ..state import app_state  # Flask's: see views above
+
+    app_state(app).speech = speech
     app.register_blueprint(views.bp)

@@ -7,6 +7,7 @@ from werkzeug.http import parse_range_header
 
 from . import ogg
 from .clips import SpeechBusy, SpeechUnavailable, UnknownClip
+from ..state import app_state
 
 bp = Blueprint("audio", __name__)
 
@@ -16,7 +17,7 @@ ONE_YEAR = 31536000
 @bp.get(f"/audio/<key>{ogg.SUFFIX}")
 def clip(key: str):
     """Serve one spoken clip, synthesizing it first if it is not cached yet."""
-    speech = current_app.extensions["speech"]
+    speech = app_state().speech
     try:
         path = speech.clip_path(key)
         stat = path.stat()

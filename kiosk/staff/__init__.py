@@ -22,6 +22,7 @@ from flask_wtf.csrf import CSRFProtect
 
 from ..i18n import KNOWN_LOCALES, SOURCE_LOCALE
 from . import access, lexicon, settings, views
+from ..state import app_state
 
 # Every form is the staff's; patient pages are all GET, which CSRFProtect
 # leaves alone.
@@ -46,7 +47,7 @@ def init_app(app: Flask) -> None:
     # One limiter per app, in memory: PIN tries are counted by this process
     # only, which is all a kiosk has. No default limits: only the PIN form is
     # limited, in views.login.
-    app.extensions["staff_limiter"] = Limiter(
+    app_state(app).staff_limiter = Limiter(
         get_remote_address, app=app, storage_uri="memory://", strategy="moving-window",
     )
     settings.init_app(app)

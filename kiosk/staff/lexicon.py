@@ -26,6 +26,7 @@ from . import access
 from .access import Staff, staff_only
 from .lexicon_trial import try_entry
 from .views import form_out_of_date, render, staff_context
+from ..state import app_state
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +50,7 @@ def _page(lang: str, code: int = 200, *, form=None, error: str | None = None, tr
           import_error: str | None = None):
     app = current_app._get_current_object()
     locale = _language(lang)
-    speech = app.extensions["speech"]
+    speech = app_state(app).speech
     editing = request.args.get("word", "")
     current = speech.lexicons[lang]
     chosen = form or {"grapheme": editing, "say": (current.get(editing).say if current.get(editing) else ""),
@@ -68,7 +69,7 @@ def _page(lang: str, code: int = 200, *, form=None, error: str | None = None, tr
         trial=trial,
         existing=existing,
         voice=speech.voice_for(lang) if speech.enabled else None,
-        progress=app.extensions["render"].progress,
+        progress=app_state(app).render.progress,
         known_locales=KNOWN_LOCALES,
     )
 
@@ -87,7 +88,7 @@ def _form():
 def _form_entry(lang: str, form: dict):
     """The entry on the form, and the lexicon it would make; or LexiconError."""
     new = lexicons.entry(form["grapheme"], form["say"])
-    current = current_app.extensions["speech"].lexicons[lang]
+    current = app_state().speech.lexicons[lang]
     return new, current.with_entry(new, replacing=form["replacing"] or None)
 
 
@@ -95,7 +96,7 @@ def _replaces_unasked(lang: str, form: dict, new) -> object | None:
     """The entry that `new` would replace without staff having said so: "Add an entry" (or a
     change under another written form) for a word that has one already. Issue 28: it was
     replaced silently, even a shipped, reviewed entry."""
-    existing = current_app.extensions["speech"].lexicons[lang].get(new.grapheme)
+    existing = app_state().speech.lexicons[lang].get(new.grapheme)
     if existing is None or new.grapheme in (form["replacing"], form["overwrite"]):
         return None
     return existing
@@ -119,7 +120,7 @@ def preview(lang: str):
 @staff_only
 def preview_clip(key: str):
     """One preview clip, synthesized now if need be (never served to patients: staff only)."""
-    speech = current_app.extensions["speech"]
+    speech = app_state().speech
     try:
         path = speech.preview_path(key)
     except UnknownClip:
@@ -138,15 +139,15 @@ def change(app: Flask, lang: str, new: Lexicon) -> bool:
 
     True when the clips changed (a new render was asked for)."""
     lexicons.save(app.instance_path, lang, new)
-    speech = app.extensions["speech"]
+    speech = app_state(app).speech
     changed = speech.use_lexicons(speech.lexicons.replaced(lang, new))
     if not changed:
         return False
     # Only the pages that name a changed clip: issue 28 rendered every page of every language
     # again for one English word, and p99 went from 141 ms to over 2 s for half a minute.
-    pages = app.extensions["page_cache"].drop_naming(changed)
+    pages = app_state(app).page_cache.drop_naming(changed)
     if speech.enabled:
-        app.extensions["render"].start_or_again(pages)
+        app_state(app).render.start_or_again(pages)
     return True
 
 
@@ -190,7 +191,7 @@ def remove_entry(lang: str):
     """Remove an entry: its words are said as eSpeak NG reads them again."""
     _language(lang)
     grapheme = request.form.get("grapheme", "")
-    current = current_app.extensions["speech"].lexicons[lang]
+    current = app_state().speech.lexicons[lang]
     if current.get(grapheme) is None:
         return _saved(lang, f"There was no entry for “{grapheme[:60]}”, so nothing was removed.")
     change(current_app._get_current_object(), lang, current.without(grapheme))
@@ -202,7 +203,7 @@ def remove_entry(lang: str):
 def export_lexicon(lang: str):
     """The language's entries as a W3C PLS 1.0 file, for another kiosk or speech product."""
     _language(lang)
-    data = lexicons.to_pls(lang, current_app.extensions["speech"].lexicons[lang])
+    data = lexicons.to_pls(lang, app_state().speech.lexicons[lang])
     response = current_app.response_class(data, mimetype="application/pls+xml")
     response.headers["Content-Disposition"] = f'attachment; filename="kiosk-lexicon-{lang}.pls"'
     return response
@@ -226,7 +227,7 @@ def import_lexicon(lang: str):
         return _page(lang, 400, import_error=f"Nothing was imported. {error}")
     if tag and tag.replace("_", "-").split("-")[0].lower() != lang.split("-")[0].lower():
         return _page(lang, 400, import_error=f"Nothing was imported: the file is for the language “{tag}”, not {name}.")
-    current = current_app.extensions["speech"].lexicons[lang]
+    current = app_state().speech.lexicons[lang]
     removed = [e for e in current.entries if read.get(e.grapheme) is None] if replace_all else []
     if replace_all and removed and request.form.get("confirm") != "yes":
         # Issue 28: an empty file wiped every entry, the shipped ones too, without asking.

@@ -17,6 +17,7 @@ from ..jobs.crawl import ensure_registered
 from ..speech import SpeechBusy, SpeechUnavailable
 from ..speech.engine import LexiconEntry
 from ..speech.lexicon import Lexicon
+from ..state import app_state
 
 # Leaflet sentences offered to listen to: enough to hear the word in context, few enough to be quick.
 SHOWN = 4
@@ -63,7 +64,7 @@ class Trial:
 def try_entry(app: Flask, lang: str, new: LexiconEntry, changed: Lexicon) -> Trial:
     """Make the clips of `new` in `lang` (said with `changed`, the lexicon it would make): the
     word, and up to CHECKED of the sentences it changes; report each that cannot be made."""
-    speech = app.extensions["speech"]
+    speech = app_state(app).speech
     if not speech.enabled or speech.voice_for(lang) is None:
         return Trial(new, voiced=False)
     ensure_registered(app)

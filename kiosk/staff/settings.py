@@ -20,6 +20,7 @@ from flask import Flask
 from ..patient import idle
 from ..i18n import KNOWN_LOCALES, SOURCE_LOCALE
 from ..files import write_atomically
+from ..state import app_state
 
 log = logging.getLogger(__name__)
 
@@ -110,26 +111,26 @@ def _read(app: Flask) -> tuple[Settings, str | None]:
 def ignored(app: Flask) -> str | None:
     """Why the settings file was ignored at start-up (for /healthz and the staff screen), until
     staff save settings again; a line in the log alone went unseen."""
-    return app.extensions.get("settings_ignored")
+    return app_state(app).settings_ignored
 
 
 def save(app: Flask, settings: Settings) -> None:
     text = json.dumps(asdict(settings), indent=2, sort_keys=True) + "\n"
     write_atomically(path_in(app), text.encode("utf-8"))
-    app.extensions["settings_ignored"] = None  # the file is good again
+    app_state(app).settings_ignored = None  # the file is good again
 
 
 def apply(app: Flask, settings: Settings) -> None:
     """Make `settings` the kiosk's from the next request on."""
     configured = idle.from_config(app.config)
-    app.extensions["settings"] = settings
+    app_state(app).settings = settings
     # Read by kiosk/i18n/__init__.py (the default locale) and kiosk/patient/idle.py (the
     # page's idle timing) on every request.
-    app.extensions["default_language"] = settings.default_language
+    app_state(app).default_language = settings.default_language
     # The warning keeps its configured length: WCAG 2.2.1 asks for at least 20 s.
-    app.extensions["idle"] = idle.Idle(settings.idle_seconds or configured.seconds, configured.warning)
+    app_state(app).idle = idle.Idle(settings.idle_seconds or configured.seconds, configured.warning)
 
 
 def init_app(app: Flask) -> None:
-    loaded, app.extensions["settings_ignored"] = _read(app)
+    loaded, app_state(app).settings_ignored = _read(app)
     apply(app, loaded)

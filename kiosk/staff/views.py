@@ -25,6 +25,7 @@ from ..speech.clips import ClipCount
 from . import access, pin, settings
 from .access import Staff, staff_only
 from .bilingual import side_by_side
+from ..state import app_state
 
 log = logging.getLogger(__name__)
 
@@ -92,7 +93,7 @@ def index():
 def screen(code: int = 200, errors: dict[str, str] | None = None, chosen: dict[str, str] | None = None):
     """The staff screen itself; after a bad form, with its errors and what was chosen."""
     app = current_app._get_current_object()
-    speech = app.extensions["speech"]
+    speech = app_state(app).speech
     if speech.enabled:
         # Every clip of every page must be known before they can be counted
         # (slow the first time: it renders every page once).
@@ -108,22 +109,22 @@ def screen(code: int = 200, errors: dict[str, str] | None = None, chosen: dict[s
             "dir": direction_of(row["tag"]),
             "clips": counts.get(row["tag"], ClipCount(0, 0)),
         })
-    current = app.extensions["settings"]
+    current = app_state(app).settings
     return render(
         "screen", code,
         title="Staff screen",
         problems=status.problems(app),
         languages=languages,
-        leaflets=app.extensions["leaflets"].values(),
+        leaflets=app_state(app).leaflets.values(),
         readability=readability(app),
         speech=speech.status(),
-        progress=app.extensions["render"].progress,
-        idle=app.extensions["idle"],
+        progress=app_state(app).render.progress,
+        idle=app_state(app).idle,
         idle_choices=settings.idle_choices(app),
         configured_idle=idle.from_config(app.config).seconds,
         chosen={
             "default_language": current.default_language,
-            "idle_seconds": str(app.extensions["idle"].seconds),
+            "idle_seconds": str(app_state(app).idle.seconds),
             **(chosen or {}),
         },
         errors=errors or {},
@@ -139,7 +140,7 @@ def login():
     if stored is None:
         return redirect(url_for("staff.index"), 303)
     # Flask-Limiter's storage only: the limit is applied here, not by a decorator.
-    tries = current_app.extensions["staff_limiter"].limiter
+    tries = app_state().staff_limiter.limiter
     client = get_remote_address()
     entered = request.form.get("pin", "")
     with one_pin_check:
@@ -215,7 +216,7 @@ def save_settings():
 @staff_only
 def start_render():
     """Render the missing audio in the background."""
-    if not current_app.extensions["render"].start():
+    if not app_state().render.start():
         flash("Audio is being rendered already.", AUDIO)
         return redirect(url_for("staff.index", _anchor=f"{AUDIO}-notice"), 303)
     return redirect(url_for("staff.index", _anchor="audio"), 303)
@@ -228,7 +229,7 @@ def render_progress():
     if not htmx:
         return redirect(url_for("staff.index", _anchor="audio"), 303)
     words = request.args.get("words")
-    response = render("partials/progress", progress=current_app.extensions["render"].progress, poll=True,
+    response = render("partials/progress", progress=app_state().render.progress, poll=True,
                       progress_for=words if words in PROGRESS_WORDS else None)
     response.vary.add("HX-Request")
     return response
@@ -238,7 +239,7 @@ def render_progress():
 @staff_only
 def bilingual(lang: str, leaflet: str):
     """A leaflet in the patient's language beside English, to check or print."""
-    item = current_app.extensions["leaflets"].get(leaflet)
+    item = app_state().leaflets.get(leaflet)
     if lang not in KNOWN_LOCALES or item is None:
         abort(404)
     locale = KNOWN_LOCALES[lang]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from flask import abort, current_app, request
+from ..state import app_state
 
 # The loopback names, for a kiosk whose browser runs on the same machine.
 LOOPBACK = ("localhost", "127.0.0.1", "[::1]")
@@ -43,7 +44,7 @@ def is_trusted(host: str | None, trusted: frozenset[str] | None) -> bool:
 
 def refuse_unwanted_requests():
     """400 for a Host not in TRUSTED_HOSTS, 413 for a body over MAX_CONTENT_LENGTH."""
-    if not is_trusted(request.headers.get("Host"), current_app.extensions["trusted_hosts"]):
+    if not is_trusted(request.headers.get("Host"), app_state().trusted_hosts):
         abort(400)
     # Flask checks MAX_CONTENT_LENGTH only when a view reads the body, and
     # the patients' pages never do: refuse it here, for every route.
@@ -58,6 +59,6 @@ def init_app(app) -> None:
     # would refuse http://[::1]:8000/. So the kiosk checks the list itself,
     # before any view (and before routing can answer with a redirect that
     # names the Host), and Flask's own check is turned off.
-    app.extensions["trusted_hosts"] = trusted_hosts(app.config["TRUSTED_HOSTS"])
+    app_state(app).trusted_hosts = trusted_hosts(app.config["TRUSTED_HOSTS"])
     app.config["TRUSTED_HOSTS"] = None
     app.before_request(refuse_unwanted_requests)

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from flask import Flask, Response, current_app, g, request
 
 from .compressed import encoded
+from ..state import app_state
 
 # The patient's pages: their content depends only on the URL and the settings.
 CACHEABLE = frozenset({
@@ -124,8 +125,8 @@ def _key() -> tuple | None:
 
 
 def _settings() -> tuple:
-    extensions = current_app.extensions
-    return extensions.get("default_language"), extensions["idle"]
+    state = app_state()
+    return state.default_language, state.idle
 
 
 def _answer(page: Page) -> Response:
@@ -137,7 +138,7 @@ def from_cache():
     key = _key()
     if key is None:
         return None
-    cache = current_app.extensions["page_cache"]
+    cache = app_state().page_cache
     g.page_generation = cache.generation  # before the page's clips are registered, if it is rendered
     page = cache.get(key, _settings())
     return _answer(page) if page is not None else None
@@ -147,9 +148,9 @@ def keep(response: Response) -> Response:
     key = _key()
     if key is None or response.status_code != 200 or response.direct_passthrough or response.headers.get("ETag"):
         return response
-    if not current_app.extensions["speech"].engine_known:
+    if not app_state().speech.engine_known:
         return response
-    page = current_app.extensions["page_cache"].put(
+    page = app_state().page_cache.put(
         key, _settings(), response.get_data(), response.mimetype, g.get("page_generation", -1))
     answer = _answer(page)
     # Keep what the view and earlier hooks set (cookies, for one), and answer as a hit would.
@@ -160,7 +161,7 @@ def keep(response: Response) -> Response:
 
 
 def init_app(app: Flask) -> None:
-    app.extensions["page_cache"] = PageCache()
+    app_state(app).page_cache = PageCache()
     app.before_request(from_cache)
     # Flask runs after_request hooks in reverse order of registration: registered after
     # kiosk.web.headers, `keep` runs first, and the security headers and no-store are then added

@@ -16,6 +16,7 @@ from kiosk import create_app
 from layout import FIRST_SECTION, SCREENS
 from listening import record
 from live import serving
+from kiosk.state import app_state
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -41,7 +42,7 @@ def browser_app(tmp_path_factory):
     """The kiosk with real speech (eSpeak NG in its worker) and an empty clip cache."""
     app = create_app({"TESTING": True}, instance_path=str(tmp_path_factory.mktemp("instance")))
     yield app
-    app.extensions["speech"].close()
+    app_state(app).speech.close()
 
 
 @pytest.fixture(scope="session")

@@ -7,12 +7,13 @@ from playwright.sync_api import expect
 import helpers
 from helpers import LEAFLET, SECTIONS
 from kiosk import create_app
-from kiosk.speech import Speech, ThreadExecutor
+from kiosk.speech import ThreadExecutor
 from kiosk.staff import pin
 from speech.fakes import FakeEngine
 
 from listening import hear_out, record, turn_on_guide, wait_saying
 from live import serving
+from kiosk.state import app_state
 
 PIN = "482913"
 PAGE = f"/{{tag}}/{LEAFLET}/{SECTIONS[0]}"
@@ -25,12 +26,10 @@ STATUS = "#main .ask-status"
 def ask_app(tmp_path_factory):
     """A kiosk with a PIN and a fake engine (clips in milliseconds; English, Spanish, Arabic voices)."""
     instance = tmp_path_factory.mktemp("ask")
-    app = create_app({"TESTING": True}, instance_path=str(instance))
-    app.extensions["speech"].close()
-    app.extensions["speech"] = Speech(instance / "audio", executor=ThreadExecutor(FakeEngine))
+    app = create_app({"TESTING": True}, instance_path=str(instance), speech_executor=ThreadExecutor(FakeEngine))
     pin.save(app.instance_path, PIN)
     yield app
-    app.extensions["speech"].close()
+    app_state(app).speech.close()
 
 
 @pytest.fixture(scope="module")
@@ -56,7 +55,7 @@ def kiosk(browser, url):
 @pytest.fixture
 def board(browser, url, ask_app):
     """The questions board in a second browser, opened with the PIN."""
-    ask_app.extensions["staff_limiter"].reset()
+    app_state(ask_app).staff_limiter.reset()
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.goto(url + "/staff/")
@@ -66,8 +65,8 @@ def board(browser, url, ask_app):
     page.goto(url + "/staff/questions")
     expect(page.locator("#questions")).to_have_attribute("hx-trigger", "every 1s")
     yield page
-    for question in ask_app.extensions["questions"].open():
-        ask_app.extensions["questions"].done(question.handle)
+    for question in app_state(ask_app).questions.open():
+        app_state(ask_app).questions.done(question.handle)
     context.close()
 
 
@@ -123,8 +122,8 @@ def test_the_patient_can_cancel_and_staff_see_it_go(kiosk, board):
 def no_questions_left(ask_app):
     """Clear every open question after the test, even one that failed before its cancel."""
     yield
-    for question in ask_app.extensions["questions"].open():
-        ask_app.extensions["questions"].done(question.handle)
+    for question in app_state(ask_app).questions.open():
+        app_state(ask_app).questions.done(question.handle)
 
 
 @pytest.mark.parametrize("tag", ["en", "ar"])
@@ -311,10 +310,7 @@ def test_a_server_restart_in_the_middle_of_a_question(browser, tmp_path):
     """The kiosk restarts while a patient waits: the board still shows the question, and the
     patient's page (never reloaded) still learns when staff saw to it."""
     def kiosk_app():
-        app = create_app({"TESTING": True}, instance_path=str(tmp_path))
-        app.extensions["speech"].close()
-        app.extensions["speech"] = Speech(tmp_path / "audio", executor=ThreadExecutor(FakeEngine))
-        return app
+        return create_app({"TESTING": True}, instance_path=str(tmp_path), speech_executor=ThreadExecutor(FakeEngine))
 
     before = kiosk_app()
     pin.save(before.instance_path, PIN)
@@ -324,7 +320,7 @@ def test_a_server_restart_in_the_middle_of_a_question(browser, tmp_path):
         page.goto(base + PAGE.format(tag="es"))
         ask_about(page, 2)
         port = int(base.rsplit(":", 1)[1])
-    before.extensions["speech"].close()
+    app_state(before).speech.close()
 
     after = kiosk_app()
     try:
@@ -342,4 +338,4 @@ def test_a_server_restart_in_the_middle_of_a_question(browser, tmp_path):
             staff.context.close()
     finally:
         context.close()
-        after.extensions["speech"].close()
+        app_state(after).speech.close()

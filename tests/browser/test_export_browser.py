@@ -17,7 +17,8 @@ from speech.fakes import FakeEngine
 from kiosk import create_app
 from kiosk.jobs.export import export
 from kiosk.web.headers import HEADERS
-from kiosk.speech import Speech, ThreadExecutor
+from kiosk.speech import ThreadExecutor
+from kiosk.state import app_state
 
 IDLE, WARNING = 2, 3
 
@@ -25,8 +26,9 @@ IDLE, WARNING = 2, 3
 def exported(base, name, config=None):
     """The kiosk exported into base/name, its clips from a fake engine (voices for en, es, ar)
     that writes real WAVs; the clip cache in base is shared between exports."""
-    app = create_app({"TESTING": True, **(config or {})}, instance_path=str(base / f"{name}-instance"))
-    speech = app.extensions["speech"] = Speech(base / "audio", executor=ThreadExecutor(FakeEngine))
+    app = create_app({"TESTING": True, "SPEECH_CACHE_DIR": str(base / "audio"), **(config or {})},
+                     instance_path=str(base / f"{name}-instance"), speech_executor=ThreadExecutor(FakeEngine))
+    speech = app_state(app).speech
     try:
         export(app, base / name)
     finally:

@@ -13,6 +13,7 @@ from listening import record, turn_on_guide, wait_saying
 from live import serving
 
 from kiosk import create_app
+from kiosk.state import app_state
 
 IDLE, WARNING = 2, 3
 
@@ -27,7 +28,7 @@ def short_idle_server(tmp_path_factory):
     )
     with serving(app) as url:
         yield url
-    app.extensions["speech"].close()
+    app_state(app).speech.close()
 
 
 def leave_a_trail(page, base):

@@ -6,13 +6,14 @@ import pytest
 from playwright.sync_api import expect
 
 from kiosk import create_app
-from kiosk.speech import Speech, ThreadExecutor
+from kiosk.speech import ThreadExecutor
 from kiosk.staff import pin
 from speech.test_lexicon import RespellingFake
 
 from axe import run_axe
 from live import serving
 from test_staff_browser import PIN, log_in, small_targets
+from kiosk.state import app_state
 
 
 @pytest.fixture(scope="module")
@@ -20,12 +21,9 @@ def lexicon_server(tmp_path_factory):
     """A kiosk with a PIN and a fake engine that applies the lexicon, with every clip rendered
     already, so a save has only the clips it changed to render."""
     instance = tmp_path_factory.mktemp("lexicon")
-    app = create_app({"TESTING": True}, instance_path=str(instance))
-    app.extensions["speech"].close()
     engine = RespellingFake()
-    speech = Speech(instance / "audio", executor=ThreadExecutor(lambda: engine))
-    speech.use_lexicons(app.extensions["speech"].lexicons)  # the shipped entries, as create_app loaded them
-    app.extensions["speech"] = speech
+    app = create_app({"TESTING": True}, instance_path=str(instance), speech_executor=ThreadExecutor(lambda: engine))
+    speech = app_state(app).speech
     pin.save(app.instance_path, PIN)
     with app.app_context():
         from kiosk.jobs.crawl import ensure_registered
@@ -64,7 +62,7 @@ def test_a_preview_plays_before_and_after_and_saving_re_renders(context, lexicon
     assert run_axe(page) == []
     assert small_targets(page) == []
 
-    render = app.extensions["render"]
+    render = app_state(app).render
     page.get_by_role("button", name="Save").click()
     expect(page.locator("#pronunciation-notice")).to_contain_text("Saved: “trigger” is said as “trig gur”.")
     expect(page.locator("#render-progress .done")).to_have_text("Finished: patients hear the new audio.")
@@ -72,7 +70,7 @@ def test_a_preview_plays_before_and_after_and_saving_re_renders(context, lexicon
     assert progress.error is None and progress.total > 0 and progress.done == progress.total
     expect(page.locator(".lexicon-entries tbody th", has_text="trigger")).to_have_count(1)
     # The kiosk now says it: the section's clips are the new ones, already rendered.
-    speech = app.extensions["speech"]
+    speech = app_state(app).speech
     changed = [key for key in speech.keys() if any(e.grapheme == "trigger" for e in speech.job(key).lexicon)]
     # (Preview and Save made some already, to check the entry: the very same clips.)
     assert 0 < progress.total < len(changed) and speech.missing() == []
@@ -102,7 +100,7 @@ def test_add_for_a_word_with_an_entry_shows_it_and_asks(context, lexicon_server,
     expect(page.locator("#entry-error")).to_be_focused()
     expect(page.locator("#existing-entry")).to_contain_text("“T. P. I.”")
     expect(page.get_by_role("button", name="Replace it")).to_be_visible()
-    assert app.extensions["speech"].lexicons["en"].get("TPI").say == "T. P. I."
+    assert app_state(app).speech.lexicons["en"].get("TPI").say == "T. P. I."
     page.locator("#say").locator("xpath=..").get_by_text("Details").click()
     assert run_axe(page) == []
     assert small_targets(page) == []

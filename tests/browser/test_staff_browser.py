@@ -8,13 +8,14 @@ from playwright.sync_api import expect
 
 from helpers import LEAFLET, LOCALES
 from kiosk import create_app
-from kiosk.speech import Speech, ThreadExecutor
+from kiosk.speech import ThreadExecutor
 from kiosk.staff import pin
 from speech.fakes import FakeEngine
 
 from axe import run_axe
 from live import serving
 from layout import TARGET_BOXES
+from kiosk.state import app_state
 
 PIN = "482913"
 # The kiosk's sizes, on staff pages too (a touch screen, read standing): text
@@ -59,16 +60,14 @@ def gate():
 def staff_app(tmp_path_factory, gate):
     """A kiosk with a PIN and a fake engine (clips in milliseconds, three voices)."""
     instance = tmp_path_factory.mktemp("staff")
-    app = create_app({"TESTING": True}, instance_path=str(instance))
-    app.extensions["speech"].close()
     engine = FakeEngine(gate=gate)
-    app.extensions["speech"] = Speech(instance / "audio", executor=ThreadExecutor(lambda: engine))
+    app = create_app({"TESTING": True}, instance_path=str(instance), speech_executor=ThreadExecutor(lambda: engine))
     pin.save(app.instance_path, PIN)
     try:
         yield app
     finally:
         gate.set()
-        app.extensions["speech"].close()
+        app_state(app).speech.close()
 
 
 @pytest.fixture(scope="module")
@@ -80,7 +79,7 @@ def staff_server(staff_app):
 @pytest.fixture(autouse=True)
 def fresh_pin_tries(staff_app):
     """Every test logs in from 127.0.0.1: five PIN tries a minute would lock the sixth test out."""
-    staff_app.extensions["staff_limiter"].reset()
+    app_state(staff_app).staff_limiter.reset()
 
 
 @pytest.fixture

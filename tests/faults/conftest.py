@@ -14,6 +14,7 @@ import pytest
 from kiosk import create_app
 
 from helpers import serving
+from kiosk.state import app_state
 
 ENGINE = "faults.engine:FaultEngine"
 
@@ -42,7 +43,7 @@ def make_kiosk(tmp_path, serve_settings):
 
     yield make
     for app in apps:
-        app.extensions["speech"].close()
+        app_state(app).speech.close()
 
 
 def mount(*args: str) -> None:

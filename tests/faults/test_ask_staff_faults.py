@@ -11,6 +11,7 @@ from kiosk import create_app
 from helpers import LEAFLET, SECTIONS, soup
 
 from .conftest import read_only, tmpfs
+from kiosk.state import app_state
 
 PIN = "482913"
 SAME = {"Sec-Fetch-Site": "same-origin"}
@@ -73,7 +74,7 @@ def test_a_stale_done_from_before_a_restart_clears_no_other_question(tmp_path):
     [left] = board(again)
     assert left.select_one(".question-shown")["lang"] == "es"
     # Ids never repeat: the new question's id is past the old one's.
-    assert [q.id for q in after.extensions["questions"].open()] == [2]
+    assert [q.id for q in app_state(after).questions.open()] == [2]
 
 
 @pytest.mark.root

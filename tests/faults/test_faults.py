@@ -25,6 +25,7 @@ from kiosk.speech import ogg
 from helpers import wait_until
 
 from .conftest import read_only, tmpfs
+from kiosk.state import app_state
 
 SECTION = "/en/trigger-point-injections/what-to-expect"
 
@@ -60,7 +61,7 @@ def clip_url(base: str, key: str) -> str:
 def english_keys(app, n: int) -> list[str]:
     """`n` registered English clips that are not cached yet."""
     ensure_registered(app)
-    speech = app.extensions["speech"]
+    speech = app_state(app).speech
     keys = [key for key in speech.missing() if speech.job(key).voice == speech.voice_for("en")]
     assert len(keys) >= n
     return keys[:n]
@@ -81,7 +82,7 @@ def jobs(state) -> list[str]:
 def test_pages_answer_while_every_clip_waits_for_a_paused_worker(make_kiosk, tmp_path):
     """The real engine, paused with SIGSTOP: the queue fills, the rest get 503 at once, pages carry on."""
     with make_kiosk(tmp_path / "audio", SPEECH_ENGINE=None) as (app, base):
-        speech = app.extensions["speech"]
+        speech = app_state(app).speech
         first, *others = english_keys(app, 13)
         assert get(clip_url(base, first), timeout=60).status_code == 200  # the worker is up
         worker = speech.executor._worker._process.pid
@@ -125,8 +126,8 @@ def test_a_worker_killed_mid_clip_is_replaced_and_the_clip_served(make_kiosk, tm
         os.kill(int((fault_state / "worker.pid").read_text()), signal.SIGKILL)
         thread.join()
         assert answer["r"].status_code == 200
-        assert says(answer["r"].content, app.extensions["speech"].job(key).text)
-        assert app.extensions["speech"].executor.starts == 2
+        assert says(answer["r"].content, app_state(app).speech.job(key).text)
+        assert app_state(app).speech.executor.starts == 2
         assert not list((tmp_path / "audio").glob(".*.part"))
 
 
@@ -135,14 +136,14 @@ def test_corrupt_clips_are_never_served_and_heal(make_kiosk, tmp_path, fault_sta
     cache = tmp_path / "audio"
     with make_kiosk(cache) as (app, base):
         (key,) = english_keys(app, 1)
-        text = app.extensions["speech"].job(key).text
+        text = app_state(app).speech.job(key).text
         assert says(get(clip_url(base, key), timeout=60).content, text)
         path = cache / f"{key}.ogg"
         data = path.read_bytes()
         path.write_bytes({"empty": b"", "half": data[: len(data) // 2], "zeros": b"\0" * len(data)}[damage])
         again = get(clip_url(base, key), timeout=60)
         assert again.status_code == 200 and says(again.content, text)
-        assert ogg.check(path, text, app.extensions["speech"].rate)
+        assert ogg.check(path, text, app_state(app).speech.rate)
         assert len(jobs(fault_state)) == 2
 
 
@@ -156,7 +157,7 @@ def test_corrupt_clips_are_found_by_prerender_after_a_restart(make_kiosk, tmp_pa
     (cache / f"{keys[0]}.ogg").write_bytes(b"\0" * 1000)
     with make_kiosk(cache) as (app, base):
         ensure_registered(app)
-        speech = app.extensions["speech"]
+        speech = app_state(app).speech
         assert keys[0] in speech.missing() and keys[1] not in speech.missing()
 
 
@@ -168,7 +169,7 @@ def test_a_read_only_cache_serves_what_it_has_and_renders_the_rest_elsewhere(mak
             assert get(clip_url(base, cached), timeout=60).status_code == 200
         read_only(cache)
         with caplog.at_level(logging.ERROR), make_kiosk(cache) as (app, base):
-            speech = app.extensions["speech"]
+            speech = app_state(app).speech
             assert says(get(clip_url(base, cached), timeout=60).content, speech.job(cached).text)
             for key in missing:
                 response = get(clip_url(base, key), timeout=60)
@@ -186,7 +187,7 @@ def test_a_full_cache_renders_elsewhere(make_kiosk, tmp_path, fault_state):
         with make_kiosk(cache) as (app, base):
             (key,) = english_keys(app, 1)
             response = get(clip_url(base, key), timeout=60)
-            assert response.status_code == 200 and says(response.content, app.extensions["speech"].job(key).text)
+            assert response.status_code == 200 and says(response.content, app_state(app).speech.job(key).text)
             assert not (cache / f"{key}.ogg").exists()
             assert jobs(fault_state) and str(cache) not in jobs(fault_state)[0]
 
@@ -203,5 +204,5 @@ def test_no_folder_to_write_answers_503_without_asking_the_engine(make_kiosk, tm
                 assert get(clip_url(base, key), timeout=60).status_code == 503
             assert get(base + SECTION, timeout=60).status_code == 200
             assert jobs(fault_state) == []
-            assert app.extensions["speech"].status()["ok"] is False
+            assert app_state(app).speech.status()["ok"] is False
             assert get(base + "/healthz", timeout=60).json()["status"] != "ok"

@@ -16,6 +16,7 @@ from kiosk.jobs import crawl
 from helpers import wait_until
 
 from .test_faults import SECTION, clip_url, english_keys, get, says
+from kiosk.state import app_state
 
 
 def test_pages_answer_while_two_first_clip_requests_wait_for_the_crawl(make_kiosk, tmp_path, fault_state, monkeypatch):
@@ -36,7 +37,7 @@ def test_pages_answer_while_two_first_clip_requests_wait_for_the_crawl(make_kios
 
     monkeypatch.setattr(crawl, "page_urls", held_crawl)
     with make_kiosk(cache) as (app, base):
-        speech = app.extensions["speech"]
+        speech = app_state(app).speech
         monkeypatch.setattr(speech, "prerender", lambda progress=None: 0)  # the crawl is what matters here
         arrived = []
         inner = app.wsgi_app
@@ -51,7 +52,7 @@ def test_pages_answer_while_two_first_clip_requests_wait_for_the_crawl(make_kios
         threads = [threading.Thread(target=lambda k=k: answers.__setitem__(k, get(clip_url(base, k), timeout=180)))
                    for k in keys]
         try:
-            app.extensions["render"].start()  # as `kiosk serve` does, once it listens
+            app_state(app).render.start()  # as `kiosk serve` does, once it listens
             for thread in threads:
                 thread.start()
             wait_until(lambda: crawling.is_set() and len(arrived) == len(keys),
@@ -61,7 +62,7 @@ def test_pages_answer_while_two_first_clip_requests_wait_for_the_crawl(make_kios
             page = get(base + SECTION, timeout=30)
             assert page.status_code == 200 and "What Should You Expect" in page.text
             # ... and it came while the crawl was still held and the clips still waited for it.
-            assert not app.extensions["registration"].done.is_set()
+            assert not app_state(app).registration.done.is_set()
             assert answers == {}
         finally:
             release.set()

@@ -12,6 +12,7 @@ from flask import Flask
 from kiosk.speech import ProcessExecutor, Speech, ThreadExecutor, init_app
 from kiosk.speech.clips import Rendered, render
 from kiosk.speech.engine import Job
+from kiosk.state import attach
 
 from .fakes import FakeEngine
 
@@ -44,6 +45,7 @@ def make_app(tmp_path):
     def make(engine: FakeEngine | None, **config) -> Flask:
         app = Flask(__name__, instance_path=str(tmp_path / "instance"))
         app.config.update(TESTING=True, SPEECH_CACHE_DIR=str(tmp_path / "audio"), **config)
+        attach(app)  # the kiosk's state, where speech keeps its service
         init_app(app, executor=ThreadExecutor(lambda: engine) if engine is not None else None)
         return app
 

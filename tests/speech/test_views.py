@@ -9,6 +9,7 @@ import pytest
 
 from helpers import wait_until
 from .fakes import FakeEngine, spoken_text
+from kiosk.state import app_state, attach
 
 TEXT = "Please take a seat; the nurse will call your name soon."
 
@@ -35,14 +36,14 @@ def app(make_app):
 
 @pytest.fixture
 def key(app):
-    return app.extensions["speech"].register(TEXT, "en")
+    return app_state(app).speech.register(TEXT, "en")
 
 
 def test_serves_the_clip(app, key):
     response = get(app, f"/audio/{key}.ogg")
     assert response.status_code == 200
     assert response.mimetype == "audio/ogg"
-    assert response.data == app.extensions["speech"].clip_path(key).read_bytes()
+    assert response.data == app_state(app).speech.clip_path(key).read_bytes()
     assert response.data.startswith(b"OggS") and spoken_text_of(response.data) == TEXT
 
 
@@ -108,9 +109,9 @@ def test_if_range_with_the_current_etag_sends_the_range(app, key):
 def test_a_clip_rendered_again_gets_a_new_etag(app, key):
     """So a Range resumed with If-Range never splices bytes of two renderings."""
     first = get(app, f"/audio/{key}.ogg").headers["ETag"]
-    path = app.extensions["speech"].clip_path(key)
+    path = app_state(app).speech.clip_path(key)
     path.unlink()
-    app.extensions["speech"].clip_path(key)
+    app_state(app).speech.clip_path(key)
     assert get(app, f"/audio/{key}.ogg").headers["ETag"] != first
 
 
@@ -141,7 +142,7 @@ def test_registered_key_without_the_wav_suffix_is_404(app, key):
 def test_engine_failure_is_503_not_500_and_caches_nothing(make_app, tmp_path):
     engine = FakeEngine(mode="fail")
     app = make_app(engine)
-    key = app.extensions["speech"].register(TEXT, "en")
+    key = app_state(app).speech.register(TEXT, "en")
     response = get(app, f"/audio/{key}.ogg")
     assert response.status_code == 503
     assert b"Traceback" not in response.data and b"RuntimeError" not in response.data
@@ -156,7 +157,7 @@ def test_a_full_queue_is_503_with_retry_after_at_once(make_app):
     gate = threading.Event()
     engine = FakeEngine(gate=gate)
     app = make_app(engine, SPEECH_QUEUE=1)
-    speech = app.extensions["speech"]
+    speech = app_state(app).speech
     first, second = speech.register(TEXT, "en"), speech.register("Another sentence.", "en")
     waiting = threading.Thread(target=get, args=(app, f"/audio/{first}.ogg"))
     waiting.start()
@@ -172,7 +173,7 @@ def test_a_full_queue_is_503_with_retry_after_at_once(make_app):
 
 def test_disabled_speech_starts_no_engine_and_serves_nothing(make_app):
     app = make_app(None, SPEECH_ENABLED=False)
-    speech = app.extensions["speech"]
+    speech = app_state(app).speech
     assert speech.voice_for("en") is None
     assert speech.register(TEXT, "en") is None
     assert speech.executor is None
@@ -181,7 +182,7 @@ def test_disabled_speech_starts_no_engine_and_serves_nothing(make_app):
 
 def test_config_is_read(make_app, tmp_path):
     app = make_app(FakeEngine(), SPEECH_RATE=180, SPEECH_VOICES={"en": "fake/es"})
-    speech = app.extensions["speech"]
+    speech = app_state(app).speech
     assert speech.rate == 180
     assert speech.voice_for("en") == "fake/es"
     assert speech.cache_dir == tmp_path / "audio"
@@ -194,5 +195,6 @@ def test_default_cache_dir_is_in_the_instance_folder(tmp_path):
 
     app = Flask(__name__, instance_path=str(tmp_path / "instance"))
     app.config["SPEECH_ENABLED"] = False
+    attach(app)
     init_app(app)
-    assert str(app.extensions["speech"].cache_dir) == str(tmp_path / "instance" / "audio")
+    assert str(app_state(app).speech.cache_dir) == str(tmp_path / "instance" / "audio")
