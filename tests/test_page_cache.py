@@ -10,6 +10,7 @@ import pytest
 from helpers import LEAFLET, soup
 from kiosk import create_app
 from kiosk.speech import ThreadExecutor
+from kiosk.staff import settings
 from kiosk.state import app_state
 
 SECTION = f"/es/{LEAFLET}/what-to-expect"
@@ -51,7 +52,7 @@ def test_gzip_when_asked_for_and_the_same_page_inside(client):
 
 def test_a_new_start_language_is_not_hidden_by_the_kept_start_screen(app, client):
     assert soup(client.get("/")).html["lang"] == "en"
-    app_state(app).default_language = "ar"  # as the staff screen's settings do
+    settings.apply(app, settings.Settings(default_language="ar"))  # as the staff screen's Save does
     page = soup(client.get("/"))
     assert page.html["lang"] == "ar" and page.html["dir"] == "rtl"
 

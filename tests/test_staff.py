@@ -711,7 +711,7 @@ def test_a_wrong_address_under_staff_is_a_404_page_in_english(with_pin, client, 
 
 
 def test_staff_pages_stay_in_english_whatever_the_default(with_pin, client):
-    app_state(with_pin).default_language = "ar"
+    settings.apply(with_pin, settings.Settings(default_language="ar"))
     page = soup(client.get("/staff/"))
     assert (page.select_one("html")["lang"], page.select_one("html")["dir"]) == ("en", "ltr")
     assert re.search(r"Staff PIN", page.select_one("label").get_text())

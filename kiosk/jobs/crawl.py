@@ -25,6 +25,7 @@ from werkzeug.exceptions import default_exceptions
 
 from ..content import Leaflet
 from ..i18n import KNOWN_LOCALES
+from ..patient.page_table import every_path
 from ..web.errors import MESSAGES, handle_http_error
 from ..state import app_state
 
@@ -123,17 +124,9 @@ def page_urls(app: Flask) -> list[str]:
 
 
 def urls_of(leaflets: Mapping[str, Leaflet]) -> list[str]:
-    """Every page a patient can reach with these leaflets, in every language (the tests' list too)."""
-    urls = ["/"]
-    for tag in KNOWN_LOCALES:
-        urls.append(f"/{tag}/")
-        for leaflet in leaflets.values():
-            urls.append(f"/{tag}/{leaflet.slug}/")
-            urls += [f"/{tag}/{leaflet.slug}/{part.slug}" for part in leaflet.sections]
-            urls.append(f"/{tag}/{leaflet.slug}/print")
-            if leaflet.terms:
-                urls.append(f"/{tag}/{leaflet.slug}/words")
-    return urls
+    """Every page a patient can reach with these leaflets, in every language (the tests' list too),
+    from the page table."""
+    return every_path(leaflets, KNOWN_LOCALES)
 
 
 def _render_every_page(app: Flask, turn: Callable[[], ContextManager]) -> list[str]:

@@ -27,11 +27,12 @@ from flask import Flask, url_for
 
 from .crawl import ensure_registered, page_urls
 from ..i18n import KNOWN_LOCALES
+from ..patient.page_table import FILE_PATHS
 from ..speech import SpeechUnavailable, lexicon
 from ..state import app_state
 
 # What a page may reference that is a file of the kiosk's rather than a page.
-ASSET_PREFIXES = ("/static/", "/vendor/", "/fonts/", "/audio/")
+ASSET_PREFIXES = tuple(f"{path}/" for path in FILE_PATHS)
 # An address no route can answer (four segments, and the first is no language), for 404.html.
 NOT_FOUND_PROBE = "/not/a/kiosk/page"
 NOT_FOUND_FILE = "404.html"

@@ -1,5 +1,6 @@
 """What a patient sees and hears: the pages, and what each page carries beside the leaflet's text.
 
+page_table.py     every kind of page: its URL rule, the page up, whether it is kept
 views.py          the pages: start screen, leaflet list, overview, one section
 read_aloud.py     every shown sentence carries the clip that speaks it
 phrases.py        the audio guide's words, in the page's language

@@ -6,12 +6,14 @@ from flask import Blueprint, abort, current_app, g, render_template, request, ur
 from flask_babel import gettext as _
 
 from . import take_home
+from .page_table import BY_ENDPOINT, LEAFLETS, OVERVIEW, PRINTABLE, SECTION, START, WORDS, fields_of
 from ..content import Leaflet, glossary
 from ..i18n import current_tag, localize, pull_locale, push_locale, request_locale
 from ..state import app_state
 
 start = Blueprint("start", __name__)
-pages = Blueprint("pages", __name__, url_prefix="/<lang>")
+# Their URL rules, and what is one level up, are the page table's (page_table.py).
+pages = Blueprint("pages", __name__)
 pages.url_value_preprocessor(pull_locale)
 pages.url_defaults(push_locale)
 # The QR code and provenance helpers, for any leaflet page that shows them.
@@ -45,13 +47,13 @@ def has_fallback(messages) -> bool:
     return any(localize(m).lang != lang for m in messages)
 
 
-@start.get("/")
+@start.get(START.rule)
 def choose_language():
     """Start screen: the patient or staff choose the language."""
     return render_page("start", title=_("Choose your language"))
 
 
-@pages.get("/")
+@pages.get(LEAFLETS.rule)
 def leaflet_list():
     """The leaflets available in this language."""
     return render_page(
@@ -61,7 +63,7 @@ def leaflet_list():
     )
 
 
-@pages.get("/<leaflet>/")
+@pages.get(OVERVIEW.rule)
 def overview(leaflet):
     """One leaflet: its title and a large button for each section."""
     item = find_leaflet(leaflet)
@@ -73,7 +75,7 @@ def overview(leaflet):
     )
 
 
-@pages.get("/<leaflet>/<section>")
+@pages.get(SECTION.rule)
 def section(leaflet, section):
     """One section of a leaflet, with previous and next."""
     item = find_leaflet(leaflet)
@@ -93,7 +95,7 @@ def section(leaflet, section):
     )
 
 
-@pages.get("/<leaflet>/words")
+@pages.get(WORDS.rule)
 def words(leaflet):
     """The leaflet's hard words and their plain meanings (the kiosk's help)."""
     item = find_leaflet(leaflet)
@@ -114,17 +116,16 @@ def up_url() -> str | None:
     history is replaced at every step so that the next patient finds nothing."""
     if g.get("error_page"):
         return url_for("pages.leaflet_list") if request_locale() else url_for("start.choose_language")
+    kind = BY_ENDPOINT.get(request.endpoint)
+    if kind is None or kind.up is None:
+        return None
+    up = BY_ENDPOINT[kind.up]
+    # The page up takes the values its rule names from this page's (push_locale adds the language).
     args = request.view_args or {}
-    if request.endpoint in ("pages.section", "pages.printable", "pages.words"):
-        return url_for("pages.overview", leaflet=args["leaflet"])
-    if request.endpoint == "pages.overview":
-        return url_for("pages.leaflet_list")
-    if request.endpoint == "pages.leaflet_list":
-        return url_for("start.choose_language")
-    return None
+    return url_for(up.endpoint, **{name: args[name] for name in fields_of(up) if name in args})
 
 
-@pages.get("/<leaflet>/print")
+@pages.get(PRINTABLE.rule)
 def printable(leaflet):
     """The whole leaflet on one page, for staff to print."""
     item = find_leaflet(leaflet)

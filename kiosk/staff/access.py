@@ -33,6 +33,7 @@ from flask_htmx import make_response as htmx_response
 
 from .. import store
 from ..files import write_atomically
+from ..patient.page_table import FILE_PATHS
 
 IDLE_LIMIT = 5 * 60  # seconds without a staff request
 BOARD_LIMIT = 10 * 60 * 60  # seconds a questions board stays open after staff opened it
@@ -43,7 +44,7 @@ SESSION_ID = "staff_session"  # the cookie's key for the id of the store's row
 SECRET_KEY_FILE = "secret_key"
 # Requests that do not end a staff session: the staff screen itself and what
 # its pages load. Anything else is a patient's page.
-STAFF_PATHS = ("/staff", "/static", "/vendor", "/fonts", "/audio")
+STAFF_PATHS = ("/staff", *FILE_PATHS)
 # A flashed notice's place at the top of a staff page (templates/staff/notices.html).
 TOP = "top"
 # Said on the PIN form when a staff form arrives after its session ended.

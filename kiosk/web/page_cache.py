@@ -28,13 +28,10 @@ from dataclasses import dataclass
 from flask import Flask, Response, current_app, g, request
 
 from .compressed import encoded
+from ..patient.page_table import CACHED
 from ..state import app_state
 
-# The patient's pages: their content depends only on the URL and the settings.
-CACHEABLE = frozenset({
-    "start.choose_language", "pages.leaflet_list", "pages.overview", "pages.section", "pages.printable",
-    "pages.words",
-})
+# Which pages are kept: the page table's (kiosk/patient/page_table.py, CACHED).
 # About forty times every page of every language of the shipped leaflets (99 pages, 5.5 MB with
 # their gzip forms): room for far more leaflets, and a bound however many there are.
 MAX_BYTES = 200 * 1024 * 1024
@@ -48,7 +45,7 @@ class Page:
     gzipped: bytes
     etag: str
     mimetype: str
-    settings: tuple  # what of the site's settings it was rendered with
+    settings: object  # the staff settings it was rendered with (kiosk.staff.settings.Settings)
     clips: frozenset[str]  # the clip keys it names
 
     @property
@@ -67,7 +64,7 @@ class PageCache:
         # Counts the lexicon changes: a page rendered across one may name the old clips, and is not kept.
         self.generation = 0
 
-    def get(self, key: tuple, settings: tuple) -> Page | None:
+    def get(self, key: tuple, settings: object) -> Page | None:
         with self._lock:
             page = self._pages.get(key)
             if page is None:
@@ -78,7 +75,7 @@ class PageCache:
             self._pages.move_to_end(key)
             return page
 
-    def put(self, key: tuple, settings: tuple, body: bytes, mimetype: str, generation: int) -> Page:
+    def put(self, key: tuple, settings: object, body: bytes, mimetype: str, generation: int) -> Page:
         """Keep the page (in place of any of the same path), unless the lexicon changed since
         `generation` was read at the start of its request."""
         page = Page(body, gzip.compress(body, 6, mtime=0), hashlib.sha256(body).hexdigest()[:32], mimetype,
@@ -118,15 +115,16 @@ class PageCache:
 
 
 def _key() -> tuple | None:
-    if request.method not in ("GET", "HEAD") or request.endpoint not in CACHEABLE:
+    if request.method not in ("GET", "HEAD") or request.endpoint not in CACHED:
         return None
     # ASK_STAFF: a static export renders the section pages without "Ask staff about this".
     return request.path, current_app.config.get("ASK_STAFF")
 
 
-def _settings() -> tuple:
-    state = app_state()
-    return state.default_language, state.idle
+def _settings():
+    """The staff's settings as a whole (a frozen dataclass), not a hand-made list of them: a
+    setting added later changes the kept pages too, never serves them stale (issue 30)."""
+    return app_state().settings
 
 
 def _answer(page: Page) -> Response:
