@@ -33,7 +33,7 @@ const reducedMotion = window.matchMedia("(prefers-reduced-motion: reduce)");
 function status(key) {
   const el = player();
   if (!el) return;
-  const phrase = phrases()[key];
+  const phrase = key ? phrases()[key] : null;  // "": no status (a page turn)
   el.querySelector(".player-status").textContent = phrase ? phrase.text : "";
   el.classList.toggle("is-playing", state.playing);
 }
