@@ -40,6 +40,16 @@ layer("menu", {
   scope: openMenu,
 });
 
+// One menu at a time. Both panels open in the same place under the top bar, so a second
+// menu opened by touch lay under the first, unseen, and Escape closed the hidden one.
+// The other closes before this one opens, so the guide says "closed" first, then "open".
+on("menu", "click", (event) => {
+  const summary = event.target.closest("details.top-menu > summary");
+  if (!summary || summary.parentElement.open) return false;
+  for (const other of document.querySelectorAll("details.top-menu[open]")) other.open = false;
+  return false;  // the summary opens its own menu
+});
+
 // htmx notes the page's address in sessionStorage for its history support,
 // on load and after every swap. The kiosk keeps no page of a patient's, not
 // even its address: take it out again (htmx falls back to location itself).
