@@ -16,6 +16,7 @@
 //     on(layer, "keydown" | "click", handler), the handler returning true when it
 //     has used the event up; a layer that Escape can close says so with layer().
 //     layers.js alone decides who is asked first, and stops an event used up.
+//     (Only watching, acting on no key: idle.js notes any activity itself.)
 //   - It reads the data the page renders for it with readJSON(id).
 
 // Data the page renders for the scripts, in a data-json attribute: not a
