@@ -10,7 +10,7 @@
 // takes it with the page (the question stays on the staff screen until staff clear it).
 
 import { focusQuietly, showTogether } from "./focus.js";
-import { layer } from "./layers.js";
+import { layer, on } from "./layers.js";
 import { onPage } from "./page.js";
 import { playFrom } from "./player.js";
 import { voice } from "./voice.js";
@@ -54,21 +54,24 @@ function open(span) {
   return true;
 }
 
-document.addEventListener("click", (event) => {
+// The bar's own "Listen from here"; "Ask staff about this" is an htmx form, left to htmx.
+on("sentence", "click", (event) => {
   const action = event.target.closest("[data-sentence-action]");
-  if (action) {
-    if (action.dataset.sentenceAction === "listen" && selected) {
-      const from = selected;
-      close();
-      playFrom(from);
-    }
-    return;
-  }
+  if (!action || action.dataset.sentenceAction !== "listen" || !selected) return false;
+  const from = selected;
+  close();
+  playFrom(from);
+  return true;
+});
+
+// A tap on a sentence opens its bar, or closes it, on the sentence it is open for.
+on("sentence", "click", (event) => {
   const span = event.target.closest(SENTENCE);
   // A hard word inside the sentence keeps its own tap (understand.js).
-  if (!span || event.target.closest("a, button") || !bar()) return;
+  if (!span || event.target.closest("a, button") || !bar()) return false;
   if (span === selected && !bar().hidden) close();
   else open(span);
+  return true;
 });
 
 // Escape closes the bar, back on its sentence: under a menu or a dialog, which close
@@ -78,15 +81,14 @@ layer("sentence", {
   close: () => close({ refocus: true }),
 });
 
-// Before the guide's own keys (on document): Enter on a sentence opens its bar.
-window.addEventListener("keydown", (event) => {
-  if (event.altKey || event.ctrlKey || event.metaKey || document.querySelector("dialog[open]")) return;
-  if (event.key === "Enter" && event.target.matches && event.target.matches(SENTENCE)) {
-    event.preventDefault();
-    event.stopImmediatePropagation();
-    open(event.target);
-  }
-}, true);
+// Enter on a sentence opens its bar: a layer above the guide, whose Enter on a text item
+// says it again.
+on("sentence", "keydown", (event) => {
+  if (event.key !== "Enter" || event.altKey || event.ctrlKey || event.metaKey) return false;
+  if (!event.target.matches || !event.target.matches(SENTENCE)) return false;
+  open(event.target);
+  return true;
+});
 
 // What "Ask staff about this" answers (kiosk/ask_staff/views.py) is always the kiosk's own
 // fragment, in the patient's language, whatever its status (429: a limit; 503: it could not

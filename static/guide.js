@@ -10,7 +10,7 @@
 // asides: a section being read carries on after the guide has spoken.
 
 import { isQuietFocus } from "./focus.js";
-import { layer } from "./layers.js";
+import { beforeLayers, focusScope, layer, on, touching } from "./layers.js";
 import { onPage, readJSON } from "./page.js";
 import { voice } from "./voice.js";
 
@@ -22,9 +22,6 @@ let armed = null;
 let focusBeforeTap = null;
 // Help is said in layers; "?" again skips to the next one.
 let help = null;
-// Whether the patient is touching (or clicking) rather than using keys: the
-// hints say how to go on in the way they are using (tap again, or Enter).
-let touching = false;
 
 const isOn = () => settings.guide && document.getElementById("guide-toggle") !== null;
 // A leaflet's sentence (data-sentence, static/ask.js) is a stop for the arrow keys and a tap,
@@ -38,8 +35,8 @@ const saysOf = (el) => {
 const visible = (el) => (el.checkVisibility ? el.checkVisibility() : el.offsetParent !== null);
 // Within an open modal dialog (the idle warning) or an open menu (Language,
 // Display, drawn over the page) only its own items, its button included,
-// until it is closed.
-const scope = () => document.querySelector("dialog[open]") || document.querySelector("details.top-menu[open]") || document;
+// until it is closed: the topmost that keeps focus (layers.js).
+const scope = focusScope;
 const items = (withSentences) => [...scope().querySelectorAll(withSentences ? STOP : "[data-say]")].filter(visible);
 const FOCUSABLE = "a[href], button, summary, input, select, textarea, [tabindex]";
 
@@ -55,7 +52,7 @@ function kindOf(el) {
 function speak(el) {
   const parts = [...saysOf(el)];
   const kind = kindOf(el);
-  const hint = kind && phrases()[`${touching ? "touch-" : ""}hint-${kind}`];
+  const hint = kind && phrases()[`${touching() ? "touch-" : ""}hint-${kind}`];
   if (hint && !settings.hinted.includes(kind)) {
     settings.hinted.push(kind);
     voice.save();
@@ -128,10 +125,10 @@ function turnOff() {
   voice.say(off ? off.say : [], { aside: true });
 }
 
-// Escape goes up one level, as the kiosk's own Back button does: the lowest layer
-// (layers.js), so only when nothing is open over the page (in the idle warning, Escape
+// Escape goes up one level, as the kiosk's own Back button does: the layer under all
+// but the page (layers.js), so only when nothing is open over the page (in the idle warning, Escape
 // answers "I'm still here"; in a menu, it closes the menu).
-layer("level", {
+layer("guide", {
   isOpen: isOn,
   close() {
     const back = document.getElementById("back-link");
@@ -146,13 +143,15 @@ document.addEventListener("focusin", (event) => {
   speak(el);
 });
 
-document.addEventListener("keydown", (event) => {
-  if (event.key === "?") {
-    event.preventDefault();
-    if (!isOn()) turnOn(sayHelp); else sayHelp();
-    return;
-  }
-  if (!isOn() || event.altKey || event.ctrlKey || event.metaKey) return;
+// "?" asks for help anywhere, and turns the guide on if it is off.
+on("guide", "keydown", (event) => {
+  if (event.key !== "?") return false;
+  if (!isOn()) turnOn(sayHelp); else sayHelp();
+  return true;
+});
+
+on("guide", "keydown", (event) => {
+  if (!isOn() || event.altKey || event.ctrlKey || event.metaKey) return false;
   const rtl = document.documentElement.dir === "rtl";
   const steps = {
     Tab: event.shiftKey ? -1 : 1,
@@ -162,35 +161,33 @@ document.addEventListener("keydown", (event) => {
     ArrowLeft: rtl ? 1 : -1,
   };
   if (event.key in steps) {
-    event.preventDefault();
     move(steps[event.key], event.key !== "Tab");
-  } else if (event.key === "Enter" && !event.target.matches(FOCUSABLE.replace(", [tabindex]", ""))) {
-    // Enter on a text item (a heading, a notice) says it again.
-    const el = event.target.closest(STOP);
-    if (el) { event.preventDefault(); speak(el); }
+    return true;
   }
+  if (event.key === "Enter" && !event.target.matches(FOCUSABLE.replace(", [tabindex]", ""))) {
+    // Enter on a text item (a heading, a notice) says it again. (On a sentence it opens
+    // the sentence bar: ask.js, a layer above, has used it up by now.)
+    const el = event.target.closest(STOP);
+    if (el) { speak(el); return true; }
+  }
+  return false;
 });
 
-// Touch to hear, tap again to act. In the capture phase on window, so the
-// first tap is stopped before htmx, the player or the link itself sees it.
-// Keyboard activation (a click with detail 0) always acts at once, and so
-// does the guide's own button, so it can always be turned off.
-window.addEventListener("pointerdown", () => {
-  focusBeforeTap = document.activeElement;
-  touching = true;
-}, true);
-window.addEventListener("keydown", () => { touching = false; }, true);
-window.addEventListener("click", (event) => {
-  if (!isOn() || event.detail === 0) return;
+// Touch to hear, tap again to act: asked before any layer (layers.js), so the first tap
+// is used up before htmx, the player or the link itself sees it. Keyboard activation (a
+// click with detail 0) always acts at once, and so does the guide's own button, so it can
+// always be turned off.
+window.addEventListener("pointerdown", () => { focusBeforeTap = document.activeElement; }, { capture: true, passive: true });
+beforeLayers((event) => {
+  if (!isOn() || event.detail === 0) return false;
   const item = event.target.closest(STOP);
-  if (!item || item.id === "guide-toggle") return;
-  if (item === armed) { armed = null; return; }
-  event.preventDefault();
-  event.stopImmediatePropagation();
+  if (!item || item.id === "guide-toggle") return false;
+  if (item === armed) { armed = null; return false; }
   if (document.activeElement !== item) focus(item); // focusin says it
   else if (focusBeforeTap === item) speak(item); // already focused: say it again
   armed = item;
-}, true);
+  return true;
+});
 
 // A menu (Language, Display) says that it opened, and how to go on in it,
 // and, with its name, that it closed. `toggle` does not bubble: listen
@@ -198,7 +195,7 @@ window.addEventListener("click", (event) => {
 document.addEventListener("toggle", (event) => {
   const menu = event.target;
   if (!isOn() || !menu.matches("details.top-menu")) return;
-  const open = menu.open ? (touching ? "menu-open-touch" : "menu-open") : null;
+  const open = menu.open ? (touching() ? "menu-open-touch" : "menu-open") : null;
   const parts = open ? [] : [...saysOf(menu.querySelector("summary"))];
   const phrase = phrases()[open || "menu-closed"];
   if (phrase) parts.push(...phrase.say);
@@ -206,9 +203,10 @@ document.addEventListener("toggle", (event) => {
   voice.say(parts, { aside: true });
 }, true);
 
-document.addEventListener("click", (event) => {
-  if (!event.target.closest("#guide-toggle")) return;
+on("guide", "click", (event) => {
+  if (!event.target.closest("#guide-toggle")) return false;
   if (settings.guide) turnOff(); else turnOn();
+  return true;
 });
 
 function arrive() {

@@ -5,6 +5,7 @@
 // start screen, replacing the history entry: the kiosk never adds one, so
 // the browser's Back cannot lead to the last patient's pages.
 
+import { on } from "./layers.js";
 import { readJSON } from "./page.js";
 import { voice } from "./voice.js";
 
@@ -72,8 +73,10 @@ function watch(settings) {
     window.location.replace(settings.start);
   }
 
-  document.addEventListener("click", (event) => {
-    if (event.target.closest("#idle-stay")) stay();
+  on("dialog", "click", (event) => {
+    if (!event.target.closest("#idle-stay")) return false;
+    stay();
+    return true;
   });
   document.addEventListener("cancel", (event) => {
     if (event.target.id === "idle-warning") stay();

@@ -2,7 +2,7 @@
 // (script-src 'self') allows the kiosk's own files, modules included.
 
 import { focusArrivedPage, focusQuietly } from "./focus.js";
-import { layer } from "./layers.js";
+import { layer, on } from "./layers.js";
 import { onPage } from "./page.js";
 
 // A page swapped in gets focus at its heading, or where the player asked.
@@ -19,16 +19,16 @@ document.addEventListener("htmx:responseError", (event) => {
 // with hx-replace-url; full page loads, such as a language switch, are made
 // here), so that after a reset the browser's Back leads to no patient's page.
 // The kiosk's own Back button goes up a level instead.
-document.addEventListener("click", (event) => {
+on("page", "click", (event) => {
   const link = event.target.closest('a[href][hx-boost="false"]');
-  if (!link || event.defaultPrevented || event.button !== 0 || event.ctrlKey || event.metaKey) return;
-  event.preventDefault();
+  if (!link || event.button !== 0 || event.ctrlKey || event.metaKey) return false;
   window.location.replace(link.href);
+  return true;
 });
 
 // Escape closes an open menu (Language, Display) and returns to its button,
 // quietly: the audio guide says the button's name with "closed" (guide.js).
-// Which layer Escape closes is decided in layers.js.
+// While it is open, Tab goes round its own button and items (layers.js).
 const openMenu = () => document.querySelector("details.top-menu[open]");
 layer("menu", {
   isOpen: () => openMenu() !== null,
@@ -37,22 +37,17 @@ layer("menu", {
     menu.open = false;
     focusQuietly(menu.querySelector("summary"));
   },
+  scope: openMenu,
 });
 
-// An open menu is drawn over the page: Tab goes round its own button and
-// items until it is closed, never on to the page behind it. On window, so
-// it runs after the audio guide, which moves focus itself when it is on
-// (and keeps to the open menu too).
-window.addEventListener("keydown", (event) => {
-  if (event.key !== "Tab" || event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey) return;
-  const menu = document.querySelector("details.top-menu[open]");
-  if (!menu || document.querySelector("dialog[open]")) return;
-  const stops = [...menu.querySelectorAll("summary, a[href], button")].filter((el) => el.checkVisibility());
-  if (!stops.length) return;
-  const at = stops.indexOf(document.activeElement);
-  const step = event.shiftKey ? -1 : 1;
-  event.preventDefault();
-  stops[at === -1 ? 0 : (at + step + stops.length) % stops.length].focus();
+// One menu at a time. Both panels open in the same place under the top bar, so a second
+// menu opened by touch lay under the first, unseen, and Escape closed the hidden one.
+// The other closes before this one opens, so the guide says "closed" first, then "open".
+on("menu", "click", (event) => {
+  const summary = event.target.closest("details.top-menu > summary");
+  if (!summary || summary.parentElement.open) return false;
+  for (const other of document.querySelectorAll("details.top-menu[open]")) other.open = false;
+  return false;  // the summary opens its own menu
 });
 
 // htmx notes the page's address in sessionStorage for its history support,

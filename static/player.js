@@ -8,6 +8,7 @@
 // can allow this file alone.
 
 import { focusAfterSwap } from "./focus.js";
+import { on } from "./layers.js";
 import { onPage, readJSON } from "./page.js";
 import { voice } from "./voice.js";
 
@@ -33,7 +34,7 @@ const reducedMotion = window.matchMedia("(prefers-reduced-motion: reduce)");
 function status(key) {
   const el = player();
   if (!el) return;
-  const phrase = phrases()[key];
+  const phrase = key ? phrases()[key] : null;  // "": no status (a page turn)
   el.querySelector(".player-status").textContent = phrase ? phrase.text : "";
   el.classList.toggle("is-playing", state.playing);
 }
@@ -262,27 +263,28 @@ const actions = {
     // The link goes to the first section (a real href without JavaScript);
     // with JavaScript it also starts the whole leaflet playing. On the
     // first section itself there is nothing to load: play it here, and
-    // keep htmx from reloading the page under the player.
+    // keep htmx from reloading the page under the player (the click is used up).
     state.wholeLeaflet = true;
     const first = event.target.closest("a");
     if (first && first.getAttribute("href") === location.pathname) {
-      event.preventDefault();
-      event.stopImmediatePropagation();
       state.advancing = false;
       playAt(0);
-    } else {
-      state.advancing = true;
+      return true;
     }
+    state.advancing = true;
+    return false;  // htmx follows the link
   },
 };
 
-// Capture phase: a player action is decided before htmx acts on the same
-// click (the listen-all link is also an htmx link).
-document.addEventListener("click", (event) => {
+// A player action is decided before htmx acts on the same click (layers.js asks before
+// htmx; the listen-all link is also an htmx link). The buttons' clicks are used up.
+on("page", "click", (event) => {
   const control = event.target.closest("[data-action]");
-  if (!control || !(control.dataset.action in actions)) return;
-  actions[control.dataset.action](event);
-}, true);
+  if (!control || !(control.dataset.action in actions)) return false;
+  const name = control.dataset.action;
+  const used = actions[name](event);
+  return name === "listen-all" ? used : true;
+});
 
 // One voice at a time: any navigation the patient starts stops the speech.
 document.addEventListener("htmx:beforeRequest", () => {

@@ -8,7 +8,7 @@
 // no-store, and this memory goes with the page (a language switch or the
 // idle reset loads a new one).
 
-import { onPage } from "./page.js";
+import { htmx, onPage } from "./page.js";
 
 const TURNS = '#main a[rel="next"][hx-get], #main a[rel="prev"][hx-get]';
 // url -> the page's HTML, once its fetch has answered 200. A url with a
@@ -47,7 +47,7 @@ document.addEventListener("htmx:beforeRequest", (event) => {
   // request: the player clicks Next from inside a clip's end, and a new
   // section started in the middle of that would be stopped by its end.
   queueMicrotask(() => {
-    htmx.swap(link.getAttribute("hx-target"), html,
+    htmx().swap(link.getAttribute("hx-target"), html,
       { swapStyle: link.getAttribute("hx-swap"), swapDelay: 0, settleDelay: 0 },
       { select: link.getAttribute("hx-select"), selectOOB: link.getAttribute("hx-select-oob"), contextElement: link });
     // As hx-replace-url does: the step replaces the history entry.

@@ -10,6 +10,7 @@
 // leaves a reading running behind it that the patient could not pause.
 
 import { focusQuietly, quietly, showTogether } from "./focus.js";
+import { on } from "./layers.js";
 import { onPage, readJSON } from "./page.js";
 import { voice } from "./voice.js";
 
@@ -78,19 +79,20 @@ document.addEventListener("close", (event) => {
   if (back && back.isConnected) back.focus();
 }, true);
 
-// Capture phase: decided before htmx follows the link to the word list (the
-// way there without JavaScript). The guide's first tap has been stopped
-// before this (guide.js listens on window, earlier still).
-document.addEventListener("click", (event) => {
+// A hard word opens its dialog, and that click is used up (layers.js): htmx does not
+// follow the link to the word list (the way there without JavaScript). The guide's
+// first tap has been used up before this.
+on("page", "click", (event) => {
   const link = event.target.closest("a[data-term]");
-  if (link && event.button === 0 && !event.ctrlKey && !event.metaKey && openWord(link)) {
-    event.preventDefault();
-    event.stopImmediatePropagation();
-    return;
-  }
+  return Boolean(link && event.button === 0 && !event.ctrlKey && !event.metaKey && openWord(link));
+});
+
+on("dialog", "click", (event) => {
   if (event.target.closest("#word-close")) dialog().close();
   else if (event.target.closest("#word-english")) hearEnglish();
-}, true);
+  else return false;
+  return true;
+});
 
 // ---- Teach-back -----------------------------------------------------------
 
@@ -163,9 +165,11 @@ function answer(button) {
   }
 }
 
-document.addEventListener("click", (event) => {
+on("page", "click", (event) => {
   const button = event.target.closest("#teach-back .answer");
-  if (button) answer(button);
+  if (!button) return false;
+  answer(button);
+  return true;
 });
 
 // ---- "In short" ---------------------------------------------------------------

@@ -80,10 +80,19 @@ def context(browser):
     context.close()
 
 
+def report_script_errors(page):
+    """What the kiosk's scripts report on the console as their own errors (static/page.js:
+    readJSON's part that is not JSON, a phrase asked for by a name the page lacks), kept
+    in page.script_errors: each test that drives a page fails on them at its end."""
+    page.script_errors = []
+    page.on("console", lambda m: m.type == "error" and m.text.startswith("readJSON:") and page.script_errors.append(m.text))
+
+
 @pytest.fixture
 def page(context, live_server):
     """A page that records every request, so tests can prove nothing leaves loopback."""
     page = context.new_page()
+    report_script_errors(page)
     page.requested_hosts = set()
     page.on("request", lambda request: page.requested_hosts.add(urlsplit(request.url).hostname))
     page.console_errors = []
@@ -91,6 +100,7 @@ def page(context, live_server):
     page.on("response", lambda r: r.status >= 400 and page.console_errors.append(f"{r.status} {r.url}"))
     yield page
     page.close()
+    assert page.script_errors == [], "the kiosk's scripts reported errors"
 
 
 @pytest.fixture
@@ -99,11 +109,14 @@ def page_at(browser, live_server):
     (layout.SCREENS), at a text size chosen as the Display menu chooses it (or as it opens),
     recording what the voice says (listening.record)."""
     contexts = []
+    pages = []
 
     def at(tag, screen="portrait", size=None, url=FIRST_SECTION):
         context = browser.new_context(viewport=SCREENS[screen])
         contexts.append(context)
         page = context.new_page()
+        pages.append(page)
+        report_script_errors(page)
         page.goto(live_server + url.format(tag=tag))
         if size is not None:
             page.evaluate("size => document.querySelector(`[data-set-size='${size}']`).click()", size)
@@ -114,4 +127,5 @@ def page_at(browser, live_server):
     yield at
     for context in contexts:
         context.close()
+    assert [e for page in pages for e in page.script_errors] == [], "the kiosk's scripts reported errors"
 
