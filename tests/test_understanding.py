@@ -22,7 +22,7 @@ def test_hard_words_are_marked_inside_their_sentences_and_listed(app, client, ta
         from babel import Locale
         g.locale = Locale.parse(tag, sep="-")
         words = glossary.section_words(CONTENT, section)
-        in_text = {t.id for t in words.in_text()}
+        in_text = {o.term.id for o in words.occurrences}
     marks = page.select("#main a.term")
     # Each mark sits in a sentence, links to its place in the word list, and
     # leaves the sentence's text whole (its clip says exactly that text).

@@ -38,16 +38,6 @@ class SectionWords:
     terms: tuple[Term, ...]  # every term the section uses, in order of first use ("Words in this section")
     occurrences: tuple[Occurrence, ...]  # where they stand in the shown text, in reading order
 
-    def in_text(self) -> tuple[Term, ...]:
-        """The terms found in the shown text, which the UI can mark where they stand."""
-        found = {o.term for o in self.occurrences}
-        return tuple(t for t in self.terms if t in found)
-
-    def only_listed(self) -> tuple[Term, ...]:
-        """The terms the section uses whose form in this language is not in its text."""
-        found = {o.term for o in self.occurrences}
-        return tuple(t for t in self.terms if t not in found)
-
 
 def split_forms(text: str) -> tuple[str, ...]:
     return tuple(form.strip() for form in text.split(FORM_SEPARATOR) if form.strip())

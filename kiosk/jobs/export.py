@@ -100,7 +100,7 @@ def export(app: Flask, dest: str | Path, *, force: bool = False, progress: Progr
     report = Report(dest)
     # No server hears "Ask staff about this" in an export: its pages go without the button
     # (kiosk/ask_staff/). The page cache keys on the setting, so no page kept before is reused.
-    asking, app.config["ASK_STAFF"] = app.config.get("ASK_STAFF", True), False
+    asking, app.config["ASK_STAFF"] = app.config["ASK_STAFF"], False
     try:
         return _export(app, dest, report, progress)
     finally:

@@ -118,7 +118,7 @@ def _key() -> tuple | None:
     if request.method not in ("GET", "HEAD") or request.endpoint not in CACHED:
         return None
     # ASK_STAFF: a static export renders the section pages without "Ask staff about this".
-    return request.path, current_app.config.get("ASK_STAFF")
+    return request.path, current_app.config["ASK_STAFF"]
 
 
 def _settings():
