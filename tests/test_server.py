@@ -155,7 +155,7 @@ def test_a_turn_given_back_goes_to_the_thread_that_waited_longest():
         thread = threading.Thread(target=waiter)
         thread.start()
         queued.wait()
-        wait_until(lambda: len(turns._waiting) == 1, "the waiter queued for the turn")
+        wait_until(lambda: turns.queued()[0] == 1, "the waiter queued for the turn")
     with turns.taken():  # at once, as a request thread going on to its next request
         order.append("again")
     thread.join()
@@ -183,7 +183,7 @@ def test_a_spare_turn_waits_until_no_request_runs_or_waits():
         thread = threading.Thread(target=background)
         thread.start()
         spare_waits.wait()
-        wait_until(lambda: len(turns._spare_waiting) == 1, "the background queued for a spare turn")
+        wait_until(lambda: turns.queued()[1] == 1, "the background queued for a spare turn")
         request("second request")  # takes the free turn at once, ahead of the background
         assert order == ["second request"]
     thread.join(60)
@@ -204,10 +204,10 @@ def test_a_request_that_waits_goes_before_a_spare_turn():
     with turns.taken():
         spare = threading.Thread(target=waiting, args=("spare", turns.spare))
         spare.start()
-        wait_until(lambda: len(turns._spare_waiting) == 1, "the background queued")
+        wait_until(lambda: turns.queued()[1] == 1, "the background queued")
         request = threading.Thread(target=waiting, args=("request", turns.taken))
         request.start()
-        wait_until(lambda: len(turns._waiting) == 1, "the request queued")
+        wait_until(lambda: turns.queued()[0] == 1, "the request queued")
     spare.join(60)
     request.join(60)
     assert order == ["request", "spare"]

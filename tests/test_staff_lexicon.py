@@ -305,7 +305,7 @@ def test_a_preview_says_the_word_and_its_sentences_before_and_after(staff, clien
 
 def kept_pages(app) -> dict:
     """The page cache's pages by path (the objects: a page rendered again is another)."""
-    return {key[0]: page for key, page in app_state(app).page_cache._pages.items()}
+    return app_state(app).page_cache.pages()
 
 
 def fill_the_page_cache(app) -> None:

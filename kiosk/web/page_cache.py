@@ -104,6 +104,11 @@ class PageCache:
     def _drop(self, key: tuple) -> None:
         self._bytes -= self._pages.pop(key).size
 
+    def pages(self) -> dict[str, Page]:
+        """The kept pages by path, least recently used first (for the staff screen and tests)."""
+        with self._lock:
+            return {key[0]: page for key, page in self._pages.items()}
+
     @property
     def bytes(self) -> int:
         with self._lock:

@@ -90,6 +90,11 @@ class Turns:
         with self._lock:
             return self._free
 
+    def queued(self) -> tuple[int, int]:
+        """How many wait for a turn: (requests and the crawl, background pages for a spare one)."""
+        with self._lock:
+            return len(self._waiting), len(self._spare_waiting)
+
     def taken(self) -> AbstractContextManager[None]:
         """Run the block in a turn, waiting for one (in order of arrival) if all are taken."""
         return self._holding(self._acquire)
