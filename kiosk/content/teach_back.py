@@ -31,7 +31,7 @@ class AnswerPlace:
 
 
 @dataclass(frozen=True)
-class Question:
+class TeachBackQuestion:
     intro: Text | None  # "We want to be sure we explained this well…"
     question: Text
     answers: tuple[Text, ...]
@@ -60,12 +60,12 @@ def answer_place(section: Section) -> AnswerPlace | None:
     return None
 
 
-def question(section: Section, intro: str | None = None) -> Question | None:
+def question(section: Section, intro: str | None = None) -> TeachBackQuestion | None:
     """The section's teach-back question in the request's language (None if it has none)."""
     check = section.teach_back
     if check is None:
         return None
-    return Question(
+    return TeachBackQuestion(
         localize(intro) if intro else None,
         localize(check.question),
         tuple(localize(answer) for answer in check.answers),

@@ -98,7 +98,7 @@ def english(text: str) -> Phrase:
     return Phrase(text, SOURCE_LOCALE, voiced(text, SOURCE_LOCALE, None))
 
 
-def spoken_text(text: str, english: str) -> Phrase:
+def formatted_phrase(text: str, english: str) -> Phrase:
     """A text that is no catalog message (a number formatted for the page's
     language, "150 %"), said by the page's voice, or as `english` without one."""
     lang = current_tag()
@@ -119,7 +119,7 @@ def init_app(app: Flask) -> None:
         return {
             "phrase": phrase,
             "english": english,
-            "spoken_text": spoken_text,
+            "formatted_phrase": formatted_phrase,
             "language_phrase": language_phrase,
         }
 

@@ -85,7 +85,7 @@ def marked_sentences(text, occurrences) -> list[tuple[Sentence, list[Piece]]]:
 class SectionHelp:
     words: glossary.SectionWords
     marks: dict[str, list[glossary.Occurrence]]
-    question: teach_back.Question | None
+    question: teach_back.TeachBackQuestion | None
 
 
 def section_help(leaflet: Leaflet, section: Section) -> SectionHelp:
