@@ -9,6 +9,7 @@ from click.testing import CliRunner
 from flask import Flask
 
 from kiosk import cli, create_app
+from kiosk.speech import ThreadExecutor
 from kiosk.state import app_state
 
 
@@ -31,6 +32,17 @@ def app(tmp_path):
 def speaking_app(tmp_path_factory):
     """The kiosk with the real speech layer (voices from eSpeak NG)."""
     app = create_app({"TESTING": True}, instance_path=str(tmp_path_factory.mktemp("instance")))
+    yield app
+    app_state(app).speech.close()
+
+
+@pytest.fixture
+def fake_app(tmp_path):
+    """The kiosk as it ships, with a fake engine (tests/speech/fakes.py) on a thread in place of
+    the speech worker: voices for English, Spanish and Arabic, clips in milliseconds."""
+    from speech.fakes import FakeEngine
+
+    app = create_app({"TESTING": True}, instance_path=str(tmp_path), speech_executor=ThreadExecutor(FakeEngine))
     yield app
     app_state(app).speech.close()
 

@@ -3,10 +3,8 @@
 import pytest
 
 from kiosk.web.headers import HEADERS
-from kiosk.speech import Speech, ThreadExecutor
 
 from helpers import LEAFLET, SECTIONS
-from speech.fakes import FakeEngine
 from kiosk.state import app_state
 
 HTML = [
@@ -43,16 +41,14 @@ def test_error_pages_are_never_stored(client, method):
     assert client.open("/", method=method).headers["Cache-Control"] == "no-store"
 
 
-def test_assets_and_clips_keep_their_long_caching(app, client, tmp_path):
+def test_assets_and_clips_keep_their_long_caching(fake_app):
+    client = fake_app.test_client()
     assert client.get("/vendor/htmx.org/dist/htmx.min.js", buffered=True).cache_control.max_age == 86400
     assert "no-store" not in client.get("/static/kiosk.css", buffered=True).headers.get("Cache-Control", "")
-    speech = app_state(app).speech = Speech(tmp_path / "audio", executor=ThreadExecutor(FakeEngine))
-    try:
-        clip = client.get(f"/audio/{speech.register('Hello.', 'en')}.ogg", buffered=True)
-        assert clip.cache_control.immutable and clip.cache_control.max_age == 31536000
-        assert not clip.cache_control.no_store
-    finally:
-        speech.close()
+    speech = app_state(fake_app).speech
+    clip = client.get(f"/audio/{speech.register('Hello.', 'en')}.ogg", buffered=True)
+    assert clip.cache_control.immutable and clip.cache_control.max_age == 31536000
+    assert not clip.cache_control.no_store
 
 
 def test_no_template_has_inline_script_or_style():

@@ -18,11 +18,9 @@ from kiosk import cli, create_app, store
 from kiosk.i18n import KNOWN_LOCALES
 from kiosk.i18n.provenance import provenance_of
 from kiosk.jobs.render_audio import Progress
-from kiosk.speech import Speech, ThreadExecutor
 from kiosk.staff import access, pin, settings
 
 from helpers import FIXTURES, LEAFLET, TRANSLATED, expected, soup
-from speech.fakes import FakeEngine
 from kiosk.state import app_state
 
 PIN = "482913"
@@ -267,9 +265,8 @@ def provenance_of_tag(app, tag):
         return provenance_of(tag)
 
 
-def test_the_table_counts_cached_and_missing_clips_and_names_voices(app, client, tmp_path):
-    speech = Speech(tmp_path / "audio", executor=ThreadExecutor(FakeEngine))
-    app_state(app).speech = speech
+def test_the_table_counts_cached_and_missing_clips_and_names_voices(fake_app):
+    app, client, speech = fake_app, fake_app.test_client(), app_state(fake_app).speech
     pin.save(app.instance_path, PIN)
     try:
         log_in(client)
@@ -720,9 +717,8 @@ def test_staff_pages_stay_in_english_whatever_the_default(with_pin, client):
 # In plain words for a nurse, the details for IT behind a disclosure
 
 
-def test_speech_and_voices_are_said_in_plain_words_with_the_details_for_it(app, client, tmp_path):
-    speech = Speech(tmp_path / "audio", executor=ThreadExecutor(FakeEngine))
-    app_state(app).speech = speech
+def test_speech_and_voices_are_said_in_plain_words_with_the_details_for_it(fake_app):
+    app, client, speech = fake_app, fake_app.test_client(), app_state(fake_app).speech
     pin.save(app.instance_path, PIN)
     try:
         log_in(client)
@@ -742,7 +738,7 @@ def test_speech_and_voices_are_said_in_plain_words_with_the_details_for_it(app, 
     assert "ready" in text
     details.extract()
     outside = page.get_text()
-    for detail in ("fake 1", str(tmp_path / "audio"), "fake/es"):
+    for detail in ("fake 1", str(speech.cache_dir), "fake/es"):
         assert detail in text
         assert detail not in outside, f"{detail!r} outside the Details"
 

@@ -50,14 +50,15 @@ def test_ok_only_while_the_speech_engine_works(app):
     assert (body["speech"]["ok"], body["speech"]["state"]) == (True, "off")
 
 
-def test_a_failed_engine_is_degraded_with_503(app, tmp_path):
-    from kiosk.speech import Speech, ThreadExecutor
+def test_a_failed_engine_is_degraded_with_503(tmp_path):
+    from kiosk import create_app
+    from kiosk.speech import ThreadExecutor
 
     def cannot_start():
         raise RuntimeError("no eSpeak NG library")
 
-    speech = Speech(tmp_path / "audio", executor=ThreadExecutor(cannot_start))
-    app_state(app).speech = speech
+    app = create_app({"TESTING": True}, instance_path=str(tmp_path), speech_executor=ThreadExecutor(cannot_start))
+    speech = app_state(app).speech
     try:
         response = app.test_client().get("/healthz")
     finally:

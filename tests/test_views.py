@@ -5,10 +5,8 @@ from flask import request
 
 from kiosk.content import load_leaflet, normalise
 from kiosk import ROOT
-from kiosk.speech import Speech, ThreadExecutor
 
 from helpers import LEAFLET, LOCALES, SECTIONS, TRANSLATED, expected, pages_in, soup
-from speech.fakes import FakeEngine
 from kiosk.state import app_state
 
 CONTENT = load_leaflet(ROOT / "leaflets" / f"{LEAFLET}.toml")
@@ -91,18 +89,12 @@ SWAP_LINKS = {
 }
 
 
-@pytest.fixture
-def voiced(app, tmp_path):
-    """A fake voice, so that the player and its links are on the page."""
-    speech = app_state(app).speech = Speech(tmp_path / "audio", executor=ThreadExecutor(FakeEngine))
-    yield
-    speech.close()
-
-
 @pytest.mark.parametrize("which", SWAP_LINKS)
-def test_links_that_swap_main_select_it_from_the_whole_page(voiced, client, which):
+def test_links_that_swap_main_select_it_from_the_whole_page(fake_app, which):
     """What the link takes from the answer (hx-select, hx-select-oob) is on
-    the whole page it links to, so a static server can answer it too."""
+    the whole page it links to, so a static server can answer it too. (With a fake voice,
+    so that the player and its links are on the page.)"""
+    client = fake_app.test_client()
     selector, section = SWAP_LINKS[which]
     link = soup(client.get(f"/es/{LEAFLET}/{SECTIONS[section]}")).select_one(selector)
     assert (link["hx-target"], link["hx-select"], link["hx-swap"]) == ("#main", "#main", "outerHTML")
