@@ -3,13 +3,19 @@ leaflet's are complete in every language. A clinic's leaflet is served in Englis
 it is translated: its catalogs are held to being valid only."""
 
 import io
+import shutil
 from pathlib import Path
 
 import pytest
 from babel.messages.mofile import read_mo, write_mo
+from click.testing import CliRunner
 
-from kiosk.i18n import checks
-from kiosk.i18n.catalogs import TRANSLATIONS, catalog_path, shipped_domains, template_path
+from kiosk import ROOT, cli, create_app
+from kiosk.i18n import KNOWN_LOCALES, SOURCE_LOCALE, checks
+from kiosk.i18n.catalogs import SHIPPED_LEAFLETS, TRANSLATIONS, catalog_path, shipped_domains, template_path
+from kiosk.jobs.crawl import urls_of
+
+from helpers import FIXTURES, expected, soup
 
 CATALOG_DIRS = sorted(p.parent.parent for p in TRANSLATIONS.glob("*/LC_MESSAGES/messages.po"))
 # Every catalog on disk: the interface's, the shipped leaflet's, and any clinic's.
@@ -96,3 +102,105 @@ def test_every_pot_message_is_in_the_catalog(shipped):
     """A catalog that missed `kiosk catalog update` has nothing untranslated, yet lacks the new texts."""
     pot = checks.load_catalog(template_path(TRANSLATIONS, shipped.stem))
     assert checks.missing(checks.load_catalog(shipped), pot) == []
+
+
+# A clinic's own leaflet, not translated yet --------------------------------------------
+
+CLINIC_LEAFLET = "hand-washing"  # tests/fixtures/leaflets: none of its texts is in a shipped catalog
+CLINIC_DOMAIN = f"leaflet-{CLINIC_LEAFLET}"
+LANGUAGES = [locale for tag, locale in KNOWN_LOCALES.items() if tag != SOURCE_LOCALE]
+
+
+def words(text: str) -> str:
+    return " ".join(text.split())
+
+
+@pytest.fixture(scope="module")
+def clinic(tmp_path_factory):
+    """The kiosk's catalog commands run as a clinic runs them: its leaflets folder (the
+    shipped leaflet and one of its own) named by KIOSK_LEAFLETS_DIR, and a copy of the
+    catalogs; then the kiosk that serves them. Returns (translations folder, app)."""
+    base = tmp_path_factory.mktemp("clinic")
+    leaflets = base / "srv" / "clinic-leaflets"
+    leaflets.mkdir(parents=True)
+    for slug in SHIPPED_LEAFLETS:
+        shutil.copy(ROOT / "leaflets" / f"{slug}.toml", leaflets)
+    shutil.copy(FIXTURES / "leaflets" / f"{CLINIC_LEAFLET}.toml", leaflets)
+    translations = base / "translations"
+    shutil.copytree(TRANSLATIONS, translations)
+    env = {"KIOSK_LEAFLETS_DIR": str(leaflets), "KIOSK_BABEL_TRANSLATION_DIRECTORIES": str(translations),
+           "KIOSK_INSTANCE_PATH": str(base / "instance"), "KIOSK_SPEECH_ENABLED": "false"}
+    with pytest.MonkeyPatch.context() as patch:
+        # Cutting the fonts (the rest of `catalog compile`) takes 13-20 s and is tested elsewhere.
+        patch.setattr("kiosk.fonts.subsets.build", lambda app: [])
+        for command in ("extract", "update", "compile"):
+            result = CliRunner().invoke(cli.main, ["catalog", command], env=env)
+            assert result.exit_code == 0, result.output
+    app = create_app({"TESTING": True, "SPEECH_ENABLED": False, "LEAFLETS_DIR": str(leaflets),
+                      "BABEL_TRANSLATION_DIRECTORIES": str(translations)}, instance_path=str(base / "instance"))
+    return translations, app
+
+
+@pytest.mark.parametrize("locale", LANGUAGES, ids=str)
+def test_a_new_leaflet_gets_empty_catalogs_without_a_guess(clinic, locale):
+    translations, _ = clinic
+    po = catalog_path(locale, translations, CLINIC_DOMAIN)
+    catalog = checks.load_catalog(po)
+    template = checks.load_catalog(template_path(translations, CLINIC_DOMAIN))
+    assert [m.id for m in catalog if m.id] == [m.id for m in template if m.id] != []
+    assert [(m.id, m.string) for m in catalog if m.id and m.string] == []
+    assert "fuzzy" not in po.read_text(encoding="utf-8")  # no entry, and not the header, is fuzzy
+    # Its header asks for the provenance, as the shipped catalogs give it.
+    assert "# X-Translated-By:\n" in catalog.header_comment + "\n"
+    assert po.with_suffix(".mo").exists()
+
+
+def test_the_shipped_catalogs_are_untouched(clinic):
+    translations, _ = clinic
+    shipped = [*(TRANSLATIONS / f"{domain}.pot" for domain in shipped_domains()), *SHIPPED_CATALOGS]
+    changed = [str(path.relative_to(TRANSLATIONS)) for path in shipped
+               if (translations / path.relative_to(TRANSLATIONS)).read_bytes() != path.read_bytes()]
+    assert changed == []
+
+
+def test_every_catalog_still_passes_the_checks(clinic):
+    """The suite's checks, run on the clinic's catalogs: complete where shipped, valid everywhere."""
+    translations, _ = clinic
+    problems = []
+    for po in sorted(translations.glob("*/LC_MESSAGES/*.po")):
+        catalog = checks.load_catalog(po)
+        glossary = checks.Glossary.load(po.parent.parent / "glossary.toml")
+        found = [*checks.unterminated_strings(po), *checks.babel_errors(catalog), *checks.placeholder_errors(catalog),
+                 *checks.glossary_errors(catalog, glossary), *checks.english_left(catalog, glossary)]
+        if po.stem in shipped_domains():
+            found += checks.incomplete(catalog)
+            found += checks.missing(catalog, checks.load_catalog(template_path(translations, po.stem)))
+        problems += [f"{po.relative_to(translations)}: {problem}" for problem in found]
+    assert problems == []
+
+
+@pytest.mark.parametrize("tag", [tag for tag in KNOWN_LOCALES if tag != SOURCE_LOCALE])
+def test_a_new_leaflet_is_served_in_english_marked_as_english(clinic, tag):
+    _, app = clinic
+    client = app.test_client()
+    leaflets = {slug: leaflet for slug, leaflet in app.extensions["leaflets"].items() if slug == CLINIC_LEAFLET}
+    notice = expected(tag, "Some parts of this page are not translated yet. They are shown in English.")
+    english = set(leaflets[CLINIC_LEAFLET].messages())
+    for url in urls_of(leaflets):
+        if not url.startswith(f"/{tag}/{CLINIC_LEAFLET}/"):
+            continue
+        response = client.get(url)
+        assert response.status_code == 200, url
+        page = soup(response)
+        assert page.html["lang"] == tag  # the page is the patient's language ...
+        # ... and each of the leaflet's texts on it is English, marked so.
+        main = page.select_one("main")
+        shown = [m for m in english if words(m) in words(main.get_text(" "))]
+        marked = [words(el.get_text(" ")) for el in main.select("[lang='en']")]
+        assert shown, url
+        assert [m for m in shown if not any(words(m) in text for text in marked)] == [], url
+        assert page.select_one(".fallback-notice").get_text(strip=True) == notice, url
+    # The shipped leaflet, beside it, is still wholly translated.
+    page = soup(client.get(f"/{tag}/{SHIPPED_LEAFLETS[0]}/"))
+    assert page.select_one(".fallback-notice") is None
+    assert page.select_one("h1").get_text(strip=True) == expected(tag, app.extensions["leaflets"][SHIPPED_LEAFLETS[0]].title)

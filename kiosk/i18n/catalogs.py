@@ -82,13 +82,13 @@ def extract_args(output: Path = POT) -> list[str]:
 
 
 def extract_leaflet_args(leaflet: Path, output: Path) -> list[str]:
-    """pybabel's arguments for one leaflet's template. Run from the folder above the leaflets
-    folder (`run(..., cwd=leaflet.parent.parent)`), so that the template names the file as
-    `leaflets/<slug>.toml` wherever a clinic keeps its leaflets, and does not change when
-    the folder moves."""
+    """pybabel's arguments for one leaflet's template. Run from the leaflets folder
+    (`run(..., cwd=leaflet.parent)`), so that the template names the file alone,
+    `<slug>.toml`: the same wherever a clinic keeps its leaflets, so a catalog does not
+    change when the folder moves or is named otherwise."""
     return [
         "extract", "-F", str(LEAFLET_MAPPING), "--omit-header", "--no-wrap", "--sort-by-file",
-        "--add-location=file", "-o", str(output), f"{leaflet.parent.name}/{leaflet.name}",
+        "--add-location=file", "-o", str(output), leaflet.name,
     ]
 
 
@@ -117,7 +117,7 @@ def extract(translations: Path, leaflets: list[Path]) -> list[Path]:
     for leaflet in leaflets:
         leaflet = Path(leaflet).resolve()
         output = template_path(translations, leaflet_domain(leaflet.stem)).resolve()
-        run(extract_leaflet_args(leaflet, output), cwd=leaflet.parent.parent)
+        run(extract_leaflet_args(leaflet, output), cwd=leaflet.parent)
         written.append(output)
     return written
 
