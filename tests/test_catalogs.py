@@ -15,7 +15,7 @@ from kiosk.i18n import KNOWN_LOCALES, SOURCE_LOCALE, checks
 from kiosk.i18n.catalogs import SHIPPED_LEAFLETS, TRANSLATIONS, catalog_path, shipped_domains, template_path
 from kiosk.jobs.crawl import urls_of
 
-from helpers import FIXTURES, expected, soup
+from helpers import expected, soup
 
 CATALOG_DIRS = sorted(p.parent.parent for p in TRANSLATIONS.glob("*/LC_MESSAGES/messages.po"))
 # Every catalog on disk: the interface's, the shipped leaflet's, and any clinic's.
@@ -106,8 +106,28 @@ def test_every_pot_message_is_in_the_catalog(shipped):
 
 # A clinic's own leaflet, not translated yet --------------------------------------------
 
-CLINIC_LEAFLET = "hand-washing"  # tests/fixtures/leaflets: none of its texts is in a shipped catalog
+CLINIC_LEAFLET = "dry-needling"
 CLINIC_DOMAIN = f"leaflet-{CLINIC_LEAFLET}"
+# Near the shipped leaflet's texts ("Buttocks", "What Are Trigger Points?") but never the
+# same: one catalog for every leaflet would have pre-filled each with a fuzzy guess.
+CLINIC_TOML = """\
+title = "Dry Needling Injections"
+
+[[sections]]
+slug = "where"
+heading = "What Are Tender Points?"
+
+[[sections.blocks]]
+lead = "Tender points commonly occur in:"
+items = ["Upper back and neck", "Lower back and hips", "Buttock"]
+
+[[sections]]
+slug = "after"
+heading = "What Should You Expect from Dry Needling?"
+
+[[sections.blocks]]
+paragraph = "Your doctor cleans the spot and puts a thin needle into the tender point. Soreness often goes away in a day or two."
+"""
 LANGUAGES = [locale for tag, locale in KNOWN_LOCALES.items() if tag != SOURCE_LOCALE]
 
 
@@ -125,7 +145,7 @@ def clinic(tmp_path_factory):
     leaflets.mkdir(parents=True)
     for slug in SHIPPED_LEAFLETS:
         shutil.copy(ROOT / "leaflets" / f"{slug}.toml", leaflets)
-    shutil.copy(FIXTURES / "leaflets" / f"{CLINIC_LEAFLET}.toml", leaflets)
+    (leaflets / f"{CLINIC_LEAFLET}.toml").write_text(CLINIC_TOML, encoding="utf-8")
     translations = base / "translations"
     shutil.copytree(TRANSLATIONS, translations)
     env = {"KIOSK_LEAFLETS_DIR": str(leaflets), "KIOSK_BABEL_TRANSLATION_DIRECTORIES": str(translations),
@@ -200,6 +220,10 @@ def test_a_new_leaflet_is_served_in_english_marked_as_english(clinic, tag):
         assert shown, url
         assert [m for m in shown if not any(words(m) in text for text in marked)] == [], url
         assert page.select_one(".fallback-notice").get_text(strip=True) == notice, url
+    # The list of leaflets names it in English, marked so, and says so.
+    page = soup(client.get(f"/{tag}/"))
+    assert [a.get("lang") for a in page.select(f"main a[href='/{tag}/{CLINIC_LEAFLET}/']")] == ["en"]
+    assert page.select_one(".fallback-notice").get_text(strip=True) == notice
     # The shipped leaflet, beside it, is still wholly translated.
     page = soup(client.get(f"/{tag}/{SHIPPED_LEAFLETS[0]}/"))
     assert page.select_one(".fallback-notice") is None
