@@ -220,6 +220,9 @@ def test_a_new_leaflet_is_served_in_english_marked_as_english(clinic, tag):
         assert shown, url
         assert [m for m in shown if not any(words(m) in text for text in marked)] == [], url
         assert page.select_one(".fallback-notice").get_text(strip=True) == notice, url
+    # Its printout says who translated it from its own catalog: nobody yet, so it is English.
+    footer = soup(client.get(f"/{tag}/{CLINIC_LEAFLET}/print")).select_one("footer.provenance")
+    assert [p.get_text(strip=True) for p in footer.select("p")] == [expected(tag, "This is the original English text.")]
     # The list of leaflets names it in English, marked so, and says so.
     page = soup(client.get(f"/{tag}/"))
     assert [a.get("lang") for a in page.select(f"main a[href='/{tag}/{CLINIC_LEAFLET}/']")] == ["en"]
