@@ -256,7 +256,7 @@ def init_app(app: Flask) -> None:
     # BABEL_TRANSLATION_DIRECTORIES) needs one folder per domain; every catalog here is in
     # the same folders. Its get_domain() returns the Babel object's `domain_instance` (a
     # cached property, so it can be set) for every request and app context: set here,
-    # once, and test_i18n checks that a leaflet's text is translated through it.
+    # once; tests/test_views.py fails (every shipped page owns up to English) without it.
     babel.domain_instance = CatalogDomains(catalog_domains(app))
 
     @app.context_processor
