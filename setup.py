@@ -69,7 +69,7 @@ class BuildWithData(build_py):
         from babel.messages.pofile import read_po
 
         shutil.copytree(source, target, ignore=shutil.ignore_patterns("*.mo"))
-        for po in sorted(target.glob("*/LC_MESSAGES/messages.po")):
+        for po in sorted(target.glob("*/LC_MESSAGES/*.po")):  # the interface's and each leaflet's
             with po.open("rb") as file:
                 catalog = read_po(file, locale=po.parent.parent.name)
             # As `pybabel compile` (kiosk catalog compile): fuzzy entries left out, so the

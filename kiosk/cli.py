@@ -16,7 +16,7 @@ from flask.cli import AppGroup, ScriptInfo, with_appcontext
 
 from . import faults
 from .content import commands as content_commands
-from .i18n import catalogs
+from .i18n import KNOWN_LOCALES, SOURCE_LOCALE, catalogs
 from .state import app_state
 
 log = logging.getLogger(__name__)
@@ -366,18 +366,41 @@ def catalog() -> None:
     """Translation catalogs (translations/)."""
 
 
+def _translations() -> Path:
+    """The folder of the app's catalogs: the first of BABEL_TRANSLATION_DIRECTORIES."""
+    return Path(current_app.config["BABEL_TRANSLATION_DIRECTORIES"].split(";")[0])
+
+
+def _leaflet_files() -> list[Path]:
+    """The file of every leaflet the kiosk serves, from where it reads them (LEAFLETS_DIR,
+    KIOSK_LEAFLETS_DIR): each is extracted into a catalog of its own."""
+    folder = Path(current_app.config["LEAFLETS_DIR"])
+    return [folder / f"{slug}.toml" for slug in app_state().leaflets]
+
+
 @catalog.command()
+@with_appcontext
 def extract() -> None:
-    """Re-extract translations/messages.pot from the leaflets, templates and code."""
-    catalogs.run(catalogs.extract_args())
-    click.echo(f"Wrote {catalogs.POT}")
+    """Re-extract the templates: translations/messages.pot from the templates and code, and
+    translations/leaflet-<slug>.pot from each leaflet the kiosk serves."""
+    try:
+        for template in catalogs.extract(_translations(), _leaflet_files()):
+            click.echo(f"Wrote {template}")
+    finally:
+        app_state().speech.close()
 
 
 @catalog.command()
+@with_appcontext
 def update() -> None:
-    """Merge the POT into every language's .po (changed texts become fuzzy)."""
-    catalogs.run(catalogs.update_args())
-    click.echo("Updated the .po files in translations/")
+    """Merge each template into its own catalogs in every language (changed texts become fuzzy;
+    a new leaflet's catalogs start empty)."""
+    locales = [locale for tag, locale in KNOWN_LOCALES.items() if tag != SOURCE_LOCALE]
+    try:
+        catalogs.update(_translations(), locales, list(app_state().leaflets))
+    finally:
+        app_state().speech.close()
+    click.echo(f"Updated the .po files in {_translations()}")
 
 
 @catalog.command(name="compile")
@@ -387,8 +410,8 @@ def compile_() -> None:
     Chinese and Korean fonts to the characters they show."""
     from .fonts.subsets import build
 
-    catalogs.run(catalogs.compile_args())
-    click.echo("Compiled the catalogs in translations/")
+    catalogs.run(catalogs.compile_args(_translations()))
+    click.echo(f"Compiled the catalogs in {_translations()}")
     app = current_app._get_current_object()
     try:
         for line in build(app):

@@ -90,7 +90,20 @@ def soup(response):
 
 @cache
 def catalog(tag: str):
-    return load_catalog(catalogs.catalog_path(KNOWN_LOCALES[tag]))
+    """Every message of a language, from its interface catalog and each leaflet's, as one
+    catalog (a page looks its texts up in all of them)."""
+    merged = load_catalog(catalogs.catalog_path(KNOWN_LOCALES[tag]))
+    for po in language_catalogs(tag)[1:]:
+        for message in load_catalog(po):
+            if message.id and merged.get(message.id, context=message.context) is None:
+                merged[message.id] = message
+    return merged
+
+
+def language_catalogs(tag: str, translations: Path = TRANSLATIONS) -> list[Path]:
+    """A language's .po files: the interface's first, then each leaflet's."""
+    folder = catalogs.catalog_path(KNOWN_LOCALES[tag], translations).parent
+    return [folder / "messages.po", *sorted(folder.glob(f"{catalogs.LEAFLET_DOMAIN_PREFIX}*.po"))]
 
 
 def expected(tag: str, msgid: str) -> str:
@@ -115,12 +128,12 @@ def catalog_with_fuzzy(tmp_path: Path, tag: str, msgid: str) -> Path:
     the translations folder to point BABEL_TRANSLATION_DIRECTORIES at."""
     target = tmp_path / "translations"
     shutil.copytree(TRANSLATIONS / tag, target / tag)
-    po = catalogs.catalog_path(tag, target)
-    text = po.read_text(encoding="utf-8")
     marker = f'msgid "{msgid}"'
-    assert marker in text
+    # The catalog that has it: the interface's or a leaflet's.
+    (po,) = [po for po in language_catalogs(tag, target) if marker in po.read_text(encoding="utf-8")]
+    text = po.read_text(encoding="utf-8")
     po.write_text(text.replace(marker, "#, fuzzy\n" + marker), encoding="utf-8")
-    catalogs.run(["compile", "-d", str(target)])
+    catalogs.run(catalogs.compile_args(target))
     return target
 
 

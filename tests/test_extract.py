@@ -42,23 +42,48 @@ def test_extractor_notes_where_a_text_is_used():
 
 
 def test_pybabel_uses_the_registered_extractor(tmp_path):
-    output = tmp_path / "messages.pot"
-    catalogs.run(catalogs.extract_args(output))
+    """A leaflet is extracted into a template of its own, the interface's has none of it."""
+    output = tmp_path / "leaflet.pot"
+    leaflet = ROOT / "leaflets" / "trigger-point-injections.toml"
+    catalogs.run(catalogs.extract_leaflet_args(leaflet, output), cwd=leaflet.parent)
     with open(output, "rb") as f:
-        catalog = read_po(f)
+        template = read_po(f)
     # File names only, never line numbers: those differ between Python versions.
-    assert catalog["Buttocks"].locations == [("leaflets/trigger-point-injections.toml", None)]
-    assert "Play" in catalog  # templates too
-    assert "Page not found" in catalog  # and Python
+    assert template["Buttocks"].locations == [("trigger-point-injections.toml", None)]
+    assert "Play" not in template
+    catalogs.run(catalogs.extract_args(tmp_path / "messages.pot"))
+    with open(tmp_path / "messages.pot", "rb") as f:
+        interface = read_po(f)
+    assert "Play" in interface  # templates
+    assert "Page not found" in interface  # and Python
+    assert "Buttocks" not in interface
+
+
+def test_a_leaflet_anywhere_is_named_by_its_file(tmp_path):
+    """A clinic's leaflets folder (LEAFLETS_DIR) is extracted wherever it is, and its
+    template names the file alone: it does not change when the folder moves."""
+    folder = tmp_path / "srv" / "clinic-leaflets"
+    folder.mkdir(parents=True)
+    leaflet = folder / "hand-washing.toml"
+    leaflet.write_bytes((FIXTURES / "leaflets" / "hand-washing.toml").read_bytes())
+    output = tmp_path / "translations" / "leaflet-hand-washing.pot"
+    output.parent.mkdir()
+    catalogs.run(catalogs.extract_leaflet_args(leaflet, output), cwd=folder)
+    with open(output, "rb") as f:
+        template = read_po(f)
+    assert template["Before eating"].locations == [("hand-washing.toml", None)]
 
 
 def test_committed_pot_is_not_stale(tmp_path):
-    fresh = tmp_path / "messages.pot"
-    catalogs.run(catalogs.extract_args(fresh))
-    assert fresh.read_text(encoding="utf-8") == catalogs.POT.read_text(encoding="utf-8"), (
-        "translations/messages.pot is stale: run `kiosk catalog extract` "
-        "(then `kiosk catalog update`) and commit the result"
-    )
+    """The interface's template and each shipped leaflet's (a clinic's own are its own)."""
+    shipped = [ROOT / "leaflets" / f"{slug}.toml" for slug in catalogs.SHIPPED_LEAFLETS]
+    fresh = catalogs.extract(tmp_path, shipped)
+    assert [p.name for p in fresh] == ["messages.pot", *(f"{d}.pot" for d in catalogs.shipped_domains()[1:])]
+    for template in fresh:
+        assert template.read_text(encoding="utf-8") == (catalogs.TRANSLATIONS / template.name).read_text(encoding="utf-8"), (
+            f"translations/{template.name} is stale: run `kiosk catalog extract` "
+            "(then `kiosk catalog update`) and commit the result"
+        )
 
 
 GETTEXT = {"_", "gettext", "ngettext", "lazy_gettext", "phrase"}

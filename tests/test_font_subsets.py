@@ -156,14 +156,15 @@ def test_a_subset_not_made_from_what_is_installed_is_not_used(app, tmp_path, cha
 
 
 def compiled_with(tmp_path, character: str) -> Path:
-    """A compiled copy of the catalogs whose Chinese title gained `character`; returns its folder."""
+    """A compiled copy of the catalogs whose Chinese title (in the leaflet's catalog) gained `character`;
+    returns its folder."""
     translations = tmp_path / "translations"
     shutil.copytree(catalogs.TRANSLATIONS, translations)
-    po = catalogs.catalog_path("zh_Hans", translations)
+    po = catalogs.catalog_path("zh_Hans", translations, catalogs.leaflet_domain(catalogs.SHIPPED_LEAFLETS[0]))
     text = po.read_text(encoding="utf-8")
     assert character not in text
     po.write_text(text.replace('msgstr "触发点注射"', f'msgstr "触发点注射{character}"', 1), encoding="utf-8")
-    catalogs.run(["compile", "-d", str(translations)])
+    catalogs.run(catalogs.compile_args(translations))
     return translations
 
 

@@ -97,3 +97,14 @@ def test_a_compiled_catalog_is_read_through_one_accessor_that_fails_loudly(app):
 
     with pytest.raises(RuntimeError, match="compiled_messages"):
         compiled_messages(Renamed())
+
+
+def test_merged_catalogs_keep_the_languages_plural_rule():
+    """A leaflet with no compiled catalog yet is loaded as a NullTranslations, whose plural rule
+    is English's: merged last, it must not turn Arabic's six forms into two."""
+    from kiosk.i18n import load_translations
+
+    arabic = KNOWN_LOCALES["ar"]
+    merged = load_translations([str(catalogs.TRANSLATIONS)], arabic, [catalogs.INTERFACE, "leaflet-not-compiled-yet"])
+    assert [merged.plural(n) for n in (0, 1, 2, 3, 11, 100)] == [0, 1, 2, 3, 4, 5]
+    assert merged.gettext("Back") != "Back"  # and the interface's texts are in it

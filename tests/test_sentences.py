@@ -50,7 +50,7 @@ def test_edge_cases(text, expected):
 
 
 @pytest.mark.parametrize(
-    "po", sorted(TRANSLATIONS.glob("*/LC_MESSAGES/messages.po")), ids=lambda p: p.parts[-3]
+    "po", sorted(TRANSLATIONS.glob("*/LC_MESSAGES/*.po")), ids=lambda p: f"{p.parts[-3]}-{p.stem}"
 )
 def test_every_translated_text_splits_without_losing_a_word(po):
     for _, msgstr, _ in messages(load_catalog(po)):

@@ -83,7 +83,7 @@ def test_a_catalog_that_missed_an_update_is_not_reported_complete(tmp_path):
 
     translations = tmp_path / "translations"
     shutil.copytree(catalogs.TRANSLATIONS, translations)
-    po = catalogs.catalog_path("es", translations)
+    po = catalogs.catalog_path("es", translations, catalogs.leaflet_domain(catalogs.SHIPPED_LEAFLETS[0]))
     text = po.read_text(encoding="utf-8")
     entry = 'msgid "Neck"\nmsgstr "Cuello"\n'
     assert entry in text

@@ -113,7 +113,7 @@ def test_print_view_says_in_its_language_that_a_machine_translated_it_unreviewed
     page = soup(client.get(print_url(tag)))
     footer = page.select_one("footer.provenance")
     # The header's own English wording is never shown to the patient.
-    source = read_provenance(catalogs.catalog_path(tag.replace("-", "_")))
+    source = read_provenance(catalogs.catalog_path(tag.replace("-", "_"), catalogs.TRANSLATIONS, catalogs.leaflet_domain(catalogs.SHIPPED_LEAFLETS[0])))
     assert source.translated_by not in footer.get_text()
     assert "Machine translation" not in footer.get_text()
     lines = footer.select("p")
@@ -132,12 +132,13 @@ def test_print_view_says_in_its_language_that_a_machine_translated_it_unreviewed
 def test_a_human_translator_is_named_as_written(tmp_path):
     translations = tmp_path / "translations"
     shutil.copytree(catalogs.TRANSLATIONS / "es", translations / "es")
-    po = catalogs.catalog_path("es", translations)
+    # The printout names who translated the leaflet: its own catalog says so.
+    po = catalogs.catalog_path("es", translations, catalogs.leaflet_domain(catalogs.SHIPPED_LEAFLETS[0]))
     text = po.read_text(encoding="utf-8")
     start = text.index("# X-Translated-By:")
     end = text.index("\n", start)
     po.write_text(text[:start] + "# X-Translated-By: María López, CHI-certified" + text[end:], encoding="utf-8")
-    catalogs.run(["compile", "-d", str(translations)])
+    catalogs.run(catalogs.compile_args(translations))
     app = make_app(tmp_path, BABEL_TRANSLATION_DIRECTORIES=str(translations))
     footer = soup(app.test_client().get(print_url("es"))).select_one("footer.provenance")
     assert normalise(footer.select("p")[0].get_text()) == normalise(
@@ -149,12 +150,12 @@ def test_a_human_translator_is_named_as_written(tmp_path):
 def test_a_reviewed_translation_says_who_reviewed_it_and_when(tmp_path):
     translations = tmp_path / "translations"
     shutil.copytree(catalogs.TRANSLATIONS / "es", translations / "es")
-    po = catalogs.catalog_path("es", translations)
+    po = catalogs.catalog_path("es", translations, catalogs.leaflet_domain(catalogs.SHIPPED_LEAFLETS[0]))
     text = po.read_text(encoding="utf-8")
     text = text.replace("# X-Reviewed-By:\n", "# X-Reviewed-By: Dr Ana Pérez, CHI-certified\n")
     text = text.replace("# X-Review-Date:\n", "# X-Review-Date: 2027-03-12\n")
     po.write_text(text, encoding="utf-8")
-    catalogs.run(["compile", "-d", str(translations)])
+    catalogs.run(catalogs.compile_args(translations))
     app = make_app(tmp_path, BABEL_TRANSLATION_DIRECTORIES=str(translations))
     footer = soup(app.test_client().get(print_url("es"))).select_one("footer.provenance")
     assert normalise(footer.select("p")[-1].get_text()) == normalise(
@@ -168,7 +169,7 @@ def test_provenance_is_read_once_per_app_and_language(app, monkeypatch):
 
     reads = []
     real = provenance.read_provenance
-    monkeypatch.setattr(provenance, "read_provenance", lambda path: reads.append(path) or real(path))
+    monkeypatch.setattr(provenance, "read_provenance", lambda path, *pot: reads.append(path) or real(path, *pot))
     client = app.test_client()
     for _ in range(3):
         client.get(print_url("es"))

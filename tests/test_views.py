@@ -5,6 +5,8 @@ from flask import request
 
 from kiosk.content import load_leaflet, normalise
 from kiosk import ROOT
+from kiosk.i18n.catalogs import SHIPPED_LEAFLETS
+from kiosk.jobs.crawl import urls_of
 
 from helpers import LEAFLET, LOCALES, SECTIONS, TRANSLATED, expected, pages_in, soup
 from kiosk.state import app_state
@@ -49,6 +51,19 @@ def test_section_shows_every_text_in_the_language(client, tag, section):
     # A complete translation marks nothing as being in another language.
     assert article.select("[lang]") == []
     assert page.select(".fallback-notice") == []
+
+
+SHIPPED_PAGES = [url for url in urls_of({slug: load_leaflet(ROOT / "leaflets" / f"{slug}.toml") for slug in SHIPPED_LEAFLETS})
+                 if url != "/" and not url.startswith("/en/")]
+
+
+@pytest.mark.parametrize("url", SHIPPED_PAGES)
+def test_every_page_of_a_shipped_leaflet_is_wholly_translated(client, url):
+    """Its catalogs are complete in every language (tests/test_catalogs.py), and the kiosk
+    finds them: no page owns up to English."""
+    response = client.get(url)
+    assert response.status_code == 200
+    assert soup(response).select(".fallback-notice") == []
 
 
 @pytest.mark.parametrize("tag", TRANSLATED)

@@ -25,7 +25,7 @@ from flask_babel import get_babel
 
 from ..web.vendor import FONT_PACKAGES, LATIN_FACE, SCRIPT_FACES, WEIGHTS
 from ..web.compressed import send_asset
-from ..i18n import KNOWN_LOCALES, compiled_messages, native_name
+from ..i18n import KNOWN_LOCALES, catalog_domains, compiled_messages, load_translations, native_name
 from ..state import app_state
 
 bp = Blueprint("fonts", __name__, url_prefix="/fonts")
@@ -126,12 +126,12 @@ def catalog_characters(app: Flask, package: str) -> set[str]:
     for tag in languages_of(package):
         locale = KNOWN_LOCALES[tag]
         characters.update(native_name(locale))
-        for directory in directories:
-            # The same files and loader as Flask-Babel's; the key "" is the header.
-            catalog = compiled_messages(Translations.load(directory, [locale]))
-            for key, text in catalog.items():
-                if key:
-                    characters.update(text)
+        # The same catalogs and loader as the pages' (the interface's and every leaflet's);
+        # the key "" is the header.
+        catalog = compiled_messages(load_translations(directories, locale, catalog_domains(app)))
+        for key, text in catalog.items():
+            if key:
+                characters.update(text)
     characters -= set("\n\t")
     return characters
 

@@ -7,9 +7,9 @@ import gettext
 from dataclasses import dataclass
 from functools import cache
 
-from babel import Locale
-from flask import Flask, abort, current_app, g, request, url_for
-from flask_babel import Babel, force_locale, format_percent, get_locale, get_translations
+from babel import Locale, support
+from flask import Flask, abort, current_app, g, has_app_context, request, url_for
+from flask_babel import Babel, Domain, force_locale, format_percent, get_locale, get_translations
 
 from ..state import app_state
 
@@ -73,6 +73,50 @@ def compiled_messages(translations) -> dict:
         ) from error
 
 
+def load_translations(directories, locale, domains) -> support.Translations:
+    """One language's compiled catalogs of `domains`, from every folder, as one: what a page
+    looks its texts up in (and what the fonts are cut to). A domain's later catalog wins for
+    a text two of them have; the interface comes last (`catalog_domains`), so a leaflet's
+    catalog never changes the kiosk's own buttons."""
+    merged = support.Translations()
+    for directory in directories:
+        for domain in domains:
+            catalog = support.Translations.load(directory, [locale], domain)
+            merged.merge(catalog)
+            # merge() copies the messages only. The plural rule comes from a catalog that was
+            # really loaded: a missing .mo is a NullTranslations with English's rule, which
+            # would turn Arabic's six forms into two.
+            if isinstance(catalog, support.Translations):
+                merged.plural = catalog.plural
+    return merged
+
+
+def catalog_domains(app: Flask) -> list[str]:
+    """The gettext domains a page of `app` shows: each served leaflet's, then the interface's."""
+    from .catalogs import INTERFACE, leaflet_domain
+
+    return [*(leaflet_domain(slug) for slug in app_state(app).leaflets), INTERFACE]
+
+
+class CatalogDomains(Domain):
+    """Flask-Babel's domain for the whole kiosk: the interface's catalog (`messages`) and each
+    served leaflet's (`leaflet-<slug>`), merged per language and kept for the app's life,
+    as Flask-Babel keeps its one domain. So `gettext`, `_()` and `localize` find a leaflet's
+    texts wherever they are asked for, with no leaflet to name."""
+
+    def __init__(self, domains: list[str]) -> None:
+        super().__init__(domain=";".join(domains))
+        self.domains = tuple(domains)
+
+    def get_translations(self):
+        if not has_app_context():
+            return support.NullTranslations()
+        locale = get_locale()
+        if str(locale) not in self.cache:
+            self.cache[str(locale)] = load_translations(self.translation_directories, locale, self.domains)
+        return self.cache[str(locale)]
+
+
 def localize(message: str, context: str | None = None) -> Text:
     """Translate one content message for the current request (in a catalog
     context, msgctxt, when given).
@@ -126,8 +170,8 @@ def interface_incomplete() -> bool:
 
 @cache
 def interface_messages() -> tuple[str | tuple[str, int], ...]:
-    """The msgids of the templates and code (not of leaflets), from the POT
-    (read once: it changes only with a new release)."""
+    """The msgids of the templates and code (the interface's domain; each leaflet has its
+    own), from its POT (read once: it changes only with a new release)."""
     from .checks import load_catalog
     from .catalogs import POT
 
@@ -135,7 +179,7 @@ def interface_messages() -> tuple[str | tuple[str, int], ...]:
     return tuple(
         message.id if isinstance(message.id, str) else (message.id[0], 0)
         for message in load_catalog(POT)
-        if message.id and not all(path.startswith("leaflets/") for path, _ in message.locations)
+        if message.id
     )
 
 
@@ -207,8 +251,15 @@ def _select_locale() -> str:
 
 
 def init_app(app: Flask) -> None:
-    """Set up Flask-Babel with the locale taken from the URL prefix."""
-    Babel(app, locale_selector=_select_locale)
+    """Set up Flask-Babel with the locale taken from the URL prefix, and the catalogs of
+    the interface and of every leaflet (after the leaflets are loaded)."""
+    babel = Babel(app, locale_selector=_select_locale)
+    # Flask-Babel 4's own way to several domains (BABEL_DOMAIN "a;b" paired with as many
+    # BABEL_TRANSLATION_DIRECTORIES) needs one folder per domain; every catalog here is in
+    # the same folders. Its get_domain() returns the Babel object's `domain_instance` (a
+    # cached property, so it can be set) for every request and app context: set here,
+    # once; tests/test_views.py fails (every shipped page owns up to English) without it.
+    babel.domain_instance = CatalogDomains(catalog_domains(app))
 
     @app.context_processor
     def language_context():

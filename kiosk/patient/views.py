@@ -60,6 +60,8 @@ def leaflet_list():
         "leaflet_list",
         title=_("Patient leaflets"),
         leaflets=leaflets().values(),
+        # A clinic's leaflet not translated yet is listed by its English title.
+        fallback=has_fallback([item.title for item in leaflets().values()]),
     )
 
 
