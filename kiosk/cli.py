@@ -403,6 +403,25 @@ def update() -> None:
     click.echo(f"Updated the .po files in {_translations()}")
 
 
+@catalog.command()
+@with_appcontext
+def check() -> None:
+    """Check every catalog: valid everywhere (placeholders kept, agreed terms used, nothing
+    left in English), and complete for the interface and the shipped leaflets. Prints each
+    problem with its file; exits 1 if there is any."""
+    from .i18n.checks import folder_problems
+
+    try:
+        problems = folder_problems(_translations(), catalogs.shipped_domains())
+    finally:
+        app_state().speech.close()
+    for problem in problems:
+        click.echo(problem)
+    if problems:
+        raise click.ClickException(f"{len(problems)} problems in the catalogs in {_translations()}.")
+    click.echo(f"Every catalog in {_translations()} passes.")
+
+
 @catalog.command(name="compile")
 @with_appcontext
 def compile_() -> None:

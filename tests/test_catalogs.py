@@ -187,17 +187,7 @@ def test_the_shipped_catalogs_are_untouched(clinic):
 def test_every_catalog_still_passes_the_checks(clinic):
     """The suite's checks, run on the clinic's catalogs: complete where shipped, valid everywhere."""
     translations, _ = clinic
-    problems = []
-    for po in sorted(translations.glob("*/LC_MESSAGES/*.po")):
-        catalog = checks.load_catalog(po)
-        glossary = checks.Glossary.load(po.parent.parent / "glossary.toml")
-        found = [*checks.unterminated_strings(po), *checks.babel_errors(catalog), *checks.placeholder_errors(catalog),
-                 *checks.glossary_errors(catalog, glossary), *checks.english_left(catalog, glossary)]
-        if po.stem in shipped_domains():
-            found += checks.incomplete(catalog)
-            found += checks.missing(catalog, checks.load_catalog(template_path(translations, po.stem)))
-        problems += [f"{po.relative_to(translations)}: {problem}" for problem in found]
-    assert problems == []
+    assert checks.folder_problems(translations, shipped_domains()) == []
 
 
 @pytest.mark.parametrize("tag", [tag for tag in KNOWN_LOCALES if tag != SOURCE_LOCALE])

@@ -261,3 +261,31 @@ def test_every_option_has_help(path, command):
 def test_set_pin_help_says_it_reads_standard_input():
     result = CliRunner().invoke(cli.main, ["set-pin", "--help"])
     assert "standard input" in result.stdout
+
+
+# kiosk catalog check: the catalogs' checks, for a translator before a kiosk is switched over
+
+
+def test_catalog_check_passes_the_shipped_catalogs(runner):
+    result = runner.invoke(args=["catalog", "check"])
+    assert result.exit_code == 0, result.output
+    assert "passes" in result.output
+
+
+def test_catalog_check_names_each_problem_with_its_file(tmp_path):
+    import shutil
+
+    translations = tmp_path / "translations"
+    shutil.copytree(ROOT / "translations", translations)
+    po = translations / "es" / "LC_MESSAGES" / "messages.po"
+    text = po.read_text(encoding="utf-8")
+    # A translator's slip: the placeholder translated along with the words.
+    broken = text.replace("%(seconds)s segundos", "%(segundos)s segundos", 1)
+    assert broken != text
+    po.write_text(broken, encoding="utf-8")
+    app = create_app({"TESTING": True, "SPEECH_ENABLED": False, "BABEL_TRANSLATION_DIRECTORIES": str(translations)},
+                     instance_path=str(tmp_path / "instance"))
+    result = app.test_cli_runner().invoke(args=["catalog", "check"])
+    assert result.exit_code == 1, result.output
+    assert any(line.startswith("es/LC_MESSAGES/messages.po: ") and "segundos" in line
+               for line in result.output.splitlines()), result.output

@@ -1,7 +1,8 @@
 """Checks of a language's catalog: complete, valid, consistent, honest.
 
-Used by the test suite, which lists every problem per language when one
-fails, so a translator sees all that is left in one run.
+`kiosk catalog check` runs them for a translator or a content editor (every problem of every
+catalog in one run, before a kiosk is switched over); the test suite holds the shipped
+catalogs to them.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass
+from collections.abc import Iterable
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
@@ -171,6 +173,26 @@ def glossary_errors(catalog: Catalog, glossary: Glossary) -> list[str]:
             for text in forms(msgstr):
                 if text and not any(form.casefold() in text.casefold() for form in accepted):
                     problems.append(f"{en!r} not rendered as {accepted[0]!r} in: {text!r}")
+    return problems
+
+
+def folder_problems(translations: Path, complete: Iterable[str]) -> list[str]:
+    """Every problem of every catalog in `translations`, each as "<lang>/LC_MESSAGES/<file>: what".
+    Each must be valid; the domains in `complete` (the interface's and the shipped leaflets')
+    must also be complete and current. A clinic's leaflet may be partly translated: what is
+    missing is shown in English, marked as English."""
+    complete = set(complete)
+    problems = []
+    for po in sorted(Path(translations).glob("*/LC_MESSAGES/*.po")):
+        catalog = load_catalog(po)
+        glossary = Glossary.load(po.parent.parent / "glossary.toml")
+        found = [*unterminated_strings(po), *babel_errors(catalog), *placeholder_errors(catalog),
+                 *glossary_errors(catalog, glossary), *english_left(catalog, glossary)]
+        if po.stem in complete:
+            found += incomplete(catalog)
+            template = Path(translations) / f"{po.stem}.pot"
+            found += missing(catalog, load_catalog(template))
+        problems += [f"{po.relative_to(translations)}: {problem}" for problem in found]
     return problems
 
 
