@@ -35,7 +35,7 @@ def create_app(
     from .jobs import crawl, render_audio
     from .patient import idle, phrases, read_aloud, understanding, views
     from .content import load_leaflets
-    from .web import errors, headers, limits, page_cache, proxy, vendor
+    from .web import compiled_templates, errors, headers, limits, page_cache, proxy, vendor
     from .web.turns import TURNS
 
     app = Flask(
@@ -96,6 +96,7 @@ def create_app(
     headers.init_app(app)
     store.init_app(app)  # before anything that keeps what must survive a restart
     app.extensions["leaflets"] = load_leaflets(Path(app.config["LEAFLETS_DIR"]))
+    compiled_templates.init_app(app)
     i18n.init_app(app)
     idle.init_app(app)
     vendor.init_app(app)
