@@ -107,7 +107,7 @@ def create_app(
     phrases.init_app(app)
     read_aloud.init_app(app)
     understanding.init_app(app)
-    crawl.init_app(app, off_cpu=TURNS.given_back, turn=TURNS.taken)
+    crawl.init_app(app, off_cpu=TURNS.given_back, turn=TURNS.background)
     render_audio.init_app(app, spare_turn=TURNS.spare)
     views.init_app(app)
     page_cache.init_app(app)  # after headers.init_app: see page_cache.init_app
