@@ -37,7 +37,7 @@ def create_app(
     from .jobs import crawl, render_audio
     from .patient import idle, phrases, read_aloud, understanding, views
     from .content import load_leaflets
-    from .web import errors, headers, limits, page_cache, proxy, vendor
+    from .web import compiled_templates, errors, headers, limits, page_cache, proxy, vendor
     from .web.turns import TURNS
 
     app = Flask(
@@ -99,6 +99,7 @@ def create_app(
     headers.init_app(app)
     store.init_app(app)  # before anything that keeps what must survive a restart
     state.app_state(app).leaflets = load_leaflets(Path(app.config["LEAFLETS_DIR"]))
+    compiled_templates.init_app(app)
     i18n.init_app(app)
     idle.init_app(app)
     vendor.init_app(app)
@@ -109,7 +110,7 @@ def create_app(
     phrases.init_app(app)
     read_aloud.init_app(app)
     understanding.init_app(app)
-    crawl.init_app(app, off_cpu=TURNS.given_back, turn=TURNS.taken)
+    crawl.init_app(app, off_cpu=TURNS.given_back, turn=TURNS.background)
     render_audio.init_app(app, spare_turn=TURNS.spare)
     views.init_app(app)
     page_cache.init_app(app)  # after headers.init_app: see page_cache.init_app

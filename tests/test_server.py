@@ -13,7 +13,8 @@ from waitress.channel import HTTPChannel
 from waitress.server import BaseWSGIServer
 
 from kiosk.web import server as web
-from kiosk.web.turns import AT_ONCE, TURNS, Turns
+from kiosk.state import app_state
+from kiosk.web.turns import AT_ONCE, PASSED_OVER, TURNS, Turns
 
 from helpers import serving
 from helpers import wait_until
@@ -155,7 +156,7 @@ def test_a_turn_given_back_goes_to_the_thread_that_waited_longest():
         thread = threading.Thread(target=waiter)
         thread.start()
         queued.wait()
-        wait_until(lambda: turns.queued()[0] == 1, "the waiter queued for the turn")
+        wait_until(lambda: turns.queued().requests == 1, "the waiter queued for the turn")
     with turns.taken():  # at once, as a request thread going on to its next request
         order.append("again")
     thread.join()
@@ -183,7 +184,7 @@ def test_a_spare_turn_waits_until_no_request_runs_or_waits():
         thread = threading.Thread(target=background)
         thread.start()
         spare_waits.wait()
-        wait_until(lambda: turns.queued()[1] == 1, "the background queued for a spare turn")
+        wait_until(lambda: turns.queued().spare == 1, "the background queued for a spare turn")
         request("second request")  # takes the free turn at once, ahead of the background
         assert order == ["second request"]
     thread.join(60)
@@ -204,13 +205,85 @@ def test_a_request_that_waits_goes_before_a_spare_turn():
     with turns.taken():
         spare = threading.Thread(target=waiting, args=("spare", turns.spare))
         spare.start()
-        wait_until(lambda: turns.queued()[1] == 1, "the background queued")
+        wait_until(lambda: turns.queued().spare == 1, "the background queued")
         request = threading.Thread(target=waiting, args=("request", turns.taken))
         request.start()
-        wait_until(lambda: turns.queued()[0] == 1, "the request queued")
+        wait_until(lambda: turns.queued().requests == 1, "the request queued")
     spare.join(60)
     request.join(60)
     assert order == ["request", "spare"]
+
+
+def test_a_background_turn_waits_while_a_request_runs_and_goes_before_spare_work():
+    """The crawl of every page after a restart takes background turns (issue 28: a page asked for
+    meanwhile shared the process with it, and was 50 times as slow as once start-up was done)."""
+    turns = Turns(2)
+    order = []
+
+    def waiting(name, acquire):
+        with acquire():
+            order.append(name)
+
+    with turns.taken():  # a request runs: the other turn is free, but not for the crawl
+        crawl = threading.Thread(target=waiting, args=("crawl", turns.background))
+        crawl.start()
+        wait_until(lambda: turns.queued().background == 1, "the crawl queued")
+        spare = threading.Thread(target=waiting, args=("spare", turns.spare))
+        spare.start()
+        wait_until(lambda: turns.queued().spare == 1, "the spare work queued")
+        waiting("second request", turns.taken)  # takes the free turn at once, ahead of the crawl
+        assert order == ["second request"]
+    crawl.join(60)
+    spare.join(60)
+    assert order == ["second request", "crawl", "spare"]
+    assert turns.free() == 2
+
+
+def test_a_background_turn_is_passed_over_a_bounded_number_of_times():
+    """Under a steady stream of requests the crawl still finishes: clips from before a restart wait for it."""
+    turns = Turns(1)
+    order = []
+
+    def waiting(name, acquire):
+        with acquire():
+            order.append(name)
+
+    threads = []
+    with turns.taken():
+        threads.append(threading.Thread(target=waiting, args=("crawl", turns.background)))
+        threads[-1].start()
+        wait_until(lambda: turns.queued().background == 1, "the crawl queued")
+        for n in range(PASSED_OVER + 3):
+            threads.append(threading.Thread(target=waiting, args=(n, turns.taken)))
+            threads[-1].start()
+            wait_until(lambda: turns.queued().requests == n + 1, "the request queued")
+    for thread in threads:
+        thread.join(60)
+    # The request that held the turn counted as none: it was not given one while the crawl waited.
+    assert order == [*range(PASSED_OVER), "crawl", PASSED_OVER, PASSED_OVER + 1, PASSED_OVER + 2]
+
+
+def test_the_crawl_after_a_restart_waits_while_a_request_runs(app):
+    from kiosk.jobs.crawl import start_crawl
+
+    with TURNS.taken():  # a request runs: the other turn is free, but not for the crawl
+        finished = start_crawl(app)
+        wait_until(lambda: TURNS.queued().background == 1, "the crawl queued for a background turn")
+        assert not finished.is_set()
+    assert finished.wait(120), "the crawl did not finish"
+    assert app_state(app).registration.done.is_set()
+
+
+def test_a_background_turn_can_be_given_back():
+    """The crawl's first page waits for the speech engine with its turn given back."""
+    turns = Turns(1)
+    with turns.background():
+        with turns.given_back():
+            assert turns.free() == 1
+            with turns.taken():  # a request runs meanwhile
+                pass
+        assert turns.free() == 0
+    assert turns.free() == 1
 
 
 def test_every_listening_socket_gets_the_kiosk_channel():

@@ -391,3 +391,47 @@ class TestMemory:
         # What does grow, and is bounded: the retired clips still served (clips.RETIRED) and the
         # checked clip files, about 20 a save here.
         assert grown < 2 * 1024 * 1024, f"{grown / 1e6:.1f} MB more after 50 saves"
+
+
+def test_an_import_is_refused_whole_when_an_entry_breaks_a_sentence(staff, client, fake_speech):
+    """Issue 28: Save refused an entry that breaks a patient's clip, but an import brought it in."""
+    log_in(client)
+    before = fake_speech.lexicons
+    file = Lexicon.of([LexiconEntry("EMG", "E M G"), LexiconEntry("trigger", "trig BREAK")])
+    response = import_file(client, to_pls("en", file))
+    assert response.status_code == 400
+    page = soup(response)
+    assert "Nothing was imported" in page.select_one("#import-error").get_text()
+    assert "could not say" in page.select_one("#import-error").get_text()
+    listed = page.select_one("#import-broken")
+    assert "trigger" in listed.get_text() and "EMG" not in listed.get_text()
+    sentences = [item.span.get_text() for item in listed.select("li li")]
+    assert sentences and all("trigger" in text.lower() for text in sentences)
+    assert "cannot say this" in listed.select_one("details").get_text()  # why, under Details
+    assert fake_speech.lexicons is before
+    assert not lexicon.instance_file(staff.instance_path, "en").exists()
+
+
+def test_an_import_of_entries_that_break_nothing_is_tried_and_kept(staff, client, fake_speech, monkeypatch):
+    log_in(client)
+    # No background render: a clip said the new way can then only come from the import's trial.
+    monkeypatch.setattr(app_state(staff).render, "start_or_again", lambda pages=(): None)
+    file = Lexicon.of([LexiconEntry("trigger", "trigga")])
+    response = import_file(client, to_pls("en", file))
+    assert response.status_code == 303
+    assert fake_speech.lexicons["en"].get("trigger") == LexiconEntry("trigger", "trigga")
+    # Tried as Save tries it: the clip of a leaflet sentence with the word, said the new way, was made.
+    assert any("trigga" in spoken_text(path) for path in (fake_speech.cache_dir).rglob("*.ogg"))
+
+
+def test_an_import_with_more_entries_than_can_be_checked_is_refused(staff, client, fake_speech):
+    from kiosk.staff.lexicon_trial import IMPORT_CHECKED
+
+    log_in(client)
+    before = fake_speech.lexicons
+    file = Lexicon.of([LexiconEntry(f"word{n}", f"werd {n}") for n in range(IMPORT_CHECKED + 1)])
+    response = import_file(client, to_pls("en", file))
+    assert response.status_code == 400
+    error = soup(response).select_one("#import-error").get_text()
+    assert "Nothing was imported" in error and f"at most {IMPORT_CHECKED}" in error
+    assert fake_speech.lexicons is before

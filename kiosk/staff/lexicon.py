@@ -3,7 +3,7 @@ hear a word and the leaflet's sentences with it before and after, import and exp
 
 Its own blueprint under /staff, so every route has the staff screen's PIN session and CSRF
 check, and a stale form its plain notice. Preview and Save first make the clips an entry would make
-(lexicon_trial.py). Saving writes the language's file (kiosk/speech/lexicon.py), makes the
+(lexicon_trial.py), and an import does so for each entry it adds or changes. Saving writes the language's file (kiosk/speech/lexicon.py), makes the
 speech layer say words the new way, drops the kept pages that name a changed clip, and renders
 the changed clips and then those pages with the staff screen's progress bar (kiosk/jobs/render_audio.py).
 """
@@ -24,7 +24,7 @@ from ..speech.lexicon import Lexicon, LexiconError
 from ..web.errors import handle_http_error
 from . import access
 from .access import Staff, staff_only
-from .lexicon_trial import try_entry
+from .lexicon_trial import IMPORT_CHECKED, try_entries, try_entry
 from .views import form_out_of_date, render, staff_context
 from ..state import app_state
 
@@ -47,7 +47,7 @@ def _language(lang: str):
 
 
 def _page(lang: str, code: int = 200, *, form=None, error: str | None = None, trial=None, existing=None,
-          import_error: str | None = None):
+          import_error: str | None = None, import_broken=()):
     app = current_app._get_current_object()
     locale = _language(lang)
     speech = app_state(app).speech
@@ -66,6 +66,7 @@ def _page(lang: str, code: int = 200, *, form=None, error: str | None = None, tr
         chosen=chosen,
         error=error,
         import_error=import_error,
+        import_broken=import_broken,
         trial=trial,
         existing=existing,
         voice=speech.voice_for(lang) if speech.enabled else None,
@@ -242,9 +243,33 @@ def import_lexicon(lang: str):
         new = read if replace_all else current.merged(read)
     except LexiconError as error:  # more entries than a language may have
         return _page(lang, 400, import_error=f"Nothing was imported. {error}")
+    refused = _import_refused(lang, [e for e in read.entries if current.get(e.grapheme) != e], new)
+    if refused is not None:
+        return refused
     change(current_app._get_current_object(), lang, new)
     return _saved(lang, f"Imported: {added} new, {changed} changed, {len(removed)} removed. "
                         "The audio with these words is being made again.")
+
+
+def _import_refused(lang: str, entries: list, new: Lexicon):
+    """The page that refuses an import, or None: each new or changed entry is tried as Save tries
+    one (issue 28: an import could bring in an entry that breaks a patient's clip, which Save
+    would have refused), all of them said with the lexicon the import would make."""
+    if len(entries) > IMPORT_CHECKED:
+        return _page(lang, 400, import_error=(
+            f"Nothing was imported: the file has {len(entries)} new or changed entries, and at most "
+            f"{IMPORT_CHECKED} can be checked in one import. Import them in smaller files."))
+    trials = try_entries(current_app._get_current_object(), lang, entries, new)
+    if any(trial.busy for trial in trials):
+        return _page(lang, 503, import_error=(
+            "The voice is busy making patients' audio, so the file's entries could not be checked. "
+            "Nothing was imported: import the file again in a moment."))
+    broken = [trial for trial in trials if trial.broken]
+    if not broken:
+        return None
+    return _page(lang, 400, import_broken=broken, import_error=(
+        f"Nothing was imported: the voice could not say some sentences with {len(broken)} of the file's "
+        f"entries (below). Change how to say {'it' if len(broken) == 1 else 'them'} in the file and import again."))
 
 
 @bp.errorhandler(RequestEntityTooLarge)

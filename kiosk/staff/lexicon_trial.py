@@ -25,6 +25,9 @@ SHOWN = 4
 # then the longest (a long sentence is where a long respelling goes wrong). A few seconds with
 # eSpeak NG at most (bench/bench_lexicon_preview.py); a word in more sentences is checked on these.
 CHECKED = 12
+# New or changed entries an import tries (each as Save would): a file with more is refused rather
+# than keep staff waiting for minutes (each entry makes up to CHECKED + 1 clips).
+IMPORT_CHECKED = 10
 
 
 @dataclass(frozen=True)
@@ -85,3 +88,14 @@ def try_entry(app: Flask, lang: str, new: LexiconEntry, changed: Lexicon) -> Tri
         rows.append(Row(text, url_for("lexicon.preview_clip", key=before), url_for("lexicon.preview_clip", key=after),
                         listed, broken))
     return Trial(new, tuple(rows))
+
+
+def try_entries(app: Flask, lang: str, entries: list[LexiconEntry], changed: Lexicon) -> list[Trial]:
+    """Try each of `entries` as Save would (try_entry), all said with `changed`: a PLS import.
+    Stops at the first the voice is too busy for (that trial, busy, comes last)."""
+    trials = []
+    for entry in entries:
+        trials.append(try_entry(app, lang, entry, changed))
+        if trials[-1].busy:
+            break
+    return trials
