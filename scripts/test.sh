@@ -11,5 +11,7 @@ scripts/setup.sh --test
 # Whole files go to one process (--dist loadscope), so each file's servers and browser
 # start once; a test class is a unit of its own (test_screens.py shares out its long walk
 # of every page that way). Every test is written for a busy machine.
+# --no-loadscope-reorder: in the order tests/conftest.py gives them (longest_first), not
+# pytest-xdist's (most tests first), which left the longest tests to the end, in one process.
 workers=$(( $(nproc) + 1 ))
-exec "${VENV:-.venv}/bin/python" -m pytest -n "$(( workers < 4 ? workers : 4 ))" --dist loadscope "$@"
+exec "${VENV:-.venv}/bin/python" -m pytest -n "$(( workers < 4 ? workers : 4 ))" --dist loadscope --no-loadscope-reorder "$@"

@@ -15,10 +15,43 @@ BROWSER_TESTS = Path(__file__).parent / "browser"
 
 
 def pytest_collection_modifyitems(items):
-    """Every test in tests/browser/ is a `browser` test (`-m "not browser"` is the fast suite)."""
+    """Every test in tests/browser/ is a `browser` test (`-m "not browser"` is the fast suite);
+    then the longest work first (longest_first)."""
     for item in items:
         if BROWSER_TESTS in Path(item.path).parents:
             item.add_marker(pytest.mark.browser)
+    items[:] = longest_first(items)
+
+
+def scope_of(nodeid: str) -> str:
+    """The unit `--dist loadscope` gives one process: a module, or a class (pytest-xdist's rule)."""
+    return nodeid.rsplit("::", 1)[0]
+
+
+def longest_first(items: list) -> list:
+    """The tests in the order the test command's processes should take them up (scripts/test.sh
+    runs `--dist loadscope --no-loadscope-reorder`, which hands out whole modules and classes in
+    this order): the longest work first, so that no process starts a minutes-long test when the
+    others are nearly done.
+
+    pytest-xdist's own order (most tests first) put the four longest tests, each a module or
+    class of one or two tests, at the very end, one after another on two processes: the
+    whole run waited 10 minutes for them with the third process idle. Which tests are long is
+    what the `slow` marker says; a scope with fewer tests around its slow one is mostly that
+    test, so it goes first. Then the browser tests (seconds each), then the rest, each group
+    with the most tests first. Within a scope the order is pytest's own."""
+    scopes: dict[str, list] = {}
+    for item in items:
+        scopes.setdefault(scope_of(item.nodeid), []).append(item)
+
+    def rank(tests: list) -> tuple:
+        if any(test.get_closest_marker("slow") for test in tests):
+            return (0, len(tests))
+        if any(test.get_closest_marker("browser") for test in tests):
+            return (1, -len(tests))
+        return (2, -len(tests))
+
+    return [test for tests in sorted(scopes.values(), key=rank) for test in tests]
 
 
 @pytest.fixture
