@@ -1,6 +1,7 @@
 """Shared fixtures: the app, a test client and a CLI runner (as in flaskr)."""
 
 import fcntl
+import os
 from pathlib import Path
 
 import jinja2
@@ -129,6 +130,52 @@ def compiled_catalogs(tmp_path_factory):
         app = create_app({"TESTING": True, "SPEECH_ENABLED": False}, instance_path=str(tmp_path_factory.mktemp("fonts")))
         if app.extensions["fonts"].problems:
             build(app)
+
+
+@pytest.fixture(scope="session")
+def fake_clips(tmp_path_factory):
+    """`seed(folder, engine_class)`: every clip of every page, as a fake engine of that class
+    says it with the shipped lexicons, put into a clip folder before a test's Speech uses it.
+
+    Tests of what a pronunciation change renders again start from a kiosk whose clips are all
+    made, and each made all of them again first (hundreds of clips, the most of their time).
+    A clip's file name is its key (text, voice, rate, engine version, lexicon entries), so one
+    folder serves every such test; it is made once for the whole run, under a lock that every
+    test process shares (as compiled_catalogs). The engine's class names the folder: two fakes
+    with one version say a lexicon entry differently. Each test gets hard links of its own, so
+    a clip it renders again or deletes is its own."""
+    from kiosk.crawl import ensure_registered
+    from kiosk.speech import Speech, ThreadExecutor
+
+    shared = tmp_path_factory.getbasetemp().parent
+
+    def made_by(engine_class) -> Path:
+        name = f"clips-{engine_class.__module__}.{engine_class.__qualname__}"
+        folder, done = shared / name, shared / f"{name}.done"
+        with open(shared / f"{name}.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if not done.exists():
+                app = create_app({"TESTING": True}, instance_path=str(tmp_path_factory.mktemp("fake-clips")))
+                app.extensions["speech"].close()
+                engine = engine_class()
+                speech = Speech(folder, executor=ThreadExecutor(lambda: engine))
+                speech.use_lexicons(app.extensions["speech"].lexicons)  # the shipped entries
+                app.extensions["speech"] = speech
+                try:
+                    with app.app_context():
+                        ensure_registered(app)
+                    speech.prerender()
+                finally:
+                    speech.close()
+                done.touch()
+        return folder
+
+    def seed(folder: Path, engine_class) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        for clip in made_by(engine_class).glob("*.ogg"):
+            os.link(clip, folder / clip.name)
+
+    return seed
 
 
 @pytest.fixture(scope="session")

@@ -83,8 +83,10 @@ def test_save_change_and_remove_keep_the_file_whole_and_the_kiosk_says_it(staff,
 
 
 @pytest.fixture
-def fake_speech(staff, tmp_path):
-    """The app's speech on a fake engine that applies the lexicon (and fails on "BREAK")."""
+def fake_speech(staff, tmp_path, fake_clips):
+    """The app's speech on a fake engine that applies the lexicon (and fails on "BREAK"), with
+    every page's clip made already (as RespellingFake says it: no page says "BREAK")."""
+    fake_clips(tmp_path / "audio", RespellingFake)
     engine = BreakingFake()
     speech = Speech(tmp_path / "audio", executor=ThreadExecutor(lambda: engine))
     speech.use_lexicons(staff.extensions["speech"].lexicons)  # the shipped entries, as create_app loaded them
@@ -243,7 +245,8 @@ def test_a_corrupt_lexicon_file_logs_one_line_and_the_kiosk_speaks_without_it(tm
 
 
 @pytest.mark.slow
-def test_saving_re_renders_the_changed_clips_and_pages_name_the_new_ones(staff, client, tmp_path):
+def test_saving_re_renders_the_changed_clips_and_pages_name_the_new_ones(staff, client, tmp_path, fake_clips):
+    fake_clips(tmp_path / "audio", RespellingFake)  # what the prerender below would make
     engine = RespellingFake()
     speech = Speech(tmp_path / "audio", executor=ThreadExecutor(lambda: engine))
     staff.extensions["speech"] = speech

@@ -35,8 +35,10 @@ def exported(base, name, config=None):
 
 
 @pytest.fixture(scope="module")
-def exports(tmp_path_factory):
-    return tmp_path_factory.mktemp("exports")
+def exports(tmp_path_factory, fake_clips):
+    base = tmp_path_factory.mktemp("exports")
+    fake_clips(base / "audio", FakeEngine)  # the clips made already: each export copies them
+    return base
 
 
 @pytest.fixture(scope="module")

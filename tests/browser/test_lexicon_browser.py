@@ -16,12 +16,13 @@ from test_staff_browser import PIN, log_in, small_targets
 
 
 @pytest.fixture(scope="module")
-def lexicon_server(tmp_path_factory):
+def lexicon_server(tmp_path_factory, fake_clips):
     """A kiosk with a PIN and a fake engine that applies the lexicon, with every clip rendered
     already, so a save has only the clips it changed to render."""
     instance = tmp_path_factory.mktemp("lexicon")
     app = create_app({"TESTING": True}, instance_path=str(instance))
     app.extensions["speech"].close()
+    fake_clips(instance / "audio", RespellingFake)  # what the prerender below would make
     engine = RespellingFake()
     speech = Speech(instance / "audio", executor=ThreadExecutor(lambda: engine))
     speech.use_lexicons(app.extensions["speech"].lexicons)  # the shipped entries, as create_app loaded them
