@@ -1,6 +1,7 @@
 """Shared fixtures: the app, a test client and a CLI runner (as in flaskr)."""
 
 import fcntl
+import os
 from pathlib import Path
 
 import jinja2
@@ -17,10 +18,43 @@ BROWSER_TESTS = Path(__file__).parent / "browser"
 
 
 def pytest_collection_modifyitems(items):
-    """Every test in tests/browser/ is a `browser` test (`-m "not browser"` is the fast suite)."""
+    """Every test in tests/browser/ is a `browser` test (`-m "not browser"` is the fast suite);
+    then the longest work first (longest_first)."""
     for item in items:
         if BROWSER_TESTS in Path(item.path).parents:
             item.add_marker(pytest.mark.browser)
+    items[:] = longest_first(items)
+
+
+def scope_of(nodeid: str) -> str:
+    """The unit `--dist loadscope` gives one process: a module, or a class (pytest-xdist's rule)."""
+    return nodeid.rsplit("::", 1)[0]
+
+
+def longest_first(items: list) -> list:
+    """The tests in the order the test command's processes should take them up (scripts/test.sh
+    runs `--dist loadscope --no-loadscope-reorder`, which hands out whole modules and classes in
+    this order): the longest work first, so that no process starts a minutes-long test when the
+    others are nearly done.
+
+    pytest-xdist's own order (most tests first) put the four longest tests, each a module or
+    class of one or two tests, at the very end, one after another on two processes: the
+    whole run waited 10 minutes for them with the third process idle. Which tests are long is
+    what the `slow` marker says; a scope with fewer tests around its slow one is mostly that
+    test, so it goes first. Then the browser tests (seconds each), then the rest, each group
+    with the most tests first. Within a scope the order is pytest's own."""
+    scopes: dict[str, list] = {}
+    for item in items:
+        scopes.setdefault(scope_of(item.nodeid), []).append(item)
+
+    def rank(tests: list) -> tuple:
+        if any(test.get_closest_marker("slow") for test in tests):
+            return (0, len(tests))
+        if any(test.get_closest_marker("browser") for test in tests):
+            return (1, -len(tests))
+        return (2, -len(tests))
+
+    return [test for tests in sorted(scopes.values(), key=rank) for test in tests]
 
 
 @pytest.fixture
@@ -109,6 +143,50 @@ def compiled_catalogs(tmp_path_factory):
         app = create_app({"TESTING": True, "SPEECH_ENABLED": False}, instance_path=str(tmp_path_factory.mktemp("fonts")))
         if app_state(app).fonts.problems:
             build(app)
+
+
+@pytest.fixture(scope="session")
+def fake_clips(tmp_path_factory):
+    """`seed(folder, engine_class)`: every clip of every page, as a fake engine of that class
+    says it with the shipped lexicons, put into a clip folder before a test's Speech uses it.
+
+    Tests of what a pronunciation change renders again start from a kiosk whose clips are all
+    made, and each made all of them again first (hundreds of clips, the most of their time).
+    A clip's file name is its key (text, voice, rate, engine version, lexicon entries), so one
+    folder serves every such test; it is made once for the whole run, under a lock that every
+    test process shares (as compiled_catalogs). The engine's class names the folder: two fakes
+    with one version say a lexicon entry differently. Each test gets hard links of its own, so
+    a clip it renders again or deletes is its own."""
+    from kiosk.jobs.crawl import ensure_registered
+
+    shared = tmp_path_factory.getbasetemp().parent
+
+    def made_by(engine_class) -> Path:
+        name = f"clips-{engine_class.__module__}.{engine_class.__qualname__}"
+        folder, done = shared / name, shared / f"{name}.done"
+        with open(shared / f"{name}.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if not done.exists():
+                engine = engine_class()
+                app = create_app({"TESTING": True, "SPEECH_CACHE_DIR": str(folder)},
+                                 instance_path=str(tmp_path_factory.mktemp("fake-clips")),
+                                 speech_executor=ThreadExecutor(lambda: engine))
+                speech = app_state(app).speech
+                try:
+                    with app.app_context():
+                        ensure_registered(app)
+                    speech.prerender()
+                finally:
+                    speech.close()
+                done.touch()
+        return folder
+
+    def seed(folder: Path, engine_class) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        for clip in made_by(engine_class).glob("*.ogg"):
+            os.link(clip, folder / clip.name)
+
+    return seed
 
 
 @pytest.fixture(scope="session")

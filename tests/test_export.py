@@ -23,9 +23,10 @@ PREFIXES = ("/static/", "/vendor/", "/fonts/", "/audio/")
 
 
 @pytest.fixture(scope="module")
-def exported(tmp_path_factory):
+def exported(tmp_path_factory, fake_clips):
     """The kiosk with a fake engine (voices for en, es and ar), exported once; yields (app, folder, report)."""
     base = tmp_path_factory.mktemp("export")
+    fake_clips(base / "audio", FakeEngine)  # its clips made already: the export copies them
     app = create_app({"TESTING": True, "SPEECH_CACHE_DIR": str(base / "audio")}, instance_path=str(base / "instance"),
                      speech_executor=ThreadExecutor(FakeEngine))
     speech = app_state(app).speech

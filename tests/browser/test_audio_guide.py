@@ -89,6 +89,7 @@ def test_the_first_of_a_kind_is_hinted_once(page, live_server):
     link = page.locator(".top-bar > a.button")
     hint = guide_phrase(page, "hint-link")["say"][0][0]
     link.focus()
+    hear_out(page, clips_of(link)[0])
     wait_heard(page, clips_of(link)[0])  # to its end: the hint comes after it
     wait_started(page, hint)
     page.locator("#main a.button").first.focus()
@@ -112,6 +113,7 @@ def test_a_clip_followed_at_once_by_a_hint_still_counts_as_heard(page, live_serv
     link = page.locator(":focus")
     assert link.evaluate("el => el.matches('a[href]')"), focused(page)
     words = clips_of(link)[0]
+    hear_out(page, hint)
     wait_heard(page, hint)
     assert page.evaluate(SAID_SINCE_INPUT, words)
     # And only since that key: what was said before it is not taken as said again.
@@ -329,6 +331,7 @@ def test_the_reading_goes_on_while_the_patient_moves_over_the_player(page, live_
     expect(status).to_have_text(expected("es", "Paused"))
     mark = page.evaluate("voiceLog.length")
     page.keyboard.press("Tab")  # moving on does not start it again
+    hear_out(page, clips_of(stop)[0])
     wait_heard(page, clips_of(stop)[0], since=mark)
     assert page.evaluate("kiosk.voice.audio.paused")
     expect(status).to_have_text(expected("es", "Paused"))

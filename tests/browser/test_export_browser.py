@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from helpers import LEAFLET, SECTIONS, expected
-from listening import record, turn_on_guide, wait_heard, wait_saying
+from listening import hear_out, record, turn_on_guide, wait_heard, wait_saying
 from nginx_site import nginx_serving
 from speech.fakes import FakeEngine
 
@@ -37,8 +37,10 @@ def exported(base, name, config=None):
 
 
 @pytest.fixture(scope="module")
-def exports(tmp_path_factory):
-    return tmp_path_factory.mktemp("exports")
+def exports(tmp_path_factory, fake_clips):
+    base = tmp_path_factory.mktemp("exports")
+    fake_clips(base / "audio", FakeEngine)  # the clips made already: each export copies them
+    return base
 
 
 @pytest.fixture(scope="module")
@@ -187,6 +189,7 @@ def test_the_audio_guide_speaks_a_button(page, site):
     clip, lang, _ = json.loads(menu.get_attribute("data-say"))[0]
     assert lang == "es"
     # Heard to its end (the voice's log), before the hint for a first menu that follows it.
+    hear_out(page, clip)
     wait_heard(page, clip)
     assert page.console_errors == []
 

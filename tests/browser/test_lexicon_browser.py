@@ -17,10 +17,11 @@ from kiosk.state import app_state
 
 
 @pytest.fixture(scope="module")
-def lexicon_server(tmp_path_factory):
+def lexicon_server(tmp_path_factory, fake_clips):
     """A kiosk with a PIN and a fake engine that applies the lexicon, with every clip rendered
     already, so a save has only the clips it changed to render."""
     instance = tmp_path_factory.mktemp("lexicon")
+    fake_clips(instance / "audio", RespellingFake)  # what the prerender below would make
     engine = RespellingFake()
     app = create_app({"TESTING": True}, instance_path=str(instance), speech_executor=ThreadExecutor(lambda: engine))
     speech = app_state(app).speech

@@ -56,7 +56,8 @@ def test_play_highlights_each_sentence_in_turn(page, live_server):
     wait_until_speaking(page, 0)
     first = page.locator("#main .sentence").first
     wait_saying(page, first.get_attribute("data-clip"))
-    # The clip ends and the highlight moves to the next sentence by itself.
+    # The clip ends (heard out: moved on to its end) and the highlight moves to the next sentence by itself.
+    hear_out(page, first.get_attribute("data-clip"))
     wait_until_speaking(page, 1)
     # Counted over all it reads: the section's own sentences and those of its
     # "In short" box (read first, highlighted like any other), 16 + 6 here.
@@ -71,12 +72,15 @@ def test_play_highlights_each_sentence_in_turn(page, live_server):
 
 def test_the_live_region_announces_states_not_sentences(page, live_server):
     page.goto(live_server + SECTION)
+    record(page)
     page.evaluate(
         """() => { window.announced = [];
           new MutationObserver(() => announced.push(document.querySelector('.player-status').textContent))
             .observe(document.querySelector('.player-status'), {childList: true, characterData: true, subtree: true}); }"""
     )
     page.get_by_role("button", name="Play").click()
+    for sentence in page.locator("#main .sentence").all()[:2]:  # heard out, each moved on to its end
+        hear_out(page, sentence.get_attribute("data-clip"))
     wait_until_speaking(page, 2)  # two sentences have ended by themselves
     page.get_by_role("button", name="Pause").click()
     expect(page.locator(".player-status")).to_have_text("Paused")
