@@ -15,7 +15,7 @@ import getpass
 import traceback
 from pathlib import Path
 
-from .content import ContentError, LeftOut
+from .content import ContentError, LeftOut, NothingToServe
 from .web.vendor import AssetsMissing
 
 # The kiosk's own code: a SyntaxError or NameError in here is a bug, not a site's setting.
@@ -56,6 +56,11 @@ def _leaflet(error: ContentError) -> list[str]:
     left_out = LeftOut.of(error)
     more = len(left_out.problems) - 1
     also = f" ({more} more: kiosk leaflet check {source} lists them all)" if more else ""
+    if isinstance(error, NothingToServe) and error.files > 1:
+        # Else IT mends this file, and the kiosk starts without the others, quietly to them.
+        return [f"{left_out}.{also}",
+                f"None of the {error.files} leaflet files in {source.parent} can be served: run "
+                f"`kiosk leaflet check {source.parent}` for every problem, correct them, and start the kiosk again."]
     return [f"{left_out}.{also}",
             f"Correct the leaflet file, or move it out of {source.parent}, and start the kiosk again."]
 

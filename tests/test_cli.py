@@ -188,7 +188,8 @@ def test_when_every_leaflet_is_broken_the_first_is_told_and_nothing_served(tmp_p
     line = line_of(LEAFLET.read_text(encoding="utf-8"), "[[sections]]")
     first, second = told_plainly(run_kiosk(["serve"], tmp_path, KIOSK_LEAFLETS_DIR=str(folder)))
     assert first == f"Error: {folder}/a-first.toml:{line}:1: sections[0].heading must be non-empty text."
-    assert second.startswith("Correct the leaflet file")
+    assert second == (f"None of the 2 leaflet files in {folder} can be served: run `kiosk leaflet check {folder}` "
+                      "for every problem, correct them, and start the kiosk again.")
 
 
 def test_a_syntax_error_in_config_py_is_told_at_its_line(tmp_path, never_served):

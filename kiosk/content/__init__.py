@@ -74,6 +74,15 @@ class ContentError(ValueError):
         return self.problems[0].column
 
 
+class NothingToServe(ContentError):
+    """Every file of the leaflets folder is bad: the first one's problems, and how many
+    `files` there are (kiosk/faults.py tells IT to check them all)."""
+
+    def __init__(self, first: ContentError, files: int) -> None:
+        super().__init__(first.source, first.problems)
+        self.files = files
+
+
 def normalise(text: str) -> str:
     """Fold runs of whitespace, as Sphinx's gettext builder does, so that
     re-wrapping a paragraph in the content file does not change its message."""
@@ -430,5 +439,5 @@ def load_leaflet_files(paths: list[Path]) -> tuple[dict[str, Leaflet], list[Left
         sources[leaflet.slug] = path
     if not served:
         assert first_error is not None  # paths is never empty here
-        raise first_error
+        raise NothingToServe(first_error, len(paths)) from first_error
     return served, left_out
