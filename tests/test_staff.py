@@ -279,6 +279,24 @@ def test_the_screen_says_which_leaflet_was_left_out_and_why(tmp_path):
     assert not page.select(f'a[href*="/{BROKEN_LEAFLET}/"]') and page.select(f'a[href="/staff/es/{LEAFLET}/"]')
 
 
+def test_a_clinic_leaflet_not_extracted_yet_is_said_once_to_be_shown_in_english(tmp_path):
+    """Its counts are in tests/test_catalogs.py, where the catalog commands have run."""
+    folder = tmp_path / "leaflets"
+    folder.mkdir()
+    for leaflet in (ROOT / "leaflets" / f"{LEAFLET}.toml", FIXTURES / "leaflets" / "hand-washing.toml"):
+        (folder / leaflet.name).write_bytes(leaflet.read_bytes())
+    app = staff_app(tmp_path / "instance", LEAFLETS_DIR=str(folder))
+    pin.save(app.instance_path, PIN)
+    client = app.test_client()
+    log_in(client)
+    page = soup(client.get("/staff/"))
+    said = page.select_one("#completeness-hand-washing")
+    assert " ".join(said.get_text().split()) == (
+        "Not ready to translate yet: run kiosk catalog extract, then kiosk catalog update. "
+        "Until then it is shown in English in every language.")
+    assert page.select(f'[id^="completeness-{LEAFLET}"]') == []  # the shipped leaflet is complete
+
+
 def provenance_of_tag(app, tag):
     with app.app_context():
         return provenance_of(tag)

@@ -113,10 +113,12 @@ def screen(code: int = 200, errors: dict[str, str] | None = None, chosen: dict[s
     current = app_state(app).settings
     # A clinic's own leaflet may be served untranslated (in English, marked so): staff see how
     # far each language has come. The shipped ones are complete (the tests hold them to it).
-    clinic_leaflets = [
-        (leaflet, [(row, provenance_of(row["tag"], leaflet.slug)) for row in languages if not row.get("source")])
-        for leaflet in app_state(app).leaflets.values() if leaflet.slug not in SHIPPED_LEAFLETS
-    ]
+    clinic_leaflets = []
+    for leaflet in app_state(app).leaflets.values():
+        if leaflet.slug not in SHIPPED_LEAFLETS:
+            rows = [(row, provenance_of(row["tag"], leaflet.slug)) for row in languages if not row.get("source")]
+            # No template yet (not extracted): said once for the leaflet, not in each language.
+            clinic_leaflets.append((leaflet, rows if any(done.total for _, done in rows) else None))
     return render(
         "screen", code,
         title="Staff screen",
