@@ -101,4 +101,3 @@ def _file(error: OSError) -> list[str]:
 
 def _ours(filename: str) -> bool:
     return PACKAGE in Path(filename).resolve().parents
-

@@ -431,9 +431,9 @@ def load_leaflet_files(paths: list[Path]) -> tuple[dict[str, Leaflet], list[Left
             left_out.append(LeftOut.of(error))
             continue
         if leaflet.slug in sources:
-            left_out.append(LeftOut(str(path), (Problem(
-                (), f"the slug {leaflet.slug!r} (the file's name) is taken already by {sources[leaflet.slug]}, which is "
-                    "served: rename one of the two files", 1, 1),)))
+            taken = (f"the slug {leaflet.slug!r} (the file's name) is taken already by {sources[leaflet.slug]}, "
+                     "which is served: rename one of the two files")
+            left_out.append(LeftOut(str(path), (Problem((), taken, 1, 1),)))
             continue
         served[leaflet.slug] = leaflet
         sources[leaflet.slug] = path
