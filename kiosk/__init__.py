@@ -3,6 +3,7 @@ reader for patient leaflets."""
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 
@@ -17,6 +18,8 @@ if TYPE_CHECKING:
 # "beside": the parent of the package there is every other package's folder too.
 _DATA = Path(__file__).resolve().parent / "_data"
 ROOT = _DATA if _DATA.is_dir() else Path(__file__).resolve().parent.parent
+
+log = logging.getLogger(__name__)
 
 
 def create_app(
@@ -98,7 +101,13 @@ def create_app(
     limits.init_app(app)
     headers.init_app(app)
     store.init_app(app)  # before anything that keeps what must survive a restart
-    state.app_state(app).leaflets = load_leaflets(Path(app.config["LEAFLETS_DIR"]))
+    kiosk = state.app_state(app)
+    kiosk.leaflets, kiosk.leaflets_left_out = load_leaflets(Path(app.config["LEAFLETS_DIR"]))
+    for left_out in kiosk.leaflets_left_out:
+        # Before `kiosk serve` sets up logging: Python's last-resort handler gives IT the bare
+        # line on standard error, as a compiler would; the staff screen and /healthz say it too.
+        log.warning("%s (this leaflet is left out, the others are served; "
+                    "kiosk leaflet check %s lists every problem)", left_out, left_out.source)
     compiled_templates.init_app(app)
     i18n.init_app(app)
     idle.init_app(app)

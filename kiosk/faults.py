@@ -15,8 +15,7 @@ import getpass
 import traceback
 from pathlib import Path
 
-from .content import ContentError
-from .content.check import locate
+from .content import ContentError, LeftOut, NothingToServe
 from .web.vendor import AssetsMissing
 
 # The kiosk's own code: a SyntaxError or NameError in here is a bug, not a site's setting.
@@ -53,13 +52,16 @@ def _leaflet(error: ContentError) -> list[str]:
         return [f"the leaflets folder {source} has no leaflet files (*.toml).",
                 "Copy the leaflets into it (the kiosk ships them in its leaflets/ folder), "
                 "or set LEAFLETS_DIR to the folder that has them."]
-    first = error.problems[0]
-    line, column = first.line, first.column
-    if line is None:
-        line, column = locate(_read(source), first.where)
-    more = len(error.problems) - 1
+    # Said as the kiosk says a file it leaves out when others can be served (kiosk/content/).
+    left_out = LeftOut.of(error)
+    more = len(left_out.problems) - 1
     also = f" ({more} more: kiosk leaflet check {source} lists them all)" if more else ""
-    return [f"{source}:{line}:{column}: {first.message}.{also}",
+    if isinstance(error, NothingToServe) and error.files > 1:
+        # Else IT mends this file, and the kiosk starts without the others, quietly to them.
+        return [f"{left_out}.{also}",
+                f"None of the {error.files} leaflet files in {source.parent} can be served: run "
+                f"`kiosk leaflet check {source.parent}` for every problem, correct them, and start the kiosk again."]
+    return [f"{left_out}.{also}",
             f"Correct the leaflet file, or move it out of {source.parent}, and start the kiosk again."]
 
 
@@ -99,10 +101,3 @@ def _file(error: OSError) -> list[str]:
 
 def _ours(filename: str) -> bool:
     return PACKAGE in Path(filename).resolve().parents
-
-
-def _read(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return ""

@@ -17,7 +17,7 @@ if TYPE_CHECKING:  # not imported at run time: a speech worker imports the packa
     from flask_limiter import Limiter
 
     from .ask_staff.questions import Questions
-    from .content import Leaflet
+    from .content import Leaflet, LeftOut
     from .fonts import Fonts
     from .jobs.crawl import Registration
     from .jobs.render_audio import BackgroundRender
@@ -33,7 +33,8 @@ KEY = "kiosk"
 class KioskState:
     """What one kiosk app holds, with the module that owns each part."""
 
-    leaflets: Mapping[str, Leaflet]  # create_app, from LEAFLETS_DIR
+    leaflets: Mapping[str, Leaflet]  # create_app, from LEAFLETS_DIR: the ones that can be served
+    leaflets_left_out: list[LeftOut]  # create_app: the files of LEAFLETS_DIR not served, and why
     store: Store  # store.init_app: the instance store (SQLite)
     questions: Questions  # ask_staff.questions.init_app
     speech: Speech  # speech.init_app, or create_app's speech_executor for tests

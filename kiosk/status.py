@@ -38,6 +38,13 @@ def problems(app, store_problem=UNCHECKED) -> list[str]:
     `store_problem`: the instance store's check where the caller made it already (it writes to
     the disk, so /healthz makes it once)."""
     found = []
+    for left_out in app_state(app).leaflets_left_out:
+        more = len(left_out.problems) - 1
+        found.append(f"The leaflet file {left_out.source} is left out, so patients do not see it: line "
+                     f"{left_out.first.line}, column {left_out.first.column}: {left_out.first.message}"
+                     + (f" ({more} more problem{'s' if more > 1 else ''})" if more else "")
+                     + f". The other leaflets are served. Run `kiosk leaflet check {left_out.source}` for every "
+                     "problem, correct the file, then restart the kiosk.")
     stale = []
     for folder in str(app.config["BABEL_TRANSLATION_DIRECTORIES"]).split(";"):
         stale += [po.parent.parent.name for po in catalogs.stale(Path(folder))]
@@ -100,6 +107,12 @@ def healthz():
         store={"ok": store_problem is None, "detail": store_problem},
         speech=speech,
         leaflets=sorted(app_state().leaflets),
+        # The files not served, each with every problem (the warnings above say the first).
+        leaflets_left_out=[
+            {"file": left_out.source,
+             "problems": [{"line": p.line, "column": p.column, "message": p.message} for p in left_out.problems]}
+            for left_out in app_state().leaflets_left_out
+        ],
         languages=languages,
         warnings=warnings,
     )

@@ -32,7 +32,21 @@ LOCALES = tuple(KNOWN_LOCALES)
 TRANSLATED = tuple(tag for tag in LOCALES if tag != "en")
 # Every page a patient can reach, as the kiosk itself lists them (for export, prerender and
 # the crawl), so a new page is tested wherever every page is.
-EVERY_PAGE = tuple(urls_of(load_leaflets(ROOT / "leaflets")))
+SHIPPED, LEFT_OUT = load_leaflets(ROOT / "leaflets")
+assert LEFT_OUT == [], LEFT_OUT  # a shipped leaflet is never left out
+EVERY_PAGE = tuple(urls_of(SHIPPED))
+# A clinic's leaflet with an empty heading on line 5: left out at start-up, with why.
+BROKEN_LEAFLET = "dry-needling"
+BROKEN_PROBLEM = (5, 1, "sections[0].heading must be non-empty text")
+
+
+def leaflets_with_a_broken_one(folder: Path) -> Path:
+    """A leaflets folder: the shipped leaflet, and a clinic's (BROKEN_LEAFLET) the kiosk cannot serve."""
+    folder.mkdir(parents=True)
+    (folder / f"{LEAFLET}.toml").write_bytes((ROOT / "leaflets" / f"{LEAFLET}.toml").read_bytes())
+    (folder / f"{BROKEN_LEAFLET}.toml").write_text(
+        'title = "Dry Needling"\n\n[[sections]]\nslug = "why"\nheading = ""\n', encoding="utf-8")
+    return folder
 
 
 def pages_in(tag: str) -> list[str]:

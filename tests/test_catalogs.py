@@ -222,3 +222,23 @@ def test_a_new_leaflet_is_served_in_english_marked_as_english(clinic, tag):
     page = soup(client.get(f"/{tag}/{SHIPPED_LEAFLETS[0]}/"))
     assert page.select_one(".fallback-notice") is None
     assert page.select_one("h1").get_text(strip=True) == expected(tag, app_state(app).leaflets[SHIPPED_LEAFLETS[0]].title)
+
+
+def test_the_staff_screen_says_how_much_of_a_clinic_leaflet_each_language_translates(clinic):
+    from kiosk.i18n.provenance import provenance_of
+    from kiosk.staff import pin
+
+    _, app = clinic
+    pin.save(app.instance_path, "482913")
+    client = app.test_client()
+    token = soup(client.get("/staff/")).select_one('input[name="csrf_token"]')["value"]
+    assert client.post("/staff/login", data={"pin": "482913", "csrf_token": token}).status_code == 303
+    page = soup(client.get("/staff/"))
+    with app.app_context():
+        total = provenance_of("es", CLINIC_LEAFLET).total
+    assert total > 0
+    rows = {li["id"]: " ".join(li.get_text().split()) for li in page.select("ul.completeness li")}
+    # The clinic's leaflet only: the shipped one is complete in every language.
+    assert list(rows) == [f"completeness-{CLINIC_LEAFLET}-{tag}" for tag in KNOWN_LOCALES if tag != SOURCE_LOCALE]
+    assert rows[f"completeness-{CLINIC_LEAFLET}-es"] == (
+        f"Spanish: 0 of {total} texts translated; the rest are shown in English.")

@@ -162,6 +162,36 @@ def test_an_empty_heading_is_told_at_its_own_line(tmp_path, never_served):
     assert first == f"Error: {folder}/{LEAFLET.name}:{line}:1: sections[0].heading must be non-empty text."
 
 
+def test_a_broken_leaflet_beside_a_good_one_is_left_out_with_one_line_and_the_kiosk_serves(tmp_path, monkeypatch,
+                                                                                          caplog):
+    folder = tmp_path / "leaflets"
+    folder.mkdir()
+    (folder / LEAFLET.name).write_bytes(LEAFLET.read_bytes())
+    (folder / "broken.toml").write_text(broken_line(LEAFLET.read_text(encoding="utf-8")), encoding="utf-8")
+    served = {}
+    monkeypatch.setattr("kiosk.web.server.serve", lambda app, **kw: served.update(app=app))
+    result = run_kiosk(["serve"], tmp_path, KIOSK_LEAFLETS_DIR=str(folder))
+    assert result.exit_code == 0, result.output
+    assert list(app_state(served["app"]).leaflets) == [LEAFLET.stem]
+    line = line_of(LEAFLET.read_text(encoding="utf-8"), 'heading = "What Are Trigger Points?"')
+    column = len('heading = "What Are Trigger Points?') + 1
+    told = [record.getMessage() for record in caplog.records if "broken.toml" in record.getMessage()]
+    assert told == [f"{folder}/broken.toml:{line}:{column}: not valid TOML: Illegal character '\\n' (this leaflet "
+                    f"is left out, the others are served; kiosk leaflet check {folder}/broken.toml lists every problem)"]
+
+
+def test_when_every_leaflet_is_broken_the_first_is_told_and_nothing_served(tmp_path, never_served):
+    folder = tmp_path / "leaflets"
+    folder.mkdir()
+    for name in ("a-first.toml", "b-second.toml"):
+        (folder / name).write_text(no_heading(LEAFLET.read_text(encoding="utf-8")), encoding="utf-8")
+    line = line_of(LEAFLET.read_text(encoding="utf-8"), "[[sections]]")
+    first, second = told_plainly(run_kiosk(["serve"], tmp_path, KIOSK_LEAFLETS_DIR=str(folder)))
+    assert first == f"Error: {folder}/a-first.toml:{line}:1: sections[0].heading must be non-empty text."
+    assert second == (f"None of the 2 leaflet files in {folder} can be served: run `kiosk leaflet check {folder}` "
+                      "for every problem, correct them, and start the kiosk again.")
+
+
 def test_a_syntax_error_in_config_py_is_told_at_its_line(tmp_path, never_served):
     config = tmp_path / "instance" / "config.py"
     config.parent.mkdir()

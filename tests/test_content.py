@@ -1,10 +1,13 @@
 """The leaflet is content data: loaded, validated, and true to the seed."""
 
 import re
+import shutil
 
 import pytest
 
-from kiosk.content import BulletList, ContentError, Heading, Paragraph, load_leaflet, load_leaflets, normalise
+from kiosk.content import (
+    BulletList, ContentError, Heading, Paragraph, load_leaflet, load_leaflet_files, load_leaflets, normalise,
+)
 from kiosk import ROOT
 
 from helpers import FIXTURES, LEAFLET, SECTIONS
@@ -59,8 +62,8 @@ def test_only_the_doubled_closely_is_corrected(leaflet):
 
 
 def test_second_leaflet_needs_only_a_content_file():
-    leaflets = load_leaflets(FIXTURES / "leaflets")
-    assert list(leaflets) == ["hand-washing"]
+    leaflets, left_out = load_leaflets(FIXTURES / "leaflets")
+    assert list(leaflets) == ["hand-washing"] and left_out == []
     washing = leaflets["hand-washing"]
     assert washing.title == "Washing Your Hands"
     assert washing.sections[1].blocks[0].text == "Use soap and warm water. Rub for twenty seconds."
@@ -88,3 +91,39 @@ def test_a_bad_leaflet_file_gets_a_clear_error(tmp_path, content, reason):
 def test_an_empty_leaflets_folder_is_an_error(tmp_path):
     with pytest.raises(ContentError, match="no leaflet files"):
         load_leaflets(tmp_path)
+
+
+# A bad file among good ones is left out, with why; the others are served (issue 31).
+
+
+def test_a_bad_file_is_left_out_with_every_problem_at_its_line_and_the_others_served(tmp_path):
+    shutil.copy(ROOT / "leaflets" / f"{LEAFLET}.toml", tmp_path)
+    (tmp_path / "a-broken-one.toml").write_text(
+        'title = "Broken"\n\n[[sections]]\nslug = "a"\nheading = ""\n\n[[sections]]\nslug = "B"\nheading = "H"\n',
+        encoding="utf-8")
+    leaflets, left_out = load_leaflets(tmp_path)
+    assert list(leaflets) == [LEAFLET]
+    assert [str(item) for item in left_out] == [
+        f"{tmp_path}/a-broken-one.toml:5:1: sections[0].heading must be non-empty text"]
+    assert [(p.line, p.column) for p in left_out[0].problems] == [(5, 1), (8, 1)]
+
+
+def test_when_every_file_is_bad_the_first_is_the_error(tmp_path):
+    (tmp_path / "a.toml").write_text("title = ", encoding="utf-8")
+    (tmp_path / "b.toml").write_text('title = "T"\n', encoding="utf-8")
+    with pytest.raises(ContentError, match="not valid TOML") as error:
+        load_leaflets(tmp_path)
+    assert error.value.source == str(tmp_path / "a.toml")
+
+
+def test_a_second_file_with_a_slug_already_served_is_left_out(tmp_path):
+    """As from two folders: both would claim the same pages and catalogs."""
+    other = tmp_path / "other"
+    other.mkdir()
+    shutil.copy(FIXTURES / "leaflets" / "hand-washing.toml", other)
+    leaflets, left_out = load_leaflet_files([FIXTURES / "leaflets" / "hand-washing.toml", other / "hand-washing.toml"])
+    assert list(leaflets) == ["hand-washing"]
+    assert [item.source for item in left_out] == [str(other / "hand-washing.toml")]
+    reason = left_out[0].first.message
+    assert f"taken already by {FIXTURES / 'leaflets' / 'hand-washing.toml'}" in reason
+    assert reason.endswith("rename one of the two files")

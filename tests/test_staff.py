@@ -20,7 +20,9 @@ from kiosk.i18n.provenance import provenance_of
 from kiosk.jobs.render_audio import Progress
 from kiosk.staff import access, pin, settings
 
-from helpers import FIXTURES, LEAFLET, TRANSLATED, expected, soup
+from helpers import (
+    BROKEN_LEAFLET, BROKEN_PROBLEM, FIXTURES, LEAFLET, TRANSLATED, expected, leaflets_with_a_broken_one, soup,
+)
 from kiosk.state import app_state
 
 PIN = "482913"
@@ -258,6 +260,41 @@ def test_the_right_pin_opens_the_status_of_every_language(with_pin, client):
         assert link is not None and link.get_text().startswith("Open Trigger Point Injections beside English")
     assert rows["ar"].select_one("th span")["dir"] == "rtl"
     assert page.select_one(".engine-state").get_text().startswith("Speech: off.")
+
+
+def test_the_screen_says_which_leaflet_was_left_out_and_why(tmp_path):
+    folder = leaflets_with_a_broken_one(tmp_path / "leaflets")
+    app = staff_app(tmp_path / "instance", LEAFLETS_DIR=str(folder))
+    pin.save(app.instance_path, PIN)
+    client = app.test_client()
+    log_in(client)
+    page = soup(client.get("/staff/"))
+    line, column, message = BROKEN_PROBLEM
+    told = [" ".join(li.get_text().split()) for li in page.select(".attention li")]
+    assert [problem for problem in told if BROKEN_LEAFLET in problem] == [
+        f"The leaflet file {folder / BROKEN_LEAFLET}.toml is left out, so patients do not see it: line {line}, "
+        f"column {column}: {message}. The other leaflets are served. Run `kiosk leaflet check "
+        f"{folder / BROKEN_LEAFLET}.toml` for every problem, correct the file, then restart the kiosk."]
+    # Only the leaflet served is offered beside English.
+    assert not page.select(f'a[href*="/{BROKEN_LEAFLET}/"]') and page.select(f'a[href="/staff/es/{LEAFLET}/"]')
+
+
+def test_a_clinic_leaflet_not_extracted_yet_is_said_once_to_be_shown_in_english(tmp_path):
+    """Its counts are in tests/test_catalogs.py, where the catalog commands have run."""
+    folder = tmp_path / "leaflets"
+    folder.mkdir()
+    for leaflet in (ROOT / "leaflets" / f"{LEAFLET}.toml", FIXTURES / "leaflets" / "hand-washing.toml"):
+        (folder / leaflet.name).write_bytes(leaflet.read_bytes())
+    app = staff_app(tmp_path / "instance", LEAFLETS_DIR=str(folder))
+    pin.save(app.instance_path, PIN)
+    client = app.test_client()
+    log_in(client)
+    page = soup(client.get("/staff/"))
+    said = page.select_one("#completeness-hand-washing")
+    assert " ".join(said.get_text().split()) == (
+        "Not ready to translate yet: run kiosk catalog extract, then kiosk catalog update. "
+        "Until then it is shown in English in every language.")
+    assert page.select(f'[id^="completeness-{LEAFLET}"]') == []  # the shipped leaflet is complete
 
 
 def provenance_of_tag(app, tag):

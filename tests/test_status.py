@@ -4,7 +4,10 @@ import pytest
 
 from kiosk import create_app
 from kiosk.i18n import KNOWN_LOCALES
+from kiosk.jobs.crawl import urls_of
 from kiosk.state import app_state
+
+from helpers import BROKEN_LEAFLET, BROKEN_PROBLEM, LEAFLET, leaflets_with_a_broken_one
 
 
 @pytest.fixture(scope="module")
@@ -158,6 +161,28 @@ def test_a_settings_file_that_was_ignored_is_a_warning_until_saved_again(tmp_pat
     assert warning.endswith("Save the settings on the staff screen to replace the file.")
     settings.save(app, settings.Settings("es"))
     assert not [w for w in app.test_client().get("/healthz").get_json()["warnings"] if "settings" in w]
+
+
+def test_a_leaflet_left_out_is_named_with_its_first_problem_and_what_to_do(tmp_path):
+    folder = leaflets_with_a_broken_one(tmp_path / "leaflets")
+    app = create_app({"TESTING": True, "SPEECH_ENABLED": False, "LEAFLETS_DIR": str(folder)},
+                     instance_path=str(tmp_path / "instance"))
+    client = app.test_client()
+    response = client.get("/healthz")
+    assert response.status_code == 200  # the kiosk works: it serves the other leaflets
+    body = response.get_json()
+    broken = folder / f"{BROKEN_LEAFLET}.toml"
+    line, column, message = BROKEN_PROBLEM
+    assert body["leaflets"] == [LEAFLET]
+    assert body["leaflets_left_out"] == [
+        {"file": str(broken), "problems": [{"line": line, "column": column, "message": message}]}]
+    assert (f"The leaflet file {broken} is left out, so patients do not see it: line {line}, column {column}: "
+            f"{message}. The other leaflets are served. Run `kiosk leaflet check {broken}` for every problem, "
+            "correct the file, then restart the kiosk.") in body["warnings"]
+    for url in urls_of(app_state(app).leaflets):
+        if url.startswith("/es/"):
+            assert client.get(url).status_code == 200, url
+    assert client.get(f"/es/{BROKEN_LEAFLET}/").status_code == 404
 
 
 @pytest.mark.root

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Iterator
 
 from .figures import FIGURES
+from .places import locate
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -71,6 +72,15 @@ class ContentError(ValueError):
     @property
     def column(self) -> int | None:
         return self.problems[0].column
+
+
+class NothingToServe(ContentError):
+    """Every file of the leaflets folder is bad: the first one's problems, and how many
+    `files` there are (kiosk/faults.py tells IT to check them all)."""
+
+    def __init__(self, first: ContentError, files: int) -> None:
+        super().__init__(first.source, first.problems)
+        self.files = files
 
 
 def normalise(text: str) -> str:
@@ -359,11 +369,75 @@ def load_leaflet(path: Path) -> Leaflet:
     return parse_leaflet(data, path.stem, str(path))
 
 
-def load_leaflets(folder: Path) -> dict[str, Leaflet]:
-    """Every leaflet in `folder`, by slug, in file-name order."""
+@dataclass(frozen=True)
+class LeftOut:
+    """A leaflet file the kiosk does not serve, and why: every problem found in it, each
+    with its line and column (as `kiosk leaflet check` gives them), first problem first."""
+
+    source: str
+    problems: tuple[Problem, ...]
+
+    @property
+    def first(self) -> Problem:
+        return self.problems[0]
+
+    def __str__(self) -> str:
+        """The one line a log or a status gives: file:line:column: what is wrong."""
+        return f"{self.source}:{self.first.line}:{self.first.column}: {self.first.message}"
+
+    @classmethod
+    def of(cls, error: ContentError) -> LeftOut:
+        text = None
+        located = []
+        for problem in error.problems:
+            if problem.line is None:
+                if text is None:
+                    try:
+                        text = Path(error.source).read_text(encoding="utf-8")
+                    except (OSError, UnicodeDecodeError):
+                        text = ""
+                problem = Problem(problem.where, problem.message, *locate(text, problem.where))
+            located.append(problem)
+        located.sort(key=lambda problem: (problem.line, problem.column))
+        return cls(error.source, tuple(located))
+
+
+def load_leaflets(folder: Path) -> tuple[dict[str, Leaflet], list[LeftOut]]:
+    """Every leaflet in `folder` that can be served, by slug, in file-name order, and every
+    file left out, with why. A bad file is left out so that one clinic's typo does not take
+    every other leaflet off the screen; only when none can be served (the folder missing or
+    empty, or every file bad) is it the ContentError of the first, and the kiosk does not start."""
     if not Path(folder).is_dir():
         raise ContentError(str(folder), "the leaflets folder does not exist")
     paths = sorted(Path(folder).glob("*.toml"))
     if not paths:
         raise ContentError(str(folder), "no leaflet files (*.toml) found")
-    return {leaflet.slug: leaflet for leaflet in map(load_leaflet, paths)}
+    return load_leaflet_files(paths)
+
+
+def load_leaflet_files(paths: list[Path]) -> tuple[dict[str, Leaflet], list[LeftOut]]:
+    """The leaflets of `paths` that can be served, by slug in their order, and the files left
+    out: a bad file, or a second file with a slug already served (in two folders, say: both
+    would claim the same page addresses and catalogs). ContentError when none can be served."""
+    served: dict[str, Leaflet] = {}
+    sources: dict[str, Path] = {}
+    left_out: list[LeftOut] = []
+    first_error = None
+    for path in paths:
+        try:
+            leaflet = load_leaflet(path)
+        except ContentError as error:
+            first_error = first_error or error
+            left_out.append(LeftOut.of(error))
+            continue
+        if leaflet.slug in sources:
+            taken = (f"the slug {leaflet.slug!r} (the file's name) is taken already by {sources[leaflet.slug]}, "
+                     "which is served: rename one of the two files")
+            left_out.append(LeftOut(str(path), (Problem((), taken, 1, 1),)))
+            continue
+        served[leaflet.slug] = leaflet
+        sources[leaflet.slug] = path
+    if not served:
+        assert first_error is not None  # paths is never empty here
+        raise NothingToServe(first_error, len(paths)) from first_error
+    return served, left_out

@@ -19,6 +19,7 @@ from .. import status
 from ..patient import idle
 from ..content.readability import readability
 from ..i18n import KNOWN_LOCALES, direction_of, native_name
+from ..i18n.catalogs import SHIPPED_LEAFLETS
 from ..i18n.provenance import provenance_of
 from ..jobs.crawl import ensure_registered
 from ..speech.clips import ClipCount
@@ -110,12 +111,21 @@ def screen(code: int = 200, errors: dict[str, str] | None = None, chosen: dict[s
             "clips": counts.get(row["tag"], ClipCount(0, 0)),
         })
     current = app_state(app).settings
+    # A clinic's own leaflet may be served untranslated (in English, marked so): staff see how
+    # far each language has come. The shipped ones are complete (the tests hold them to it).
+    clinic_leaflets = []
+    for leaflet in app_state(app).leaflets.values():
+        if leaflet.slug not in SHIPPED_LEAFLETS:
+            rows = [(row, provenance_of(row["tag"], leaflet.slug)) for row in languages if not row.get("source")]
+            # No template yet (not extracted): said once for the leaflet, not in each language.
+            clinic_leaflets.append((leaflet, rows if any(done.total for _, done in rows) else None))
     return render(
         "screen", code,
         title="Staff screen",
         problems=status.problems(app),
         languages=languages,
         leaflets=app_state(app).leaflets.values(),
+        clinic_leaflets=clinic_leaflets,
         readability=readability(app),
         speech=speech.status(),
         progress=app_state(app).render.progress,

@@ -6,7 +6,7 @@ import threading
 import pytest
 from playwright.sync_api import expect
 
-from helpers import LEAFLET, LOCALES
+from helpers import BROKEN_LEAFLET, FIXTURES, LEAFLET, LOCALES, leaflets_with_a_broken_one
 from kiosk import create_app
 from kiosk.speech import ThreadExecutor
 from kiosk.staff import pin
@@ -219,3 +219,20 @@ def test_staff_text_and_targets_have_the_kiosks_sizes(touch_page, staff_server, 
     page.evaluate("document.querySelector('.skip-link').focus()")  # shown when focused
     assert small_text(page) == []
     assert small_targets(page) == []
+
+
+def test_a_left_out_leaflet_and_a_clinic_leaflet_are_said_at_the_kiosks_sizes(touch_page, tmp_path):
+    """The staff screen of a clinic's kiosk: a leaflet file left out, and one of its own leaflets."""
+    folder = leaflets_with_a_broken_one(tmp_path / "leaflets")
+    (folder / "hand-washing.toml").write_bytes((FIXTURES / "leaflets" / "hand-washing.toml").read_bytes())
+    app = create_app({"TESTING": True, "SPEECH_ENABLED": False, "LEAFLETS_DIR": str(folder)},
+                     instance_path=str(tmp_path / "instance"))
+    pin.save(app.instance_path, PIN)
+    page = touch_page
+    with serving(app) as url:
+        log_in(page, url)
+        expect(page.locator(".attention li").filter(has_text=f"{BROKEN_LEAFLET}.toml")).to_contain_text("line 5, column 1")
+        expect(page.locator("#completeness-hand-washing")).to_contain_text("Not ready to translate yet")
+        assert small_text(page) == []
+        assert small_targets(page) == []
+        assert run_axe(page) == []
