@@ -388,6 +388,6 @@ class TestMemory:
         interpreter = [tracemalloc.Filter(False, pathlib.__file__)]
         grown = sum(stat.size_diff for stat in end.filter_traces(interpreter).compare_to(start.filter_traces(interpreter), "filename"))
         assert len(app_state(staff).page_cache) == pages
-        # What does grow, and is bounded: the retired clips still served (clips.RETIRED) and the
+        # What does grow, and is bounded: the retired clips still served (registry.RETIRED) and the
         # checked clip files, about 20 a save here.
         assert grown < 2 * 1024 * 1024, f"{grown / 1e6:.1f} MB more after 50 saves"

@@ -119,6 +119,12 @@ class ProcessExecutor:
                 raise
             return payload
 
+    @property
+    def pid(self) -> int | None:
+        """The worker process's id while one runs (the fault tests pause it), else None."""
+        worker = self._worker
+        return worker.pid if worker is not None else None
+
     def discard(self) -> None:
         """Kill the worker, e.g. after it wrote bad audio; the next job starts a new one."""
         with self._lock:
@@ -185,6 +191,10 @@ class _Worker:
             self.kill()
             raise
         self.info: EngineInfo = payload
+
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid
 
     def alive(self) -> bool:
         return self._process.is_alive()

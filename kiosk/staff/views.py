@@ -21,7 +21,7 @@ from ..content.readability import readability
 from ..i18n import KNOWN_LOCALES, direction_of, native_name
 from ..i18n.provenance import provenance_of
 from ..jobs.crawl import ensure_registered
-from ..speech.clips import ClipCount
+from ..speech.scheduler import ClipCount
 from . import access, pin, settings
 from .access import Staff, staff_only
 from .bilingual import side_by_side
