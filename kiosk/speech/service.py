@@ -6,6 +6,10 @@
 
 Each part is public (`speech.registry`, `.synthesizer`, `.scheduler`) for what the facade does
 not pass on.
+
+change_lexicon() and lexicons_changed() are what every entry point calls when the pronunciation
+lexicon changes (the staff screen's entry form and its PLS import; a reload of the content
+later), so the sequence is written once, here, and not in a view.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from pathlib import Path
 from typing import Callable, ContextManager
 
 from .engine import Executor, Job
+from . import lexicon as lexicon_files
 from .lexicon import Lexicon, Lexicons
 from .registry import ClipRegistry
 from .scheduler import ClipCount, RenderScheduler
@@ -136,3 +141,37 @@ class Speech:
 
     def close(self) -> None:
         self.synthesizer.close()
+
+
+def change_lexicon(app, lang: str, new: Lexicon) -> bool:
+    """Keep `new` as `lang`'s lexicon: save its file in the instance folder, then lexicons_changed().
+
+    True when clips changed (a background render was asked for)."""
+    lexicon_files.save(app.instance_path, lang, new)
+    return lexicons_changed(app, _state(app).speech.lexicons.replaced(lang, new))
+
+
+def lexicons_changed(app, lexicons: Lexicons) -> bool:
+    """Say words by `lexicons` from now on, drop the kept pages that name a clip this changed,
+    and start the background render of those clips and then those pages.
+
+    True when clips changed (a background render was asked for)."""
+    state = _state(app)
+    speech = state.speech
+    changed = speech.use_lexicons(lexicons)
+    if not changed:
+        return False
+    # Only the pages that name a changed clip: issue 28 rendered every page of every language
+    # again for one English word, and p99 went from 141 ms to over 2 s for half a minute.
+    pages = state.page_cache.drop_naming(changed)
+    if speech.enabled:
+        state.render.start_or_again(pages)
+    return True
+
+
+def _state(app):
+    # Imported here: kiosk.state imports Flask, and a speech worker imports this package but
+    # never Flask (see kiosk/__init__.py).
+    from ..state import app_state
+
+    return app_state(app)
