@@ -265,7 +265,7 @@ def test_saving_re_renders_the_changed_clips_and_pages_name_the_new_ones(staff, 
         after = client.get(page).get_data(as_text=True)
         assert after != before  # new clip URLs on the kept page
         changed = [key for key in speech.keys() if speech.job(key).lexicon]
-        # Save made some of them already, to check the entry (lexicon_trial): the rest in the background.
+        # Save made some of them already, to check the entry (pronunciation_trial): the rest in the background.
         assert 0 < progress.total < len(changed) and not speech.missing()
         assert all("trig er" in spoken_text(speech.clip_path(key)) for key in changed)
         # Every sentence with the whole word "trigger" (as written) has the entry; no other has.

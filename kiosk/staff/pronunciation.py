@@ -3,7 +3,7 @@ hear a word and the leaflet's sentences with it before and after, import and exp
 
 Its own blueprint under /staff, so every route has the staff screen's PIN session and CSRF
 check, and a stale form its plain notice. Preview and Save first make the clips an entry would make
-(lexicon_trial.py). Saving and importing call the speech service's change_lexicon()
+(pronunciation_trial.py). Saving and importing call the speech service's change_lexicon()
 (kiosk/speech/service.py): it writes the language's file, makes the speech layer say words the
 new way, drops the kept pages that name a changed clip, and renders the changed clips and then
 those pages with the staff screen's progress bar (kiosk/jobs/render_audio.py).
@@ -26,7 +26,7 @@ from ..speech.service import change_lexicon
 from ..web.errors import handle_http_error
 from . import access
 from .access import Staff, staff_only
-from .lexicon_trial import try_entry
+from .pronunciation_trial import try_entry
 from .views import form_out_of_date, render, staff_context
 from ..state import app_state
 
