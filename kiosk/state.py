@@ -38,7 +38,7 @@ class KioskState:
     questions: Questions  # ask_staff.questions.init_app
     speech: Speech  # speech.init_app, or create_app's speech_executor for tests
     crawl: Crawl  # jobs.crawl.init_app: the crawl of every page (which registers every clip)
-    render: BackgroundRender  # jobs.render_audio.init_app
+    background_render: BackgroundRender  # jobs.render_audio.init_app: the missing audio, made in the background
     page_cache: PageCache  # web.page_cache.init_app
     fonts: Fonts  # fonts.init_app
     trusted_hosts: frozenset[str] | None  # web.limits.init_app

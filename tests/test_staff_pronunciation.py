@@ -256,7 +256,7 @@ def test_saving_re_renders_the_changed_clips_and_pages_name_the_new_ones(staff, 
         before = client.get(page).get_data(as_text=True)
         log_in(client)  # a patient's page ended the staff session
         client.post("/staff/lexicon/en/save", data=entry_form(client, grapheme="trigger", say="trig er"))
-        render = app_state(staff).render
+        render = app_state(staff).background_render
         deadline = time.monotonic() + 60
         while (render.progress.running or render.progress.started is None) and time.monotonic() < deadline:
             time.sleep(0.05)
@@ -317,7 +317,7 @@ def fill_the_page_cache(app) -> None:
 
 
 def wait_for_the_render(app, deadline: float = 120) -> None:
-    render = app_state(app).render
+    render = app_state(app).background_render
     end = time.monotonic() + deadline
     while render.progress.running or render.pages_waiting():
         assert time.monotonic() < end, "the background render did not finish"
@@ -325,11 +325,11 @@ def wait_for_the_render(app, deadline: float = 120) -> None:
 
 
 def save(client, app, grapheme, say, **fields):
-    started = app_state(app).render.progress.started
+    started = app_state(app).background_render.progress.started
     response = client.post("/staff/lexicon/en/save", data=entry_form(client, grapheme=grapheme, say=say, **fields))
     assert response.status_code == 303, soup(response).select_one(".error")
     end = time.monotonic() + 120
-    while app_state(app).render.progress.started == started:  # the save's run has begun
+    while app_state(app).background_render.progress.started == started:  # the save's run has begun
         assert time.monotonic() < end
         time.sleep(0.02)
     wait_for_the_render(app)

@@ -165,7 +165,7 @@ def lexicons_changed(app, lexicons: Lexicons) -> bool:
     # again for one English word, and p99 went from 141 ms to over 2 s for half a minute.
     pages = state.page_cache.drop_naming(changed)
     if speech.enabled:
-        state.render.start_or_again(pages)
+        state.background_render.start_or_again(pages)
     return True
 
 

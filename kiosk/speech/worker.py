@@ -178,7 +178,7 @@ class _Worker:
 
     def __init__(self, ctx, factory: EngineFactory, start_timeout: float) -> None:
         parent_end, child_end = ctx.Pipe()
-        self._process = ctx.Process(target=serve, args=(child_end, factory), name="kiosk-speech", daemon=True)
+        self._process = ctx.Process(target=process_main, args=(child_end, factory), name="kiosk-speech", daemon=True)
         self._process.start()
         # Close our copy of the child's end, or we would never see EOF when the child dies.
         child_end.close()
@@ -238,7 +238,7 @@ class _Worker:
         self.kill()
 
 
-def serve(conn, factory: EngineFactory) -> None:
+def process_main(conn, factory: EngineFactory) -> None:
     """Worker process main: build the engine, then run one job at a time until told to stop."""
     # pyttsx3's eSpeak driver print()s a line for every file it saves; keep it out of the server's output.
     sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - lives as long as the process

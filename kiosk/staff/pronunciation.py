@@ -27,7 +27,7 @@ from ..web.errors import handle_http_error
 from . import access
 from .access import Staff, staff_only
 from .pronunciation_trial import try_entry
-from .views import form_out_of_date, render, staff_context
+from .views import form_out_of_date, render_page, staff_context
 from ..state import app_state
 
 log = logging.getLogger(__name__)
@@ -57,7 +57,7 @@ def _page(lang: str, code: int = 200, *, form=None, error: str | None = None, tr
     current = speech.lexicons[lang]
     chosen = form or {"grapheme": editing, "say": (current.get(editing).say if current.get(editing) else ""),
                       "replacing": editing if current.get(editing) else "", "overwrite": ""}
-    return render(
+    return render_page(
         "lexicon", code,
         title=f"Pronunciation in {locale.get_display_name('en')}",
         lang=lang,
@@ -71,7 +71,7 @@ def _page(lang: str, code: int = 200, *, form=None, error: str | None = None, tr
         trial=trial,
         existing=existing,
         voice=speech.voice_for(lang) if speech.enabled else None,
-        progress=app_state(app).render.progress,
+        progress=app_state(app).background_render.progress,
         known_locales=KNOWN_LOCALES,
     )
 

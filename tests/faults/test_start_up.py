@@ -52,7 +52,7 @@ def test_pages_answer_while_two_first_clip_requests_wait_for_the_crawl(make_kios
         threads = [threading.Thread(target=lambda k=k: answers.__setitem__(k, get(clip_url(base, k), timeout=180)))
                    for k in keys]
         try:
-            app_state(app).render.start()  # as `kiosk serve` does, once it listens
+            app_state(app).background_render.start()  # as `kiosk serve` does, once it listens
             for thread in threads:
                 thread.start()
             wait_until(lambda: crawling.is_set() and len(arrived) == len(keys),
