@@ -22,7 +22,7 @@ from flask import Flask
 from kiosk import ROOT
 from kiosk.content import load_leaflet
 from kiosk.speech import ProcessExecutor, init_app
-from kiosk.speech.clips import render
+from kiosk.speech.synthesizer import synthesize_clip
 from kiosk.speech.espeak import EspeakEngine
 from kiosk.speech.engine import Job
 from kiosk.state import app_state, attach
@@ -73,7 +73,7 @@ def run(work: Path) -> None:
         with contextlib.redirect_stdout(io.StringIO()):  # the driver prints "Audio saved to ..."
             bare = median_ms(lambda: baseline_engine.synthesize(text, job.voice, job.rate, str(work / "bare.wav")))
         n = iter(range(10**6))
-        full = median_ms(lambda: render(executor, job, work / f"full{next(n)}.ogg", attempts=1))
+        full = median_ms(lambda: synthesize_clip(executor, job, work / f"full{next(n)}.ogg", attempts=1))
         per100 = 100 / len(text)
         print(f"  {label:<20} {bare * per100:10.2f}   {full * per100:10.2f}   {full / bare:6.2f}x")
     executor.close()

@@ -174,7 +174,7 @@ def _start_up(app) -> None:
     from .jobs.crawl import start_crawl
 
     start_crawl(app)
-    app_state(app).render.start(after_pages=_freeze_heap)
+    app_state(app).background_render.start(after_pages=_freeze_heap)
 
 
 def _freeze_heap() -> None:

@@ -19,7 +19,7 @@ if TYPE_CHECKING:  # not imported at run time: a speech worker imports the packa
     from .ask_staff.questions import Questions
     from .content import Leaflet, LeftOut
     from .fonts import Fonts
-    from .jobs.crawl import Registration
+    from .jobs.crawl import Crawl
     from .jobs.render_audio import BackgroundRender
     from .patient.idle import Idle
     from .speech import Speech
@@ -38,8 +38,8 @@ class KioskState:
     store: Store  # store.init_app: the instance store (SQLite)
     questions: Questions  # ask_staff.questions.init_app
     speech: Speech  # speech.init_app, or create_app's speech_executor for tests
-    registration: Registration  # jobs.crawl.init_app: the crawl of every page
-    render: BackgroundRender  # jobs.render_audio.init_app
+    crawl: Crawl  # jobs.crawl.init_app: the crawl of every page (which registers every clip)
+    background_render: BackgroundRender  # jobs.render_audio.init_app: the missing audio, made in the background
     page_cache: PageCache  # web.page_cache.init_app
     fonts: Fonts  # fonts.init_app
     trusted_hosts: frozenset[str] | None  # web.limits.init_app

@@ -35,7 +35,7 @@ def test_serve_freezes_what_start_up_made(app, runner, monkeypatch):
     monkeypatch.setattr("kiosk.web.server.serve", lambda app, started, **kw: started())
     result = runner.invoke(args=["serve"])
     assert result.exit_code == 0, result.output
-    render = app_state(app).render
+    render = app_state(app).background_render
     wait_until(lambda: not render.progress.running, "the start-up render to finish")
     assert frozen == [0, len(page_urls(app))]
 

@@ -532,7 +532,7 @@ def test_what_waitress_refuses_itself_is_the_kiosks_own_page(server, data, statu
 
 
 def test_a_file_a_little_over_the_limit_reaches_the_staff_page_that_says_so(serve_settings):
-    """The app's own 413 (kiosk/staff/lexicon.py says it in plain words) needs the body to reach it."""
+    """The app's own 413 (kiosk/staff/pronunciation.py says it in plain words) needs the body to reach it."""
     assert LIMIT < serve_settings["max_request_body_size"]
 
 

@@ -70,7 +70,7 @@ def test_the_crawl_covers_every_language_in_its_own_voice(speaking_app):
         assert ensure_registered(speaking_app) > 14 * 40
     assert failed_pages(speaking_app) == []
     speech = app_state(speaking_app).speech
-    jobs = {(job.text, job.voice) for job in speech._jobs.values()}
+    jobs = {(job.text, job.voice) for _key, job, _tag in speech.registry.jobs()}
     for tag in KNOWN_LOCALES:
         voice = speech.voice_for(tag)
         heading = expected(tag, "What Are Trigger Points?")
@@ -96,7 +96,7 @@ def test_every_language_with_a_voice_plays(speaking_app, tag, tmp_path):
     assert 0.4 < seconds < 8, (text, seconds)
 
 
-def test_registration_is_tried_again_after_the_engine_failed(tmp_path):
+def test_the_crawl_is_tried_again_after_the_engine_failed(tmp_path, monkeypatch):
     """A kiosk whose engine could not start registers nothing; once it can, the clips must be found."""
     from kiosk import create_app
     from kiosk.jobs.crawl import ensure_registered
@@ -118,8 +118,8 @@ def test_registration_is_tried_again_after_the_engine_failed(tmp_path):
         broken["now"] = False
         assert ensure_registered(app) == 0  # not at every clip request: rendering every page takes seconds
         # As if the retry intervals had passed.
-        app_state(app).speech._info_failed_at = None
-        app_state(app).registration.tried_at = None
+        monkeypatch.setattr("kiosk.speech.synthesizer.RETRY_ENGINE_AFTER", 0)
+        app_state(app).crawl.tried_at = None
         assert ensure_registered(app) > 100
     finally:
         app_state(app).speech.close()

@@ -271,7 +271,7 @@ def test_the_crawl_after_a_restart_waits_while_a_request_runs(app):
         wait_until(lambda: TURNS.queued().background == 1, "the crawl queued for a background turn")
         assert not finished.is_set()
     assert finished.wait(120), "the crawl did not finish"
-    assert app_state(app).registration.done.is_set()
+    assert app_state(app).crawl.done.is_set()
 
 
 def test_a_background_turn_can_be_given_back():

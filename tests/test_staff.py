@@ -633,7 +633,7 @@ class StubRender:
 
 
 def test_staff_start_a_render_and_see_its_progress(with_pin, client):
-    stub = app_state(with_pin).render = StubRender(Progress())
+    stub = app_state(with_pin).background_render = StubRender(Progress())
     log_in(client)
     page = soup(client.get("/staff/"))
     assert "No audio has been rendered since the kiosk started." in page.select_one("#render-progress").get_text()
@@ -656,7 +656,7 @@ def test_staff_start_a_render_and_see_its_progress(with_pin, client):
 
 
 def test_the_poll_gets_a_fragment_until_the_run_ends(with_pin, client):
-    stub = app_state(with_pin).render = StubRender(Progress(running=True, done=0, total=0, started=1.0))
+    stub = app_state(with_pin).background_render = StubRender(Progress(running=True, done=0, total=0, started=1.0))
     log_in(client)
     htmx = {"HX-Request": "true"}
     fragment = client.get("/staff/render", headers=htmx)
@@ -676,7 +676,7 @@ def test_the_poll_gets_a_fragment_until_the_run_ends(with_pin, client):
 
 
 def test_a_failed_run_says_why(with_pin, client):
-    app_state(with_pin).render = StubRender(
+    app_state(with_pin).background_render = StubRender(
         Progress(running=False, done=3, total=10, failed=7, started=1.0, finished=2.0, error="7 of 10 clips could not be rendered"),
     )
     log_in(client)
@@ -849,7 +849,7 @@ def test_log_out_after_the_session_ended_elsewhere_shows_the_pin_form(with_pin, 
 def test_a_staff_form_posted_after_the_session_ended_changes_nothing_and_asks_for_the_pin(
     with_pin, client, monkeypatch, how, form, data,
 ):
-    stub = app_state(with_pin).render = StubRender(Progress())
+    stub = app_state(with_pin).background_render = StubRender(Progress())
     log_in(client)
     csrf = stale_form(client, form)
     end_elsewhere(client, how, monkeypatch)

@@ -40,14 +40,14 @@ def start_crawl(app: Flask) -> threading.Event | None:
     `kiosk serve` calls it once it listens, so that no request ever pays for the crawl: a
     request that needs it (a clip from before a restart, the staff screen) waits for this
     run, with its turn given back (kiosk.web.turns), and pages keep coming meanwhile."""
-    return app_state(app).registration.start(app)
+    return app_state(app).crawl.start(app)
 
 
 def ensure_registered(app: Flask) -> int:
     """Wait until every clip of every page is registered (the one way in: the first clip
     request, the background render, the staff screen, prerender and export all come through
     here), starting the crawl if need be. Returns how many clips are known."""
-    state = app_state(app).registration
+    state = app_state(app).crawl
     # start() answers None once a crawl is done (or failed a moment ago). A lexicon change needs
     # no new crawl: the speech layer re-keys what it registered (Speech.use_lexicons).
     while (finished := state.start(app)) is not None:
@@ -58,10 +58,10 @@ def ensure_registered(app: Flask) -> int:
 
 def failed_pages(app: Flask) -> list[str]:
     """The pages the last crawl could not render ("URL answered 500"), whose clips are unknown."""
-    return list(app_state(app).registration.failures)
+    return list(app_state(app).crawl.failures)
 
 
-class Registration:
+class Crawl:
     """The crawl of one app: at most one run at a time, and none after one has succeeded."""
 
     def __init__(self, off_cpu: Callable[[], ContextManager], turn: Callable[[], ContextManager]) -> None:
@@ -80,11 +80,11 @@ class Registration:
             if self._running is not None:
                 return self._running
             # Rendering every page takes seconds: while the engine is down, at most once a minute.
-            if self.tried_at is not None and time.monotonic() - self.tried_at < RETRY_REGISTRATION_AFTER:
+            if self.tried_at is not None and time.monotonic() - self.tried_at < RETRY_CRAWL_AFTER:
                 return None
             self.tried_at = time.monotonic()
             finished = self._running = threading.Event()
-        threading.Thread(target=self._crawl, args=(app, finished), name="register-all", daemon=True).start()
+        threading.Thread(target=self._crawl, args=(app, finished), name="crawl", daemon=True).start()
         return finished
 
     @contextmanager
@@ -115,7 +115,7 @@ class Registration:
             finished.set()
 
 
-RETRY_REGISTRATION_AFTER = 60.0
+RETRY_CRAWL_AFTER = 60.0
 
 
 def page_urls(app: Flask) -> list[str]:
@@ -153,7 +153,7 @@ def init_app(app: Flask, *, off_cpu: Callable[[], ContextManager] = contextlib.n
              turn: Callable[[], ContextManager] = contextlib.nullcontext) -> None:
     """`off_cpu()` is entered around a request's wait for the crawl, and `turn()` around each
     page the crawl renders: the web server's scheduler (kiosk.web.turns), passed in by create_app."""
-    app_state(app).registration = Registration(off_cpu, turn)
+    app_state(app).crawl = Crawl(off_cpu, turn)
 
     @app.before_request
     def register_before_first_clip():

@@ -140,4 +140,4 @@ class BackgroundRender:
 def init_app(app: Flask, *, spare_turn: Callable[[], ContextManager] = contextlib.nullcontext) -> None:
     """`spare_turn()` is entered around each page rendered again: the web server's scheduler's
     lowest priority (kiosk.web.turns), passed in by create_app."""
-    app_state(app).render = BackgroundRender(app, spare_turn)
+    app_state(app).background_render = BackgroundRender(app, spare_turn)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import os
 
 from . import lexicon
-from .clips import Speech, SpeechBusy, SpeechUnavailable, UnknownClip, clip_key
+from .registry import UnknownClip, clip_key
+from .service import Speech
+from .synthesizer import SpeechBusy, SpeechUnavailable
 from .engine import EngineError
 from .worker import ProcessExecutor, ThreadExecutor
 

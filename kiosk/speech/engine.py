@@ -73,6 +73,13 @@ Words = tuple[tuple[int, int], ...]
 class Engine(Protocol):
     """What a worker needs from an engine; the real one is espeak.EspeakEngine.
 
+    The seam for the next engine: an offline neural voice (Piper), or recorded human audio per
+    sentence, is another class with these two methods, named by SPEECH_ENGINE
+    ("module:callable") and run in the same worker processes (worker.py). `synthesize` writes a
+    16-bit mono WAV of `text` to `path`: spoken, or a recording of it copied there. `info`
+    names the engine with every version that changes the audio (clip keys name it), and its
+    voices, each with the languages it speaks (voices.py picks one per language).
+
     An engine may also have `apply_lexicon(text, entries) -> str`: the text to hand to its
     own synthesize() with the pronunciation entries applied in whatever way it takes them
     (eSpeak NG: respellings and `[[...]]` phoneme input, kiosk/speech/lexicon.py). An engine
@@ -83,3 +90,18 @@ class Engine(Protocol):
     def info(self) -> EngineInfo: ...
 
     def synthesize(self, text: str, voice: str, rate: int, path: str) -> Words: ...
+
+
+class Executor(Protocol):
+    """What the synthesizer (synthesizer.py) needs to run an engine: worker.ProcessExecutor (the
+    engine in one worker process), pool.WorkerPool (several), worker.ThreadExecutor (tests).
+
+    `run` has the engine speak `job` into the WAV `wav` and encode it into the clip `clip`
+    (produce.make_clip, in the worker); EngineError when the engine fails. An executor may
+    have `size`, its number of workers (1 if not), which the prerender keeps busy."""
+
+    def info(self) -> EngineInfo: ...
+
+    def run(self, job: Job, wav: str, clip: str) -> Words: ...
+
+    def close(self) -> None: ...

@@ -32,6 +32,11 @@ class WorkerPool:
         self._engine: str | None = None  # the first worker's engine, which every clip key names
 
     @property
+    def executors(self) -> tuple[ProcessExecutor, ...]:
+        """Each worker's executor, the first (whose engine every clip key names) first."""
+        return tuple(self._executors)
+
+    @property
     def size(self) -> int:
         return len(self._executors)
 

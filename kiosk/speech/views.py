@@ -6,7 +6,8 @@ from flask import Blueprint, Response, abort, current_app, request, send_file
 from werkzeug.http import parse_range_header
 
 from . import ogg
-from .clips import SpeechBusy, SpeechUnavailable, UnknownClip
+from .registry import UnknownClip
+from .synthesizer import SpeechBusy, SpeechUnavailable
 from ..state import app_state
 
 bp = Blueprint("audio", __name__)

@@ -119,6 +119,12 @@ class ProcessExecutor:
                 raise
             return payload
 
+    @property
+    def pid(self) -> int | None:
+        """The worker process's id while one runs (the fault tests pause it), else None."""
+        worker = self._worker
+        return worker.pid if worker is not None else None
+
     def discard(self) -> None:
         """Kill the worker, e.g. after it wrote bad audio; the next job starts a new one."""
         with self._lock:
@@ -172,7 +178,7 @@ class _Worker:
 
     def __init__(self, ctx, factory: EngineFactory, start_timeout: float) -> None:
         parent_end, child_end = ctx.Pipe()
-        self._process = ctx.Process(target=serve, args=(child_end, factory), name="kiosk-speech", daemon=True)
+        self._process = ctx.Process(target=process_main, args=(child_end, factory), name="kiosk-speech", daemon=True)
         self._process.start()
         # Close our copy of the child's end, or we would never see EOF when the child dies.
         child_end.close()
@@ -185,6 +191,10 @@ class _Worker:
             self.kill()
             raise
         self.info: EngineInfo = payload
+
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid
 
     def alive(self) -> bool:
         return self._process.is_alive()
@@ -228,7 +238,7 @@ class _Worker:
         self.kill()
 
 
-def serve(conn, factory: EngineFactory) -> None:
+def process_main(conn, factory: EngineFactory) -> None:
     """Worker process main: build the engine, then run one job at a time until told to stop."""
     # pyttsx3's eSpeak driver print()s a line for every file it saves; keep it out of the server's output.
     sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - lives as long as the process

@@ -6,8 +6,9 @@ pin.py        the PIN's slow hash in the instance folder (`kiosk set-pin`)
 access.py     the staff session: kept in the instance store, 5 idle minutes, ends on any patient page
 settings.py   default language and idle time, in instance/settings.json
 bilingual.py  a leaflet paragraph by paragraph in two languages
-lexicon.py    pronunciation entries per language: preview, save, import and export (PLS); its own blueprint
-lexicon_trial.py  the clips an entry would make, tried before it is saved
+pronunciation.py  pronunciation entries per language: preview, save, import and export (PLS); its own
+              blueprint (the lexicon files themselves are kiosk/speech/lexicon.py's)
+pronunciation_trial.py  the clips an entry would make, tried before it is saved
 views.py      the pages
 
 The questions board is ask staff's (kiosk/ask_staff/board.py).
@@ -21,7 +22,7 @@ from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFProtect
 
 from ..i18n import KNOWN_LOCALES, SOURCE_LOCALE
-from . import access, lexicon, settings, views
+from . import access, pronunciation, settings, views
 from ..state import app_state
 
 # Every form is the staff's; patient pages are all GET, which CSRFProtect
@@ -55,4 +56,4 @@ def init_app(app: Flask) -> None:
     # (a "section" in a language called "staff") with a 404 (see access.init_app).
     app.url_value_preprocessor(english_on_staff_pages)
     views.init_app(app)
-    lexicon.init_app(app)
+    pronunciation.init_app(app)

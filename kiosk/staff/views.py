@@ -22,7 +22,7 @@ from ..i18n import KNOWN_LOCALES, direction_of, native_name
 from ..i18n.catalogs import SHIPPED_LEAFLETS
 from ..i18n.provenance import provenance_of
 from ..jobs.crawl import ensure_registered
-from ..speech.clips import ClipCount
+from ..speech.scheduler import ClipCount
 from . import access, pin, settings
 from .access import Staff, staff_only
 from .bilingual import side_by_side
@@ -63,7 +63,7 @@ def staff_context():
             "staff_idle_seconds": access.IDLE_LIMIT, "progress_words": PROGRESS_WORDS}
 
 
-def render(template: str, code: int = 200, **context):
+def render_page(template: str, code: int = 200, **context):
     return make_response(render_template(f"staff/{template}.html", **context), code)
 
 
@@ -84,10 +84,10 @@ def index():
     if stored is None:
         if session:
             access.end()  # the PIN was removed: so is every way in
-        return render("no_pin", title="Set a staff PIN", unusable=unusable)
+        return render_page("no_pin", title="Set a staff PIN", unusable=unusable)
     state = access.check()
     if state is not Staff.IN:
-        return render("login", title="Staff PIN", expired=state is Staff.EXPIRED)
+        return render_page("login", title="Staff PIN", expired=state is Staff.EXPIRED)
     return screen()
 
 
@@ -119,7 +119,7 @@ def screen(code: int = 200, errors: dict[str, str] | None = None, chosen: dict[s
             rows = [(row, provenance_of(row["tag"], leaflet.slug)) for row in languages if not row.get("source")]
             # No template yet (not extracted): said once for the leaflet, not in each language.
             clinic_leaflets.append((leaflet, rows if any(done.total for _, done in rows) else None))
-    return render(
+    return render_page(
         "screen", code,
         title="Staff screen",
         problems=status.problems(app),
@@ -128,7 +128,7 @@ def screen(code: int = 200, errors: dict[str, str] | None = None, chosen: dict[s
         clinic_leaflets=clinic_leaflets,
         readability=readability(app),
         speech=speech.status(),
-        progress=app_state(app).render.progress,
+        progress=app_state(app).background_render.progress,
         idle=app_state(app).idle,
         idle_choices=settings.idle_choices(app),
         configured_idle=idle.from_config(app.config).seconds,
@@ -163,15 +163,15 @@ def login():
     # The address only: never what was typed, which may be a near miss.
     log.warning("staff PIN rejected for %s", request.remote_addr)
     if not pin.well_formed(entered):
-        return render("login", 400, title="Staff PIN", error=f"The PIN is {pin.MIN_DIGITS} or more digits (0–9). Try again.")
-    return render("login", 403, title="Staff PIN", error="That PIN is not right. Try again.")
+        return render_page("login", 400, title="Staff PIN", error=f"The PIN is {pin.MIN_DIGITS} or more digits (0–9). Try again.")
+    return render_page("login", 403, title="Staff PIN", error="That PIN is not right. Try again.")
 
 
 def too_many_attempts(reset_at: float):
     """A try after 5 wrong PINs within a minute: the form again, saying when to retry."""
     log.warning("staff PIN attempts over the limit for %s", request.remote_addr)
     wait = max(1, int(reset_at - time.time()) + 1)
-    response = render(
+    response = render_page(
         "login", 429, title="Staff PIN",
         error=f"Too many tries. Wait {wait} seconds, then try again.",
     )
@@ -226,7 +226,7 @@ def save_settings():
 @staff_only
 def start_render():
     """Render the missing audio in the background."""
-    if not app_state().render.start():
+    if not app_state().background_render.start():
         flash("Audio is being rendered already.", AUDIO)
         return redirect(url_for("staff.index", _anchor=f"{AUDIO}-notice"), 303)
     return redirect(url_for("staff.index", _anchor="audio"), 303)
@@ -239,7 +239,7 @@ def render_progress():
     if not htmx:
         return redirect(url_for("staff.index", _anchor="audio"), 303)
     words = request.args.get("words")
-    response = render("partials/progress", progress=app_state().render.progress, poll=True,
+    response = render_page("partials/progress", progress=app_state().background_render.progress, poll=True,
                       progress_for=words if words in PROGRESS_WORDS else None)
     response.vary.add("HX-Request")
     return response
@@ -253,7 +253,7 @@ def bilingual(lang: str, leaflet: str):
     if lang not in KNOWN_LOCALES or item is None:
         abort(404)
     locale = KNOWN_LOCALES[lang]
-    return render(
+    return render_page(
         "bilingual",
         title=f"{item.title} in {locale.get_display_name('en')} beside English",
         view=side_by_side(item, lang),

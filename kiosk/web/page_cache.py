@@ -35,7 +35,7 @@ from ..state import app_state
 # About forty times every page of every language of the shipped leaflets (99 pages, 5.5 MB with
 # their gzip forms): room for far more leaflets, and a bound however many there are.
 MAX_BYTES = 200 * 1024 * 1024
-# A clip key in a page's /audio/<key>.ogg URLs (speech.clips.KEY).
+# A clip key in a page's /audio/<key>.ogg URLs (speech.registry.KEY).
 CLIP_KEY = re.compile(rb"/audio/([0-9a-f]{64})\.ogg")
 
 

@@ -63,7 +63,7 @@ def test_a_preview_plays_before_and_after_and_saving_re_renders(context, lexicon
     assert run_axe(page) == []
     assert small_targets(page) == []
 
-    render = app_state(app).render
+    render = app_state(app).background_render
     page.get_by_role("button", name="Save").click()
     expect(page.locator("#pronunciation-notice")).to_contain_text("Saved: “trigger” is said as “trig gur”.")
     expect(page.locator("#render-progress .done")).to_have_text("Finished: patients hear the new audio.")

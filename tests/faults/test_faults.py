@@ -85,7 +85,7 @@ def test_pages_answer_while_every_clip_waits_for_a_paused_worker(make_kiosk, tmp
         speech = app_state(app).speech
         first, *others = english_keys(app, 13)
         assert get(clip_url(base, first), timeout=60).status_code == 200  # the worker is up
-        worker = speech.executor._worker._process.pid
+        worker = speech.executor.pid
         os.kill(worker, signal.SIGSTOP)
         answers: dict[str, Answer] = {}
         try:

@@ -52,7 +52,7 @@ def test_pages_answer_while_two_first_clip_requests_wait_for_the_crawl(make_kios
         threads = [threading.Thread(target=lambda k=k: answers.__setitem__(k, get(clip_url(base, k), timeout=180)))
                    for k in keys]
         try:
-            app_state(app).render.start()  # as `kiosk serve` does, once it listens
+            app_state(app).background_render.start()  # as `kiosk serve` does, once it listens
             for thread in threads:
                 thread.start()
             wait_until(lambda: crawling.is_set() and len(arrived) == len(keys),
@@ -62,7 +62,7 @@ def test_pages_answer_while_two_first_clip_requests_wait_for_the_crawl(make_kios
             page = get(base + SECTION, timeout=30)
             assert page.status_code == 200 and "What Should You Expect" in page.text
             # ... and it came while the crawl was still held and the clips still waited for it.
-            assert not app_state(app).registration.done.is_set()
+            assert not app_state(app).crawl.done.is_set()
             assert answers == {}
         finally:
             release.set()

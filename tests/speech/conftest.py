@@ -10,7 +10,7 @@ import pytest
 from flask import Flask
 
 from kiosk.speech import ProcessExecutor, Speech, ThreadExecutor, init_app
-from kiosk.speech.clips import Rendered, render
+from kiosk.speech.synthesizer import Synthesized, synthesize_clip
 from kiosk.speech.engine import Job
 from kiosk.state import attach
 
@@ -71,16 +71,16 @@ def voice_ids(real_executor, tmp_path_factory):
 def references(tmp_path_factory):
     """Render jobs each alone in a fresh worker process (the trap cannot touch a first utterance)."""
     folder = tmp_path_factory.mktemp("references")
-    cache: dict[Job, Rendered] = {}
+    cache: dict[Job, Synthesized] = {}
 
-    def alone(job: Job) -> Rendered:
+    def alone(job: Job) -> Synthesized:
         executor = ProcessExecutor()
         try:
-            return render(executor, job, folder / f"{uuid.uuid4().hex}.ogg", attempts=1)
+            return synthesize_clip(executor, job, folder / f"{uuid.uuid4().hex}.ogg", attempts=1)
         finally:
             executor.close()
 
-    def get(jobs: list[Job]) -> dict[Job, Rendered]:
+    def get(jobs: list[Job]) -> dict[Job, Synthesized]:
         missing = [job for job in dict.fromkeys(jobs) if job not in cache]
         with ThreadPoolExecutor(2) as pool:  # two cores, two fresh workers at a time
             for job, rendered in zip(missing, pool.map(alone, missing)):

@@ -11,7 +11,7 @@ import pytest
 
 from kiosk.speech import SpeechBusy, SpeechUnavailable
 from kiosk.speech.cache import ClipCache
-from kiosk.speech.clips import CLIPS_IN_HAND, GIVE_UP_AFTER
+from kiosk.speech.scheduler import CLIPS_IN_HAND, GIVE_UP_AFTER
 
 from helpers import wait_until
 from .fakes import FakeEngine, spoken_text

@@ -85,7 +85,7 @@ def test_many_threads_one_synthesis(make_speech):
         thread.start()
     # All eight are inside the same flight while the engine is held inside the first synthesis.
     wait_until(
-        lambda: len(engine.calls) == 1 and speech._flights.waiters(key) == 8,
+        lambda: len(engine.calls) == 1 and speech.synthesizer.waiters(key) == 8,
         "eight callers sharing one synthesis that has started",
     )
     gate.set()
@@ -94,7 +94,7 @@ def test_many_threads_one_synthesis(make_speech):
     assert not errors
     assert len(results) == 8 and len(set(results)) == 1
     assert engine.calls == ["Please wait to be called."]
-    assert speech._flights.waiters(key) == 0
+    assert speech.synthesizer.waiters(key) == 0
 
 
 def test_a_failed_flight_fails_every_waiter_and_the_next_request_tries_again(make_speech):

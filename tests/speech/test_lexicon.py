@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from kiosk.speech import lexicon
-from kiosk.speech.clips import SCHEMA, clip_key, render
+from kiosk.speech.registry import SCHEMA, clip_key
+from kiosk.speech.synthesizer import synthesize_clip
 from kiosk.speech.engine import Job, LexiconEntry
 from kiosk.speech.lexicon import Lexicon, LexiconError, Lexicons, entry, from_pls, respell, to_pls
 from kiosk.speech.produce import spoken_text
@@ -293,7 +294,7 @@ def test_a_phoneme_entry_is_read_as_phonemes_not_spelled_out(real_executor, tmp_
     word = Job("myofascial", voice, 150, (LexiconEntry("myofascial", "[[m,aIoUf'aSi@l]]"),))
     letters = Job("m,aIoUf'aSi@l", voice, 150)  # what eSpeak reads without the flag
     plain = Job("myofascial", voice, 150)
-    frames = {name: render(real_executor, job, tmp_path / f"{name}.ogg").frames
+    frames = {name: synthesize_clip(real_executor, job, tmp_path / f"{name}.ogg").frames
               for name, job in (("word", word), ("letters", letters), ("plain", plain))}
     assert frames["word"] < 0.8 * frames["letters"]
     assert abs(frames["word"] - frames["plain"]) < 0.2 * frames["plain"]

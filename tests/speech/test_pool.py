@@ -36,7 +36,7 @@ def test_a_worker_that_wrote_garbage_is_the_one_replaced(tmp_path):
     try:
         key = speech.register("Please take a seat.", "en")
         assert fakes.spoken_text(speech.clip_path(key)) == "Please take a seat."
-        first, second = pool._executors
+        first, second = pool.executors
         assert first.starts == 2  # the one that wrote garbage, and its replacement
         assert second.starts <= 1  # the other, if it has started by now, is untouched
     finally:

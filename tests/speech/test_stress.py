@@ -8,7 +8,7 @@ import threading
 import pytest
 
 from kiosk.speech import ProcessExecutor, Speech
-from kiosk.speech.clips import render
+from kiosk.speech.synthesizer import synthesize_clip
 from kiosk.speech.engine import Job
 
 from .samples import MIXED, same_length, tolerance
@@ -39,7 +39,7 @@ def test_hundreds_of_mixed_syntheses_in_one_worker(voice_ids, references, out_di
 
     executor = ProcessExecutor()
     try:
-        results = [render(executor, job, out_dir / f"{i}.ogg", attempts=1) for i, job in enumerate(order)]
+        results = [synthesize_clip(executor, job, out_dir / f"{i}.ogg", attempts=1) for i, job in enumerate(order)]
     finally:
         executor.close()
 

@@ -6,7 +6,7 @@ import pytest
 import soundfile
 
 from kiosk.speech import EngineError, ProcessExecutor, Speech, SpeechUnavailable
-from kiosk.speech.clips import render
+from kiosk.speech.synthesizer import synthesize_clip
 from kiosk.speech.engine import Job
 from kiosk.speech.produce import Unwritable
 
@@ -28,7 +28,7 @@ def test_each_file_holds_its_own_text_in_one_worker(references, out_dir):
 
     executor = ProcessExecutor()  # a fresh process: its first job is the one that came back empty
     try:
-        results = [render(executor, job, out_dir / f"{i}.ogg", attempts=1) for i, job in enumerate(jobs)]
+        results = [synthesize_clip(executor, job, out_dir / f"{i}.ogg", attempts=1) for i, job in enumerate(jobs)]
     finally:
         executor.close()
 

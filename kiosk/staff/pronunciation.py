@@ -3,9 +3,11 @@ hear a word and the leaflet's sentences with it before and after, import and exp
 
 Its own blueprint under /staff, so every route has the staff screen's PIN session and CSRF
 check, and a stale form its plain notice. Preview and Save first make the clips an entry would make
-(lexicon_trial.py), and an import does so for each entry it adds or changes. Saving writes the language's file (kiosk/speech/lexicon.py), makes the
-speech layer say words the new way, drops the kept pages that name a changed clip, and renders
-the changed clips and then those pages with the staff screen's progress bar (kiosk/jobs/render_audio.py).
+(pronunciation_trial.py), and an import does so for each entry it adds or changes. Saving and
+importing call the speech service's change_lexicon() (kiosk/speech/service.py): it writes the
+language's file, makes the speech layer say words the new way, drops the kept pages that name a
+changed clip, and renders the changed clips and then those pages with the staff screen's
+progress bar (kiosk/jobs/render_audio.py).
 """
 
 from __future__ import annotations
@@ -20,12 +22,13 @@ from ..i18n import KNOWN_LOCALES, direction_of, native_name
 from ..speech import SpeechBusy, SpeechUnavailable, UnknownClip
 from ..speech import lexicon as lexicons
 from ..speech import ogg
-from ..speech.lexicon import Lexicon, LexiconError
+from ..speech.lexicon import LexiconError
+from ..speech.service import change_lexicon
 from ..web.errors import handle_http_error
 from . import access
 from .access import Staff, staff_only
-from .lexicon_trial import IMPORT_CHECKED, try_entries, try_entry
-from .views import form_out_of_date, render, staff_context
+from .pronunciation_trial import IMPORT_CHECKED, try_entries, try_entry
+from .views import form_out_of_date, render_page, staff_context
 from ..state import app_state
 
 log = logging.getLogger(__name__)
@@ -55,7 +58,7 @@ def _page(lang: str, code: int = 200, *, form=None, error: str | None = None, tr
     current = speech.lexicons[lang]
     chosen = form or {"grapheme": editing, "say": (current.get(editing).say if current.get(editing) else ""),
                       "replacing": editing if current.get(editing) else "", "overwrite": ""}
-    return render(
+    return render_page(
         "lexicon", code,
         title=f"Pronunciation in {locale.get_display_name('en')}",
         lang=lang,
@@ -70,7 +73,7 @@ def _page(lang: str, code: int = 200, *, form=None, error: str | None = None, tr
         trial=trial,
         existing=existing,
         voice=speech.voice_for(lang) if speech.enabled else None,
-        progress=app_state(app).render.progress,
+        progress=app_state(app).background_render.progress,
         known_locales=KNOWN_LOCALES,
     )
 
@@ -135,23 +138,6 @@ def preview_clip(key: str):
     return response
 
 
-def change(app: Flask, lang: str, new: Lexicon) -> bool:
-    """Keep `new` as `lang`'s lexicon, say words by it from now on, and render the clips it changed.
-
-    True when the clips changed (a new render was asked for)."""
-    lexicons.save(app.instance_path, lang, new)
-    speech = app_state(app).speech
-    changed = speech.use_lexicons(speech.lexicons.replaced(lang, new))
-    if not changed:
-        return False
-    # Only the pages that name a changed clip: issue 28 rendered every page of every language
-    # again for one English word, and p99 went from 141 ms to over 2 s for half a minute.
-    pages = app_state(app).page_cache.drop_naming(changed)
-    if speech.enabled:
-        app_state(app).render.start_or_again(pages)
-    return True
-
-
 def _saved(lang: str, message: str):
     flash(message, PRONUNCIATION)
     return redirect(url_for("lexicon.index", lang=lang, _anchor=f"{PRONUNCIATION}-notice"), 303)
@@ -181,7 +167,7 @@ def save_entry(lang: str):
         return _page(lang, 400, form=form, trial=trial,
                      error=f"Not saved: the voice could not say {len(trial.broken)} of the sentences below "
                            f"with this entry. Change how to say “{new.grapheme}” and try again.")
-    change(current_app._get_current_object(), lang, changed)
+    change_lexicon(current_app._get_current_object(), lang, changed)
     return _saved(lang, f"Saved: “{new.grapheme}” is said as “{new.say}”. "
                         "The audio with this word is being made again; patients hear the old audio until then.")
 
@@ -195,7 +181,7 @@ def remove_entry(lang: str):
     current = app_state().speech.lexicons[lang]
     if current.get(grapheme) is None:
         return _saved(lang, f"There was no entry for “{grapheme[:60]}”, so nothing was removed.")
-    change(current_app._get_current_object(), lang, current.without(grapheme))
+    change_lexicon(current_app._get_current_object(), lang, current.without(grapheme))
     return _saved(lang, f"Removed “{grapheme}”. The audio that has it is being made again.")
 
 
@@ -246,7 +232,7 @@ def import_lexicon(lang: str):
     refused = _import_refused(lang, [e for e in read.entries if current.get(e.grapheme) != e], new)
     if refused is not None:
         return refused
-    change(current_app._get_current_object(), lang, new)
+    change_lexicon(current_app._get_current_object(), lang, new)
     return _saved(lang, f"Imported: {added} new, {changed} changed, {len(removed)} removed. "
                         "The audio with these words is being made again.")
 

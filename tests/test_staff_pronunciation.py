@@ -259,7 +259,7 @@ def test_saving_re_renders_the_changed_clips_and_pages_name_the_new_ones(staff, 
         before = client.get(page).get_data(as_text=True)
         log_in(client)  # a patient's page ended the staff session
         client.post("/staff/lexicon/en/save", data=entry_form(client, grapheme="trigger", say="trig er"))
-        render = app_state(staff).render
+        render = app_state(staff).background_render
         deadline = time.monotonic() + 60
         while (render.progress.running or render.progress.started is None) and time.monotonic() < deadline:
             time.sleep(0.05)
@@ -268,7 +268,7 @@ def test_saving_re_renders_the_changed_clips_and_pages_name_the_new_ones(staff, 
         after = client.get(page).get_data(as_text=True)
         assert after != before  # new clip URLs on the kept page
         changed = [key for key in speech.keys() if speech.job(key).lexicon]
-        # Save made some of them already, to check the entry (lexicon_trial): the rest in the background.
+        # Save made some of them already, to check the entry (pronunciation_trial): the rest in the background.
         assert 0 < progress.total < len(changed) and not speech.missing()
         assert all("trig er" in spoken_text(speech.clip_path(key)) for key in changed)
         # Every sentence with the whole word "trigger" (as written) has the entry; no other has.
@@ -320,7 +320,7 @@ def fill_the_page_cache(app) -> None:
 
 
 def wait_for_the_render(app, deadline: float = 120) -> None:
-    render = app_state(app).render
+    render = app_state(app).background_render
     end = time.monotonic() + deadline
     while render.progress.running or render.pages_waiting():
         assert time.monotonic() < end, "the background render did not finish"
@@ -328,11 +328,11 @@ def wait_for_the_render(app, deadline: float = 120) -> None:
 
 
 def save(client, app, grapheme, say, **fields):
-    started = app_state(app).render.progress.started
+    started = app_state(app).background_render.progress.started
     response = client.post("/staff/lexicon/en/save", data=entry_form(client, grapheme=grapheme, say=say, **fields))
     assert response.status_code == 303, soup(response).select_one(".error")
     end = time.monotonic() + 120
-    while app_state(app).render.progress.started == started:  # the save's run has begun
+    while app_state(app).background_render.progress.started == started:  # the save's run has begun
         assert time.monotonic() < end
         time.sleep(0.02)
     wait_for_the_render(app)
@@ -426,7 +426,7 @@ def test_an_import_is_refused_whole_when_an_entry_breaks_a_sentence(staff, clien
 def test_an_import_of_entries_that_break_nothing_is_tried_and_kept(staff, client, fake_speech, monkeypatch):
     log_in(client)
     # No background render: a clip said the new way can then only come from the import's trial.
-    monkeypatch.setattr(app_state(staff).render, "start_or_again", lambda pages=(): None)
+    monkeypatch.setattr(app_state(staff).background_render, "start_or_again", lambda pages=(): None)
     file = Lexicon.of([LexiconEntry("trigger", "trigga")])
     response = import_file(client, to_pls("en", file))
     assert response.status_code == 303
@@ -436,7 +436,7 @@ def test_an_import_of_entries_that_break_nothing_is_tried_and_kept(staff, client
 
 
 def test_an_import_with_more_entries_than_can_be_checked_is_refused(staff, client, fake_speech):
-    from kiosk.staff.lexicon_trial import IMPORT_CHECKED
+    from kiosk.staff.pronunciation_trial import IMPORT_CHECKED
 
     log_in(client)
     before = fake_speech.lexicons

@@ -1,0 +1,212 @@
+"""The clip registry: what the pages need said (text, language), and so which clips exist.
+
+A page registers each text it shows as it renders (kiosk.patient.read_aloud, phrases); the
+registry picks the voice, the pronunciation entries that touch the text, and so the clip key
+(clip_key) and the Job a synthesizer needs. It never synthesizes anything itself
+(synthesizer.py does), and it is the one place that knows which keys may be served: a clip
+key that no page registered is UnknownClip, whatever is in the cache folder.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+import threading
+from dataclasses import replace
+from typing import Callable
+
+from . import voices as voice_table
+from .engine import EngineInfo, Job, LexiconEntry
+from .lexicon import Lexicon, Lexicons
+
+log = logging.getLogger(__name__)
+
+# Bump when the clip pipeline changes in a way the engine versions do not show.
+SCHEMA = "kiosk-speech-1"
+KEY = re.compile(r"[0-9a-f]{64}")
+# eSpeak NG's own limits for the rate parameter (espeakRATE_MINIMUM/MAXIMUM).
+MIN_RATE, MAX_RATE = 80, 450
+# Staff previews of a lexicon entry kept at once (the word and up to 12 sentences, before and after).
+PREVIEWS = 64
+# Clips retired by lexicon changes and still served (a patient's open page may name them): the
+# newest this many, so that fifty saves do not keep fifty sets of old jobs.
+RETIRED = 5000
+
+
+class UnknownClip(KeyError):
+    """Not a clip key, or a key nobody registered."""
+
+
+def clip_key(text: str, voice: str, rate: int, engine: str, lexicon: tuple[LexiconEntry, ...] = ()) -> str:
+    """Hex SHA-256 of everything that decides the audio, so a cached file can never be stale.
+
+    `lexicon` is the pronunciation entries that change this text's words: named only when there
+    are some, so a text no entry touches keeps its key (and its clip) whatever else the lexicon
+    holds, and removing an entry brings back the key from before it was added."""
+    fields: list = [SCHEMA, engine, voice, rate, text]
+    if lexicon:
+        fields.append([[e.grapheme, e.say] for e in lexicon])
+    material = json.dumps(fields, ensure_ascii=False)
+    return hashlib.sha256(material.encode("utf-8")).hexdigest()
+
+
+class ClipRegistry:
+    """The clips of one app's pages, and the staff's previews, each as its key and Job.
+
+    `engine_info()` answers which engine runs and its voices (None while it cannot start); the
+    registry asks it once per language, for the voice, and names its engine in every key."""
+
+    def __init__(
+        self,
+        *,
+        rate: int = 150,
+        voices: dict[str, str | None] | None = None,
+        engine_info: Callable[[], EngineInfo | None],
+    ) -> None:
+        if not MIN_RATE <= int(rate) <= MAX_RATE:
+            raise ValueError(f"SPEECH_RATE must be {MIN_RATE}-{MAX_RATE} words per minute, not {rate}")
+        self.rate = int(rate)
+        self._overrides = {voice_table.normalize(tag): voice for tag, voice in (voices or {}).items()}
+        self._engine_info = engine_info
+        self._engine: str | None = None  # the engine every key names, once its voices were looked up
+        self._lock = threading.Lock()
+        self._jobs: dict[str, Job] = {}
+        self._tags: dict[str, str] = {}  # key -> the language tag it was registered for
+        # Clips of pages from before the lexicon last changed: still served (a patient's page may
+        # name them) but neither counted nor synthesized in bulk any more.
+        self._retired: dict[str, Job] = {}
+        self._previews: dict[str, Job] = {}  # staff previews of lexicon entries, newest last
+        self.lexicons = Lexicons()
+        self._voice_ids: dict[str, str | None] = {}
+
+    def voice_for(self, locale_tag: str) -> str | None:
+        """The voice id for `locale_tag`, or None when no installed voice speaks that language."""
+        tag = voice_table.normalize(locale_tag)
+        with self._lock:
+            if tag in self._voice_ids:
+                return self._voice_ids[tag]
+        info = self._engine_info()
+        if info is None:
+            return None  # engine unavailable: the page goes without audio, and we try again later
+        installed = {v.id.lower(): v.id for v in info.voices}
+        if tag in self._overrides:
+            wanted = self._overrides[tag]
+            voice = installed.get(wanted.lower()) if wanted else None
+            if wanted and voice is None:
+                log.error("SPEECH_VOICES[%r] = %r is not an installed voice", locale_tag, wanted)
+        else:
+            voice = voice_table.pick(tag, info.voices)
+        with self._lock:
+            self._engine = info.engine
+            self._voice_ids[tag] = voice
+        return voice
+
+    def register(self, text: str, locale_tag: str) -> str | None:
+        """Remember `text` for later synthesis and return its clip key; None when it cannot be spoken."""
+        if not text or not text.strip():
+            return None
+        voice = self.voice_for(locale_tag)
+        if voice is None:
+            return None
+        while True:
+            lexicons = self.lexicons
+            lexicon = lexicons.matching(locale_tag, text)
+            key = clip_key(text, voice, self.rate, self._engine, lexicon)
+            with self._lock:
+                # The lexicon changed meanwhile (use_lexicons re-keyed what was registered before
+                # it): this text's key may have changed too.
+                if self.lexicons is not lexicons:
+                    continue
+                self._jobs[key] = Job(text, voice, self.rate, lexicon)
+                self._tags.setdefault(key, locale_tag)
+            return key
+
+    def use_lexicons(self, lexicons: Lexicons) -> frozenset[str]:
+        """Say words as `lexicons` has them from now on; return the keys of the clips that changed.
+
+        Each registered clip whose words an entry now says differently gets its new key here, in
+        place (issue 28: every page of every language was rendered again to find them, for one
+        English word). The old keys are retired: still served to a page that names them, but no
+        longer counted or synthesized in bulk. The pages that name them are the caller's to
+        render again (service.lexicon_changed)."""
+        with self._lock:
+            if lexicons.digest == self.lexicons.digest:
+                return frozenset()
+            old, self.lexicons = self.lexicons, lexicons
+            changed_tags = {tag for tag in set(self._tags.values()) if old[tag] != lexicons[tag]}
+            retired = []
+            for key, job in list(self._jobs.items()):
+                tag = self._tags[key]
+                if tag not in changed_tags or self._engine is None:
+                    continue
+                entries = lexicons.matching(tag, job.text)
+                if entries == job.lexicon:
+                    continue
+                del self._jobs[key], self._tags[key]
+                self._retired.pop(key, None)
+                self._retired[key] = job  # the newest last
+                retired.append(key)
+                new_key = clip_key(job.text, job.voice, job.rate, self._engine, entries)
+                self._jobs[new_key] = replace(job, lexicon=entries)
+                self._tags.setdefault(new_key, tag)
+            while len(self._retired) > RETIRED:
+                del self._retired[next(iter(self._retired))]
+        return frozenset(retired)
+
+    def preview(self, text: str, locale_tag: str, lexicon: Lexicon | None = None) -> str | None:
+        """The key of a staff preview: `text` said with `lexicon` (None: the kiosk's own, as now)
+        for `locale_tag`; its Job is preview_job()'s, never a patient's, and forgotten after PREVIEWS."""
+        voice = self.voice_for(locale_tag)
+        if voice is None or not text.strip():
+            return None
+        entries = (lexicon.matching(text) if lexicon is not None else self.lexicons.matching(locale_tag, text))
+        key = clip_key(text, voice, self.rate, self._engine, entries)
+        with self._lock:
+            self._previews.pop(key, None)
+            self._previews[key] = Job(text, voice, self.rate, entries)
+            while len(self._previews) > PREVIEWS:
+                del self._previews[next(iter(self._previews))]
+        return key
+
+    def preview_job(self, key: str) -> Job:
+        """What the preview `key` says (UnknownClip for any other key)."""
+        with self._lock:
+            job = self._previews.get(key) if isinstance(key, str) else None
+        if job is None:
+            raise UnknownClip(key)
+        return job
+
+    def registered(self) -> int:
+        """How many clips are known (registered by the pages rendered so far)."""
+        with self._lock:
+            return len(self._jobs)
+
+    def keys(self) -> list[str]:
+        """The keys of every registered clip (kiosk export copies their files)."""
+        with self._lock:
+            return list(self._jobs)
+
+    def jobs(self) -> list[tuple[str, Job, str]]:
+        """Every registered clip as (key, Job, language tag as registered); retired ones are not."""
+        with self._lock:
+            return [(key, job, self._tags[key]) for key, job in self._jobs.items()]
+
+    def texts(self, locale_tag: str) -> list[str]:
+        """Every registered text of one language (the sentences a lexicon entry may change)."""
+        with self._lock:
+            return [job.text for key, job in self._jobs.items() if self._tags[key] == locale_tag]
+
+    def job(self, key: str) -> Job:
+        """What the clip `key` says, in which voice (UnknownClip if no page registered it).
+
+        Only registered keys: a hex digest cannot name a path outside the cache folder, and
+        clips of texts no page shows any more (old translations) are not served."""
+        if not isinstance(key, str) or not KEY.fullmatch(key):
+            raise UnknownClip(key)
+        with self._lock:
+            job = self._jobs.get(key) or self._retired.get(key)
+        if job is None:
+            raise UnknownClip(key)
+        return job
