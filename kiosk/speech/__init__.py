@@ -5,9 +5,9 @@ from __future__ import annotations
 import os
 
 from . import lexicon
-from .registry import UnknownClip, clip_key
+from .registry import DEFAULT_RATE, UnknownClip, clip_key
 from .service import Speech
-from .synthesizer import SpeechBusy, SpeechUnavailable
+from .synthesizer import DEFAULT_QUEUE, SpeechBusy, SpeechUnavailable
 from .engine import EngineError
 from .worker import ProcessExecutor, ThreadExecutor
 
@@ -35,11 +35,11 @@ def init_app(app, *, executor=None, off_cpu=None) -> None:
     config = app.config
     speech = Speech(
         config.get("SPEECH_CACHE_DIR") or os.path.join(app.instance_path, "audio"),
-        rate=config.get("SPEECH_RATE", 150),
+        rate=config.get("SPEECH_RATE", DEFAULT_RATE),
         voices=config.get("SPEECH_VOICES", {}),
         enabled=config.get("SPEECH_ENABLED", True),
         # Keep this below the web server's threads (kiosk serve: 8), so pages always have some.
-        queue=config.get("SPEECH_QUEUE", 4),
+        queue=config.get("SPEECH_QUEUE", DEFAULT_QUEUE),
         # "module:callable" of another engine; tests and a future engine use it.
         engine=config.get("SPEECH_ENGINE"),
         # Speech workers (processes). One while serving, so pages keep a core of their own;

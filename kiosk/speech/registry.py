@@ -28,6 +28,7 @@ SCHEMA = "kiosk-speech-1"
 KEY = re.compile(r"[0-9a-f]{64}")
 # eSpeak NG's own limits for the rate parameter (espeakRATE_MINIMUM/MAXIMUM).
 MIN_RATE, MAX_RATE = 80, 450
+DEFAULT_RATE = 150  # words per minute (SPEECH_RATE): defined here only
 # Staff previews of a lexicon entry kept at once (the word and up to 12 sentences, before and after).
 PREVIEWS = 64
 # Clips retired by lexicon changes and still served (a patient's open page may name them): the
@@ -61,7 +62,7 @@ class ClipRegistry:
     def __init__(
         self,
         *,
-        rate: int = 150,
+        rate: int = DEFAULT_RATE,
         voices: dict[str, str | None] | None = None,
         engine_info: Callable[[], EngineInfo | None],
     ) -> None:

@@ -21,7 +21,7 @@ from typing import Callable, ContextManager
 from .engine import Executor, Job
 from . import lexicon as lexicon_files
 from .lexicon import Lexicon, Lexicons
-from .registry import ClipRegistry
+from .registry import DEFAULT_RATE, ClipRegistry
 from .scheduler import ClipCount, RenderScheduler
 from .synthesizer import DEFAULT_QUEUE, Synthesizer
 
@@ -33,7 +33,7 @@ class Speech:
         self,
         cache_dir: str | Path,
         *,
-        rate: int = 150,
+        rate: int = DEFAULT_RATE,
         voices: dict[str, str | None] | None = None,
         enabled: bool = True,
         executor: Executor | None = None,
