@@ -47,8 +47,7 @@ class KioskState:
     # staff.settings.apply, and only it: the saved settings over the configured ones. (Once
     # idle.init_app wrote `idle` too, and only create_app's order kept what staff saved.)
     settings: Settings
-    default_language: str
-    idle: Idle
+    idle: Idle  # the settings' idle time, or the configured one, with the configured warning
     settings_ignored: str | None  # staff.settings: why settings.json was not used
 
     def __init__(self) -> None:
@@ -57,6 +56,11 @@ class KioskState:
         self.provenance: dict = {}  # i18n.provenance: per language
         self.interface_incomplete: dict = {}  # i18n: per language
         self.take_home: dict = {"codes": {}}  # patient.take_home: QR codes per address
+
+    @property
+    def default_language(self) -> str:
+        """The language of a page with none in its URL: the staff's choice, from the settings."""
+        return self.settings.default_language
 
 
 def attach(app: Flask) -> KioskState:

@@ -123,10 +123,9 @@ def save(app: Flask, settings: Settings) -> None:
 def apply(app: Flask, settings: Settings) -> None:
     """Make `settings` the kiosk's from the next request on."""
     configured = idle.from_config(app.config)
+    # Read on every request: the default locale (app_state's default_language, kiosk/i18n) and
+    # the page's idle timing (kiosk/patient/idle.py).
     app_state(app).settings = settings
-    # Read by kiosk/i18n/__init__.py (the default locale) and kiosk/patient/idle.py (the
-    # page's idle timing) on every request.
-    app_state(app).default_language = settings.default_language
     # The warning keeps its configured length: WCAG 2.2.1 asks for at least 20 s.
     app_state(app).idle = idle.Idle(settings.idle_seconds or configured.seconds, configured.warning)
 
