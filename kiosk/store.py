@@ -83,10 +83,16 @@ class Store:
     def _connect(self) -> sqlite3.Connection:
         # isolation_level=None: no implicit transactions; each unit of work says BEGIN itself.
         db = sqlite3.connect(self.path, timeout=BUSY_SECONDS, isolation_level=None)
-        db.row_factory = sqlite3.Row
-        # FULL, not WAL's usual NORMAL: "staff have been told" is said only after the question
-        # is on the disk, power cut or not. A few writes a minute never notice the fsync.
-        db.execute("PRAGMA synchronous = FULL")
+        try:
+            db.row_factory = sqlite3.Row
+            # FULL, not WAL's usual NORMAL: "staff have been told" is said only after the
+            # question is on the disk, power cut or not. A few writes a minute never notice it.
+            db.execute("PRAGMA synchronous = FULL")
+        except BaseException:
+            # connect() opens lazily: a folder or unreadable file at the path fails only here,
+            # and the connection would otherwise be left for the garbage collector to close.
+            db.close()
+            raise
         return db
 
     def _migrate(self, db: sqlite3.Connection) -> None:
