@@ -131,6 +131,19 @@ def test_a_refused_question_is_not_counted(app, client, monkeypatch):
     assert [row["sentence"] for row in rows(app)] == [first]
 
 
+def test_a_count_that_fails_never_stops_a_question_reaching_staff(app, client, monkeypatch, caplog):
+    def broken(*args):
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(app_state(app).tally, "add_in", broken)
+    ref, shown = refs(client, "es")[0]
+    assert ask(client, "es", ref).status_code == 200
+    [question] = app_state(app).questions.open()
+    assert question.sentence.text == shown
+    assert rows(app) == []
+    assert "A count was not kept (the rest was): disk I/O error" in caplog.text
+
+
 def test_staff_read_each_section_in_words_with_fewer_than_5_for_small_counts(app, client):
     for outcome, n in (("right-first", 11), ("right-after-replay", 5), ("staff-offered", 4)):
         for _ in range(n):

@@ -111,7 +111,7 @@ def ask(leaflet, section):
             page=f"{current_tag()}/{item.slug}/{part.slug}/{ref}", lang=current_tag(),
             leaflet=item.title, section=part.heading, sentence=sentence, english=english, english_is_paragraph=whole,
             # Counted with the question, by slugs and the sentence's ref: no kiosk, no time of day.
-            on_new=lambda db: app_state().tally.add_in(db, item.slug, part.slug, current_tag(), Event.ASKED, ref),
+            on_new=lambda db: app_state().tally.add_beside(db, item.slug, part.slug, current_tag(), Event.ASKED, ref),
         )
     except Refused:
         return answer(429, messages=(NOT_TOLD,))

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from flask import Flask
+from flask import Flask, current_app
 
 from ..state import app_state
 from ..store import Store
@@ -68,8 +68,7 @@ class Tally:
 
     def add_in(self, db: sqlite3.Connection, leaflet: str, section: str, lang: str, event: Event,
                sentence: str = "") -> None:
-        """Count one event inside a write that is already open (a new question and its count
-        are one step: kiosk/ask_staff/questions.py)."""
+        """Count one event inside a write that is already open."""
         if (event is Event.ASKED) != bool(sentence):
             raise ValueError(f"a sentence is named for {Event.ASKED} and only for it, not {event}")
         db.execute(
@@ -78,6 +77,19 @@ class Tally:
             " ON CONFLICT DO UPDATE SET count = count + 1 WHERE count < ?",
             (self._today().isoformat(), leaflet, section, lang, event.value, sentence, CAP),
         )
+
+    def add_beside(self, db: sqlite3.Connection, leaflet: str, section: str, lang: str, event: Event,
+                   sentence: str = "") -> None:
+        """Count one event inside another's write, never at its cost: a count that fails is
+        undone back to a savepoint and logged, and the write goes on. A patient's question
+        must reach staff whether or not it is counted."""
+        db.execute("SAVEPOINT count_beside")
+        try:
+            self.add_in(db, leaflet, section, lang, event, sentence)
+        except (sqlite3.Error, ValueError) as error:
+            db.execute("ROLLBACK TO count_beside")
+            current_app.logger.error("A count was not kept (the rest was): %s", error)
+        db.execute("RELEASE count_beside")
 
     def counts(self, since: date | None = None) -> list[Count]:
         """Every count, summed over the days from `since` (every day when None)."""
