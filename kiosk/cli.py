@@ -435,13 +435,17 @@ def _locale(ctx, param, value: str):
 @click.argument("lang", callback=_locale)
 @click.option("--leaflet", "slug", required=True, help="The leaflet's slug, as in its address.")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace FILE if it exists.")
 @with_appcontext
-def export_catalog(lang, slug: str, file: Path) -> None:
+def export_catalog(lang, slug: str, file: Path, force: bool) -> None:
     """One leaflet's catalog in one language as FILE.po, for a translator's PO editor (Poedit,
     Weblate): each message with where it stands in the leaflet, and reviewers' comments."""
     from .i18n import exchange
 
     try:
+        # A translator's file sent back and not imported yet may have this very name.
+        if file.exists() and not force:
+            raise click.ClickException(f"{file} exists: import it first, or add --force to replace it.")
         if slug not in app_state().leaflets:
             raise click.BadParameter(f"{slug!r} is not a leaflet this kiosk serves: "
                                      f"{', '.join(app_state().leaflets)}.", param_hint="--leaflet")
@@ -478,7 +482,7 @@ def import_catalog(file: Path) -> None:
         f"{len(report.untranslated)} left untranslated in the file."
     )
     if report.written:
-        click.echo("Wrote and compiled it: restart the kiosk to show the new translations.")
+        click.echo("Wrote and compiled it. Run `kiosk catalog check`, then restart the kiosk to show it.")
     if report.refused:
         raise click.ClickException(f"{len(report.refused)} messages refused; the others were imported. "
                                    "Correct them in the file and import it again.")

@@ -274,6 +274,16 @@ def test_an_export_of_what_is_not_there_is_refused_in_words(cli, tmp_path, args,
     assert not (tmp_path / "out.po").exists()
 
 
+def test_an_export_never_replaces_a_file_unless_told(cli, tmp_path):
+    path = tmp_path / "sent-back.po"
+    path.write_text("the translator's work", encoding="utf-8")
+    result = cli.invoke(args=["catalog", "export", "es", "--leaflet", LEAFLET, str(path)])
+    assert result.exit_code == 1 and "exists: import it first, or add --force" in result.output
+    assert path.read_text(encoding="utf-8") == "the translator's work"
+    assert cli.invoke(args=["catalog", "export", "es", "--leaflet", LEAFLET, "--force", str(path)]).exit_code == 0
+    assert read(path)[TITLE].string
+
+
 def test_a_language_by_its_babel_identifier_too(cli, tmp_path):
     result = cli.invoke(args=["catalog", "export", "pt_BR", "--leaflet", LEAFLET, str(tmp_path / "pt.po")])
     assert result.exit_code == 0, result.output
