@@ -217,6 +217,7 @@ def test_staff_text_and_targets_have_the_kiosks_sizes(touch_page, staff_server, 
         log_in(page, staff_server)
         if where == "staff screen":
             expect(page.get_by_text(re.compile(r"^Spanish, section 3: fewer than 5 of \d+ needed the replay$"))).to_be_visible()
+            assert run_axe(page) == []
         if where == "bilingual view":
             page.goto(f"{staff_server}/staff/es/{LEAFLET}/")
             expect(page.locator("td.patient").first).to_be_visible()
