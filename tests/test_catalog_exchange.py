@@ -181,7 +181,6 @@ def other_context(catalog):
 
 
 def plural_for_one_text(catalog):
-    message = catalog[TITLE]
     catalog.delete(TITLE)
     catalog.add((TITLE, "Trigger Point Injection"), ("Inyecciones", "Inyección", "Inyecciones"))
 
