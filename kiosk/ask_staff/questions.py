@@ -22,10 +22,10 @@ cannot fill the board), and TOTAL in all.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 import secrets
 import sqlite3
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 
