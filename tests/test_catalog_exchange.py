@@ -124,7 +124,8 @@ def test_a_catalog_round_trips_through_export_an_edit_and_import(exported, trans
 
     result = cli.invoke(args=["catalog", "import", str(edited(exported, translate))])
     assert result.exit_code == 0, result.output
-    assert (f"{spanish_po(translations)}: 1 new, 1 changed, 79 unchanged, 0 refused; 1 fuzzy (kept, not shown), "
+    others = len([m for m in read(exported) if m.id]) - 3
+    assert (f"{spanish_po(translations)}: 1 new, 1 changed, {others} unchanged, 0 refused; 1 fuzzy (kept, not shown), "
             "0 left untranslated in the file.") in result.output
 
     after = read(spanish_po(translations))
