@@ -169,6 +169,7 @@ def test_the_summary_names_a_sentence_whose_text_changed_honestly(app):
     with app.test_request_context("/staff/"):
         [found] = summary.summaries(app_state(app).tally, app_state(app).leaflets.values())
     assert found.number == 1 and found.most_asked[0].shown is None
+    assert found.language("es").lines == found.lines and found.language("fr") is None
     assert found.lines == (
         "Spanish, section 1: fewer than 5 questions to staff; most asked about, fewer than 5 times:"
         " a sentence whose text has changed since",

@@ -1,7 +1,8 @@
 """The counts as staff read them, a section at a time: "Spanish, section 3: 9 of 20 needed
 the replay", and the sentence most asked about. This is where a clinic learns what to
-rewrite (PIF TICK criteria 8 and 10); the staff screen shows it, and the review screen can
-show each section's lines beside its messages (`summaries`, then pick the section).
+rewrite (PIF TICK criteria 8 and 10). The staff screen shows every line; the review screen,
+one leaflet in one language, can show each section's own (`summaries(tally, [leaflet])`, then
+`SectionSummary.language(lang)`).
 
 Every figure below SMALL is said as "fewer than 5", so a count of one or two cannot be laid
 beside what staff saw in the waiting room that day. Counts of a leaflet or section the
@@ -43,12 +44,33 @@ class MostAsked:
 
 
 @dataclass(frozen=True)
+class LanguageLines:
+    """One language's lines for one section: the review screen, which shows one leaflet in
+    one language, takes these."""
+
+    lang: str
+    lines: tuple[str, ...]  # "Spanish, section 3: 9 of 20 needed the replay", …
+    most_asked: MostAsked | None
+
+
+@dataclass(frozen=True)
 class SectionSummary:
     leaflet: Leaflet
     number: int  # counted from 1, as the patient's page says "Section 3 of 5"
     section: Section
-    lines: tuple[str, ...]  # "Spanish, section 3: 9 of 20 needed the replay", …
-    most_asked: tuple[MostAsked, ...]  # one per language with a question about a sentence
+    languages: tuple[LanguageLines, ...]  # in the chooser's order, each with a count
+
+    @property
+    def lines(self) -> tuple[str, ...]:
+        return tuple(line for language in self.languages for line in language.lines)
+
+    @property
+    def most_asked(self) -> tuple[MostAsked, ...]:
+        return tuple(language.most_asked for language in self.languages if language.most_asked)
+
+    def language(self, lang: str) -> LanguageLines | None:
+        """The lines of one language (None: nothing counted in it)."""
+        return next((language for language in self.languages if language.lang == lang), None)
 
 
 def language_name(tag: str) -> str:
@@ -103,17 +125,20 @@ def summaries(tally: Tally, leaflets: Iterable[Leaflet], since: date | None = No
     result = []
     for leaflet in leaflets:
         for number, section in enumerate(leaflet.sections, 1):
-            lines, tops = [], []
-            for lang in KNOWN_LOCALES:
-                counts = grouped.get((leaflet.slug, section.slug, lang))
-                if not counts:
-                    continue
-                where = f"{language_name(lang)}, section {number}"
-                lines += teach_back_lines(where, {c.event: c.count for c in counts if c.event is not Event.ASKED})
-                asked = {c.sentence: c.count for c in counts if c.event is Event.ASKED}
-                if (top := most_asked(section, lang, asked)) is not None:
-                    tops.append(top)
-                    lines.append(asked_line(where, sum(asked.values()), top))
-            if lines:
-                result.append(SectionSummary(leaflet, number, section, tuple(lines), tuple(tops)))
+            languages = tuple(
+                language_lines(section, number, lang, counts)
+                for lang in KNOWN_LOCALES if (counts := grouped.get((leaflet.slug, section.slug, lang)))
+            )
+            if languages:
+                result.append(SectionSummary(leaflet, number, section, languages))
     return result
+
+
+def language_lines(section: Section, number: int, lang: str, counts: list[Count]) -> LanguageLines:
+    where = f"{language_name(lang)}, section {number}"
+    lines = teach_back_lines(where, {c.event: c.count for c in counts if c.event is not Event.ASKED})
+    asked = {c.sentence: c.count for c in counts if c.event is Event.ASKED}
+    top = most_asked(section, lang, asked)
+    if top is not None:
+        lines.append(asked_line(where, sum(asked.values()), top))
+    return LanguageLines(lang, tuple(lines), top)
