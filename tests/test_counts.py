@@ -162,6 +162,9 @@ def test_staff_read_each_section_in_words_with_fewer_than_5_for_small_counts(app
         f" (in English: “{refs(client, 'en')[0][1]}”)",
     ]
     assert lines[3:] == ["Arabic, section 3: fewer than 5 answered the question"]
+    # The patient's sentence is marked with its language, for a screen reader (WCAG 3.1.2).
+    quoted = staff_screen(app).select_one("#understanding-heading").parent.select_one("li span[lang]")
+    assert (quoted["lang"], quoted.get_text()) == ("es", first_shown)
 
 
 def test_the_summary_names_a_sentence_whose_text_changed_honestly(app):

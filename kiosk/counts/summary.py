@@ -49,8 +49,18 @@ class LanguageLines:
     one language, takes these."""
 
     lang: str
-    lines: tuple[str, ...]  # "Spanish, section 3: 9 of 20 needed the replay", …
+    teach_back: tuple[str, ...]  # "Spanish, section 3: 9 of 20 needed the replay", …
+    # "Spanish, section 3: 7 questions to staff; most asked about, 7 times:", and the sentence
+    # apart, so a page can mark it with its language (WCAG 3.1.2) where `lines` cannot.
+    asked_lead: str | None
     most_asked: MostAsked | None
+
+    @property
+    def lines(self) -> tuple[str, ...]:
+        """Every line as plain text, the sentence most asked about in its line."""
+        if self.most_asked is None:
+            return self.teach_back
+        return (*self.teach_back, f"{self.asked_lead} {said(self.most_asked)}")
 
 
 @dataclass(frozen=True)
@@ -109,11 +119,19 @@ def most_asked(section: Section, lang: str, asked: Mapping[str, int]) -> MostAsk
     return MostAsked(lang, asked[ref], shown, english, whole)
 
 
-def asked_line(where: str, total: int, top: MostAsked) -> str:
-    said = f"“{top.shown.text}”" if top.shown else "a sentence whose text has changed since"
+def said(top: MostAsked) -> str:
+    """The sentence most asked about, as plain text, with its English."""
+    text = f"“{top.shown.text}”" if top.shown else CHANGED
     if top.english is not None:
-        said += f" (in English{', the whole paragraph' if top.whole else ''}: “{top.english.text}”)"
-    return f"{where}: {figure(total)} questions to staff; most asked about, {figure(top.count)} times: {said}"
+        text += f" ({in_english(top)}: “{top.english.text}”)"
+    return text
+
+
+CHANGED = "a sentence whose text has changed since"
+
+
+def in_english(top: MostAsked) -> str:
+    return f"in English{', the whole paragraph' if top.whole else ''}"
 
 
 def summaries(tally: Tally, leaflets: Iterable[Leaflet], since: date | None = None) -> list[SectionSummary]:
@@ -139,6 +157,7 @@ def language_lines(section: Section, number: int, lang: str, counts: list[Count]
     lines = teach_back_lines(where, {c.event: c.count for c in counts if c.event is not Event.ASKED})
     asked = {c.sentence: c.count for c in counts if c.event is Event.ASKED}
     top = most_asked(section, lang, asked)
+    lead = None
     if top is not None:
-        lines.append(asked_line(where, sum(asked.values()), top))
-    return LanguageLines(lang, tuple(lines), top)
+        lead = f"{where}: {figure(sum(asked.values()))} questions to staff; most asked about, {figure(top.count)} times:"
+    return LanguageLines(lang, tuple(lines), lead, top)

@@ -149,11 +149,12 @@ def understanding(app) -> dict:
     """What patients did not understand, for its section of the screen (kiosk/counts/)."""
     # Imported here: the summary names sentences through ask staff's package, which imports
     # this package (staff's CSRF) as it loads.
-    from ..counts.summary import summaries
+    from ..counts.summary import CHANGED, in_english, summaries
 
     tally = app_state(app).tally
     try:
-        return {"sections": summaries(tally, app_state(app).leaflets.values()), "since": tally.first_day()}
+        return {"sections": summaries(tally, app_state(app).leaflets.values()), "since": tally.first_day(),
+                "changed": CHANGED, "in_english": in_english}
     except StoreError as error:
         return {"error": str(error)}
 
