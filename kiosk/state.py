@@ -18,6 +18,7 @@ if TYPE_CHECKING:  # not imported at run time: a speech worker imports the packa
 
     from .ask_staff.questions import Questions
     from .content import Leaflet, LeftOut
+    from .counts.tally import Tally
     from .fonts import Fonts
     from .jobs.crawl import Crawl
     from .jobs.render_audio import BackgroundRender
@@ -37,6 +38,7 @@ class KioskState:
     leaflets_left_out: list[LeftOut]  # create_app: the files of LEAFLETS_DIR not served, and why
     store: Store  # store.init_app: the instance store (SQLite)
     questions: Questions  # ask_staff.questions.init_app
+    tally: Tally  # counts.tally.init_app: the anonymous counts of what patients understood
     speech: Speech  # speech.init_app, or create_app's speech_executor for tests
     crawl: Crawl  # jobs.crawl.init_app: the crawl of every page (which registers every clip)
     background_render: BackgroundRender  # jobs.render_audio.init_app: the missing audio, made in the background

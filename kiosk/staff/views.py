@@ -25,6 +25,7 @@ from ..jobs.crawl import ensure_registered
 from ..speech.scheduler import ClipCount
 from . import access, pin, settings
 from .access import Staff, staff_only
+from ..store import StoreError
 from .bilingual import side_by_side
 from ..state import app_state
 
@@ -127,6 +128,7 @@ def screen(code: int = 200, errors: dict[str, str] | None = None, chosen: dict[s
         leaflets=app_state(app).leaflets.values(),
         clinic_leaflets=clinic_leaflets,
         readability=readability(app),
+        understanding=understanding(app),
         speech=speech.status(),
         progress=app_state(app).background_render.progress,
         idle=app_state(app).idle,
@@ -141,6 +143,20 @@ def screen(code: int = 200, errors: dict[str, str] | None = None, chosen: dict[s
         known_locales=KNOWN_LOCALES,
         lexicon_sizes={tag: len(speech.lexicons[tag].entries) for tag in KNOWN_LOCALES},
     )
+
+
+def understanding(app) -> dict:
+    """What patients did not understand, for its section of the screen (kiosk/counts/)."""
+    # Imported here: the summary names sentences through ask staff's package, which imports
+    # this package (staff's CSRF) as it loads.
+    from ..counts.summary import CHANGED, in_english, summaries
+
+    tally = app_state(app).tally
+    try:
+        return {"sections": summaries(tally, app_state(app).leaflets.values()), "since": tally.first_day(),
+                "changed": CHANGED, "in_english": in_english}
+    except StoreError as error:
+        return {"error": str(error)}
 
 
 @bp.post("/login")
