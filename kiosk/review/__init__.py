@@ -29,9 +29,9 @@ from ..i18n.checks import load_catalog
 from ..i18n.provenance import FIELD
 from ..state import app_state
 from . import records
-from .records import APPROVED, COMMENTER, Key, Provenance, Record, RecordsError, ReviewFile
+from .records import APPROVED, Key, Provenance, Record, RecordsError, ReviewFile
 from .signoff import SignOff, sign_off_of
-from .states import MessageReview, State, approver_role, review
+from .states import MessageReview, State, approver_role, fingerprint, review
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +41,10 @@ DUE_SOON_DAYS = 30
 
 class ReviewRefused(ValueError):
     """A verdict the kiosk will not record; the message says why, for the reviewer."""
+
+
+class NotYourRole(ReviewRefused):
+    """Approval by a role that may not give it (a translator approving the English, say)."""
 
 
 class StaleText(ReviewRefused):
@@ -202,9 +206,9 @@ class Reviews:
             return self._filtered[key]
 
     # Writing.
-    def judge(self, domain: str, tag: str, key: Key, seen, verdict: str, by: str, role: str,
+    def judge(self, domain: str, tag: str, key: Key, seen: str, verdict: str, by: str, role: str,
               comment: str = "", today: date | None = None) -> MessageReview:
-        """Record a verdict on the message `key` as the reviewer saw it (`seen`, its text then),
+        """Record a verdict on the message `key` as the reviewer saw it (`seen`, the fingerprint of its text then),
         write its file at once, and return the message in its new state. ReviewRefused says why not."""
         with self._lock:
             message = next((m for m in self.messages(domain, tag) if m.key == key), None)
@@ -212,18 +216,16 @@ class Reviews:
                 raise ReviewRefused("That message is not in this catalog any more.")
             if message.text is None:
                 raise ReviewRefused("This message is not translated yet: there is nothing to review.")
-            if message.text != seen:
-                raise StaleText("The text changed since this page was shown; review it again as it is now.")
             if verdict == APPROVED:
                 needed = approver_role(tag == SOURCE_LOCALE)
                 if role != needed:
-                    raise ReviewRefused(f"Only a {needed} can approve {'the English text' if tag == SOURCE_LOCALE else 'a translation'}.")
+                    raise NotYourRole(f"Only a {needed} can approve {'the English text' if tag == SOURCE_LOCALE else 'a translation'}.")
                 if message.fuzzy:
                     raise ReviewRefused("A fuzzy translation must be confirmed in its catalog before it can be approved.")
             elif not comment.strip():
                 raise ReviewRefused("Say what should change.")
-            if role == COMMENTER and verdict == APPROVED:
-                raise ReviewRefused("Your role can comment but not approve.")
+            if fingerprint(message.text) != seen:
+                raise StaleText("The text changed since this page was shown; review it again as it is now.")
             path = self.path(domain, tag)
             if path in self.broken:
                 raise ReviewRefused(f"The review file {path} could not be read, so it is not written over: tell IT.")

@@ -8,6 +8,8 @@ it can never disagree with the catalog (records.py says why).
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from dataclasses import dataclass
 from enum import Enum
@@ -65,6 +67,12 @@ class MessageReview:
         """The leaflet section it is used in, from its comment; None for the whole leaflet or the interface."""
         match = WHERE.search(" ".join(self.notes))
         return match.group(2) if match else None
+
+
+def fingerprint(text) -> str:
+    """A short, stable name of a text, for a form to say which text its reviewer saw."""
+    data = json.dumps(text if isinstance(text, str) else list(text), ensure_ascii=False)
+    return hashlib.sha256(data.encode("utf-8")).hexdigest()[:16]
 
 
 def approver_role(source_language: bool) -> str:
