@@ -114,6 +114,11 @@ class CatalogDomains(Domain):
         locale = get_locale()
         if str(locale) not in self.cache:
             self.cache[str(locale)] = load_translations(self.translation_directories, locale, self.domains)
+        state = app_state()
+        if state.settings.show_only_reviewed:
+            # Here, where every text of a page is looked up (localize, gettext, the guide's
+            # phrases), so a translation not approved falls back to English everywhere alike.
+            return state.reviews.only_reviewed(self.cache[str(locale)], tag_of(locale))
         return self.cache[str(locale)]
 
 
