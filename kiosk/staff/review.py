@@ -74,8 +74,12 @@ def progress_rows() -> list[dict]:
 
 @bp.get("/")
 @staff_only
-def index(code: int = 200, error: str | None = None, chosen: dict | None = None):
+def index():
     """Who is reviewing, progress per leaflet × language, and the open comments."""
+    return _index_page()
+
+
+def _index_page(code: int = 200, error: str | None = None, chosen: dict | None = None):
     reviews = app_state().reviews
     return render_page(
         "review", code, title="Review texts", reviewer=reviewer(), roles=ROLES, error=error,
@@ -93,9 +97,9 @@ def set_reviewer():
     role = request.form.get("role", "")
     chosen = {"name": name, "role": role}
     if not name or len(name) > MAX_NAME or any(unicodedata.category(c).startswith("C") for c in name):
-        return index(400, f"Type your name (up to {MAX_NAME} letters), as it should appear on the leaflets.", chosen)
+        return _index_page(400, f"Type your name (up to {MAX_NAME} letters), as it should appear on the leaflets.", chosen)
     if role not in ROLES:
-        return index(400, "Choose your role from the list.", chosen)
+        return _index_page(400, "Choose your role from the list.", chosen)
     session[REVIEWER] = chosen
     flash(f"Reviewing as {name} ({role}).", REVIEW)
     return redirect(url_for("review.index", _anchor=f"{REVIEW}-notice"), 303)
