@@ -56,7 +56,7 @@ class KioskState:
         # Worked out from the content when first asked for, once per app (their modules say why).
         self.readability: dict | None = None  # content.readability
         self.provenance: dict = {}  # i18n.provenance: per language
-        self.interface_incomplete: dict = {}  # i18n: per language
+        self.interface_incomplete: dict = {}  # i18n: per language, only-reviewed setting and reviews' revision
         self.take_home: dict = {"codes": {}}  # patient.take_home: QR codes per address
 
     @property

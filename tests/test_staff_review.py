@@ -265,3 +265,31 @@ def test_an_unreviewed_translation_is_spoken_as_english(translations, tmp_path):
         assert [(lang, words) for _, lang, words in said] == [("en", "Trigger Point Injections")]
     finally:
         app_state(served).speech.close()
+
+
+def test_only_reviewed_interface_texts_fall_back_and_the_page_says_so(app, translations):
+    """The leaflet all approved in Spanish but not the kiosk's own words: with the setting on, the
+    page tells the patient part of it is in English (what it knew of the interface is not kept)."""
+    approve_all(app, "es", date(2026, 12, 7))
+    served = kiosk(translations, app.instance_path + "-2")
+    client = served.test_client()
+    assert soup(client.get("/es/trigger-point-injections/")).select_one(".fallback-notice") is None
+    settings.apply(served, settings.Settings(show_only_reviewed=True))
+    page = soup(client.get("/es/trigger-point-injections/"))
+    assert page.select_one(".fallback-notice") is not None
+    assert page.select_one("h1").get_text(strip=True) == "Inyecciones en puntos gatillo"  # approved: Spanish
+
+
+def test_a_broken_review_file_counts_for_nothing_and_is_named(app, translations):
+    path = translations / "es" / "LC_MESSAGES" / f"{DOMAIN}.review.json"
+    approve_all(app, "es", date(2026, 12, 7))
+    path.write_text(path.read_text(encoding="utf-8").replace('"approved"', '"aproved"', 1), encoding="utf-8")
+    served = kiosk(translations, app.instance_path + "-2")
+    assert app_state(served).reviews.progress(DOMAIN, "es")[State.APPROVED] == 0
+    client = served.test_client()
+    problems = client.get("/healthz").get_json()["warnings"]
+    assert any(str(path) in problem and "nothing in it counts as reviewed" in problem for problem in problems)
+    # The screen does not write over it.
+    reviewer(client, "Luis Pérez", TRANSLATOR)
+    assert verdict(client, "es", 1).status_code == 400
+    assert '"aproved"' in path.read_text(encoding="utf-8")

@@ -166,11 +166,14 @@ def interface_incomplete() -> bool:
     lang = current_tag()
     if lang == SOURCE_LOCALE:
         return False
-    cache = app_state().interface_incomplete
-    if lang not in cache:
+    state = app_state()
+    cache = state.interface_incomplete
+    # "Show only reviewed translations" and each verdict change what is translated.
+    key = (lang, state.settings.show_only_reviewed, state.reviews.revision)
+    if key not in cache:
         catalog = compiled_messages(get_translations())
-        cache[lang] = any(msgid not in catalog for msgid in interface_messages())
-    return cache[lang]
+        cache[key] = any(msgid not in catalog for msgid in interface_messages())
+    return cache[key]
 
 
 @cache

@@ -120,6 +120,21 @@ class Reviews:
             self.broken[path] = str(error)
             return ReviewFile(domain, self._locale(tag) or SOURCE_LOCALE, provenance)
 
+    def unreadable(self) -> dict[Path, str]:
+        """Every review file that cannot be used, and why: read again on each call (for /healthz and
+        the staff screen), since one is read only when a page or the screen first needs it."""
+        found = dict(self.broken)
+        for domain in self.domains:
+            for tag in KNOWN_LOCALES:
+                path = self.path(domain, tag)
+                if path in found or not path.exists():
+                    continue
+                try:
+                    ReviewFile.from_text(path.read_text(encoding="utf-8"), str(path))
+                except (RecordsError, OSError, UnicodeDecodeError) as error:
+                    found[path] = str(error)
+        return found
+
     def messages(self, domain: str, tag: str) -> list[MessageReview]:
         """Every message of `domain` with its state in `tag` (the English source's for "en")."""
         with self._lock:
