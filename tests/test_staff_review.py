@@ -293,3 +293,20 @@ def test_a_broken_review_file_counts_for_nothing_and_is_named(app, translations)
     reviewer(client, "Luis Pérez", TRANSLATOR)
     assert verdict(client, "es", 1).status_code == 400
     assert '"aproved"' in path.read_text(encoding="utf-8")
+
+
+def test_the_help_says_a_clinician_checked_it_only_once_the_leaflet_is_signed_off(app, translations):
+    checked = "Ayuda del quiosco en lenguaje sencillo, revisada por un profesional de la salud."
+    unchecked = "Ayuda del quiosco en lenguaje sencillo, que todavía no ha revisado un profesional de la salud."
+    words_checked = "Las ha revisado un profesional de la salud."
+    first = "/es/trigger-point-injections/what-are-trigger-points"
+    client = app.test_client()
+    assert {p.get_text() for p in soup(client.get(first)).select(".in-short .help-note, #word-dialog .help-note")} == {unchecked}
+    assert words_checked not in text(client.get("/es/trigger-point-injections/words"))
+    approve_all(app, "en", date(2026, 12, 7))
+    approve_all(app, "es", date(2026, 12, 7))
+    client = kiosk(translations, app.instance_path + "-2").test_client()
+    assert {p.get_text() for p in soup(client.get(first)).select(".in-short .help-note, #word-dialog .help-note")} == {checked}
+    assert words_checked in text(client.get("/es/trigger-point-injections/words"))
+    printed = text(client.get(PRINT))
+    assert checked in printed and words_checked in printed and unchecked not in printed
