@@ -106,9 +106,9 @@ def test_a_review_file_round_trips_as_sorted_lines(tmp_path):
     records.write(path, kept)
     text = path.read_text(encoding="utf-8")
     assert text.index('"B."') < text.index('"A."')  # no context first, then by context
-    again = records.read(path, "leaflet-x", "es", records.Provenance())
+    again = records.read(path, "leaflet-x", "es")
     assert again == kept
-    assert records.read(tmp_path / "none.json", "d", "es", records.Provenance("P")).provenance.translated_by == "P"
+    assert records.read(tmp_path / "none.json", "d", "es", lambda: records.Provenance("P")).provenance.translated_by == "P"
 
 
 @pytest.mark.parametrize("broken", [
@@ -125,7 +125,7 @@ def test_a_broken_review_file_is_refused_with_its_path(tmp_path, broken):
     path = tmp_path / "x.review.json"
     path.write_text(broken, encoding="utf-8")
     with pytest.raises(RecordsError, match="x.review.json"):
-        records.read(path, "d", "es", records.Provenance())
+        records.read(path, "d", "es")
 
 
 def test_a_sign_off_needs_every_message_approved_and_dates_from_the_oldest():

@@ -106,11 +106,15 @@ class Reviews:
 
     def _read(self, domain: str, tag: str) -> ReviewFile:
         path = self.path(domain, tag)
-        provenance = Provenance()
-        if tag != SOURCE_LOCALE and (catalog := self._catalog(domain, tag)) is not None:
+
+        def provenance() -> Provenance:
             # A language's first review file starts from its catalog header's provenance, as it is.
+            catalog = self._catalog(domain, tag) if tag != SOURCE_LOCALE else None
+            if catalog is None:
+                return Provenance()
             fields = {name: value.strip() for name, value in FIELD.findall(catalog.header_comment)}
-            provenance = Provenance(fields.get("Translated-By", ""), fields.get("Translation-Date", ""))
+            return Provenance(fields.get("Translated-By", ""), fields.get("Translation-Date", ""))
+
         try:
             return records.read(path, domain, self._locale(tag) or SOURCE_LOCALE, provenance)
         except RecordsError as error:
@@ -118,7 +122,7 @@ class Reviews:
             # screen will not write over it; the staff screen and /healthz name it.
             log.error("ignoring the review file %s: %s", path, error)
             self.broken[path] = str(error)
-            return ReviewFile(domain, self._locale(tag) or SOURCE_LOCALE, provenance)
+            return ReviewFile(domain, self._locale(tag) or SOURCE_LOCALE, provenance())
 
     def unreadable(self) -> dict[Path, str]:
         """Every review file that cannot be used, and why: read again on each call (for /healthz and
@@ -170,6 +174,11 @@ class Reviews:
         for a translation, every translated message (a medical translator's) are approved; None
         while anything is not."""
         domain = leaflet_domain(slug)
+        tags = [SOURCE_LOCALE] if tag == SOURCE_LOCALE else [SOURCE_LOCALE, tag]
+        # Every page of the leaflet asks, and most leaflets are not signed off: a file without
+        # one approval says so without the catalogs being read (75 ms a language, at the first page).
+        if any(not any(r.verdict == APPROVED for r in self.file(domain, t).records.values()) for t in tags):
+            return None
         parts = [self.messages(domain, SOURCE_LOCALE)]
         if tag != SOURCE_LOCALE:
             parts.append(self.messages(domain, tag))

@@ -156,12 +156,13 @@ def records_path(translations: Path, domain: str, locale: str | None) -> Path:
     return Path(translations) / str(locale) / "LC_MESSAGES" / f"{domain}{SUFFIX}"
 
 
-def read(path: Path, domain: str, language: str, provenance: Provenance) -> ReviewFile:
-    """The review file at `path`, or a new one (nothing reviewed, with `provenance`) when there is none."""
+def read(path: Path, domain: str, language: str, provenance=Provenance) -> ReviewFile:
+    """The review file at `path`, or a new one (nothing reviewed, with the `provenance()` it is
+    called for only then: reading it from a catalog's header is the slow part) when there is none."""
     try:
         text = Path(path).read_text(encoding="utf-8")
     except FileNotFoundError:
-        return ReviewFile(domain, language, provenance)
+        return ReviewFile(domain, language, provenance())
     return ReviewFile.from_text(text, str(path))
 
 
