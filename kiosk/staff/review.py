@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import unicodedata
 
-from flask import Blueprint, Flask, abort, current_app, flash, redirect, request, session, url_for
+from flask import Blueprint, Flask, abort, flash, redirect, request, session, url_for
 from flask_wtf.csrf import CSRFError
 
 from ..i18n import KNOWN_LOCALES, SOURCE_LOCALE, Text, direction_of
 from ..i18n.catalogs import INTERFACE
 from ..patient.read_aloud import spoken
 from ..review import NotYourRole, ReviewRefused, StaleText
-from ..review.records import APPROVED, CHANGE_REQUESTED, CLINICIAN, ROLES
+from ..review.records import APPROVED, CHANGE_REQUESTED, ROLES
 from ..review.states import State, approver_role, fingerprint
 from ..state import app_state
 from .access import staff_only
