@@ -85,7 +85,12 @@ def test_review_by_keyboard_alone(browser, server, review_app):
         page.keyboard.press("Enter")
         expect(page.get_by_text("Reviewing as Luis Pérez (medical translator).").first).to_be_focused()
 
+        assert run_axe(page) == []
+        assert small_targets(page) == []
+
         page.goto(f"{server}/staff/review/es/{DOMAIN}/")
+        assert run_axe(page) == []
+        assert small_targets(page) == []
         tab_to(page, "Start at message 1")
         page.keyboard.press("Enter")
         expect(page.locator("#message-heading")).to_have_text("Message 1 of 82")
