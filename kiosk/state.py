@@ -23,6 +23,7 @@ if TYPE_CHECKING:  # not imported at run time: a speech worker imports the packa
     from .jobs.crawl import Crawl
     from .jobs.render_audio import BackgroundRender
     from .patient.idle import Idle
+    from .review import Reviews
     from .speech import Speech
     from .staff.settings import Settings
     from .store import Store
@@ -43,6 +44,7 @@ class KioskState:
     crawl: Crawl  # jobs.crawl.init_app: the crawl of every page (which registers every clip)
     background_render: BackgroundRender  # jobs.render_audio.init_app: the missing audio, made in the background
     page_cache: PageCache  # web.page_cache.init_app
+    reviews: Reviews  # review.init_app: the clinic's verdicts on every message, beside the catalogs
     fonts: Fonts  # fonts.init_app
     trusted_hosts: frozenset[str] | None  # web.limits.init_app
     staff_limiter: Limiter  # staff.init_app: wrong PINs
@@ -56,7 +58,7 @@ class KioskState:
         # Worked out from the content when first asked for, once per app (their modules say why).
         self.readability: dict | None = None  # content.readability
         self.provenance: dict = {}  # i18n.provenance: per language
-        self.interface_incomplete: dict = {}  # i18n: per language
+        self.interface_incomplete: dict = {}  # i18n: per language, only-reviewed setting and reviews' revision
         self.take_home: dict = {"codes": {}}  # patient.take_home: QR codes per address
 
     @property

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from datetime import date
 
 from flask import (
     Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, session, url_for,
@@ -92,6 +93,14 @@ def index():
     return screen()
 
 
+def review_due(app) -> list[dict]:
+    """The leaflets × languages whose next review is due within 30 days, or overdue (issue 32)."""
+    today = date.today()
+    return [{"leaflet": app_state(app).leaflets[slug], "language": KNOWN_LOCALES[tag].get_display_name("en"),
+             "tag": tag, "due": done.next_due, "overdue": done.next_due < today}
+            for slug, tag, done in app_state(app).reviews.due(today, app_state(app).settings.review_years)]
+
+
 def screen(code: int = 200, errors: dict[str, str] | None = None, chosen: dict[str, str] | None = None):
     """The staff screen itself; after a bad form, with its errors and what was chosen."""
     app = current_app._get_current_object()
@@ -133,10 +142,14 @@ def screen(code: int = 200, errors: dict[str, str] | None = None, chosen: dict[s
         progress=app_state(app).background_render.progress,
         idle=app_state(app).idle,
         idle_choices=settings.idle_choices(app),
+        review_years_choices=settings.REVIEW_YEARS_CHOICES,
+        reviews_due=review_due(app),
         configured_idle=idle.from_config(app.config).seconds,
         chosen={
             "default_language": current.default_language,
             "idle_seconds": str(app_state(app).idle.seconds),
+            "show_only_reviewed": current.show_only_reviewed,
+            "review_years": str(current.review_years),
             **(chosen or {}),
         },
         errors=errors or {},
@@ -229,7 +242,8 @@ def save_settings():
     try:
         new = settings.from_form(request.form, app)
     except settings.SettingsError as error:
-        chosen = {name: request.form.get(name, "") for name in ("default_language", "idle_seconds")}
+        chosen = {name: request.form.get(name, "") for name in ("default_language", "idle_seconds", "review_years")}
+        chosen["show_only_reviewed"] = request.form.get("show_only_reviewed") == "on"
         return screen(400, errors={error.field: str(error)}, chosen=chosen)
     settings.save(app, new)
     settings.apply(app, new)

@@ -55,7 +55,7 @@ class Page:
     gzipped: bytes
     etag: str
     mimetype: str
-    settings: object  # the staff settings it was rendered with (kiosk.staff.settings.Settings)
+    settings: object  # the staff settings and reviews' revision it was rendered with (_settings())
     clips: frozenset[str]  # the clip keys it names
 
     @property
@@ -168,9 +168,15 @@ def _key() -> tuple | None:
 
 
 def _settings():
-    """The staff's settings as a whole (a frozen dataclass), not a hand-made list of them: a
-    setting added later changes the kept pages too, never serves them stale (issue 30)."""
-    return app_state().settings
+    """What a page depends on besides its path: the staff's settings as a whole (a frozen
+    dataclass), not a hand-made list of them, so a setting added later changes the kept pages
+    too, never serves them stale (issue 30); and the reviews' revision, as a verdict changes
+    a leaflet's "Reviewed by" mark, and what "Show only reviewed translations" shows (issue 32).
+    Read once, when the request starts (from_cache): a page rendered while a verdict was
+    recorded is kept as of before it, and so rendered again at its next request."""
+    if "page_inputs" not in g:
+        g.page_inputs = (app_state().settings, app_state().reviews.revision)
+    return g.page_inputs
 
 
 def _answer(page: Page) -> Response:
@@ -184,9 +190,10 @@ def from_cache():
         return None
     cache = app_state().page_cache
     g.page_generation = cache.generation  # before the page's clips are registered, if it is rendered
+    inputs = _settings()  # likewise: before the page reads the settings and reviews
     if request.environ.get(RENDER_AGAIN):
         return None
-    page = cache.get(key, _settings())
+    page = cache.get(key, inputs)
     return _answer(page) if page is not None else None
 
 
