@@ -113,9 +113,31 @@ def test_the_finding_of_the_independent_read_is_the_first_open_comment(app):
     client = app.test_client()
     reviewer(client)
     comments = soup(client.get("/staff/review/")).select(".review-comments li")
-    found = " ".join(comments[0].get_text().split()) + " ".join(comments[1].get_text().split())
-    assert "Call your doctor if they last or get worse." in found and "Wait a few more weeks" in found
+    found = " ".join(comments[0].get_text().split())
+    assert "Call your doctor if they last or get worse." in found
     assert "Wording 1" in found and "Wording 2" in found
+    # The teach-back's answer that echoed the leaflet is replaced (part 6), and the comment says so.
+    assert "Wait a few more weeks" in found and "Nothing, it is normal" in found
+
+
+def test_each_section_shows_what_patients_did_not_understand_in_its_language(app):
+    """Part 5's counts, where a clinic decides what to rewrite: "Spanish, section 1: 9 of 20
+    needed the replay", and the sentence most asked about, marked with its language."""
+    from kiosk.counts.tally import Event
+
+    tally = app_state(app).tally
+    section = app_state(app).leaflets[LEAFLET].sections[0]
+    for event, n in ((Event.RIGHT_FIRST, 11), (Event.RIGHT_AFTER_REPLAY, 9)):
+        for _ in range(n):
+            tally.add(LEAFLET, section.slug, "es", event)
+    client = app.test_client()
+    reviewer(client, "Ana Ruiz", TRANSLATOR)
+    page = soup(client.get(f"/staff/review/es/{DOMAIN}/"))
+    counted = page.select_one(f"#part-{section.slug}").parent.select_one(".section-counts")
+    assert counted is not None and "Spanish, section 1: 9 of 20 needed the replay" in counted.get_text()
+    assert page.select(".section-counts") == [counted]  # the other sections counted nothing
+    french = soup(client.get(f"/staff/review/fr/{DOMAIN}/"))
+    assert french.select(".section-counts") == []  # nor did French
 
 
 @pytest.mark.parametrize("role, lang, code", [

@@ -133,10 +133,24 @@ def messages(lang: str, domain: str):
     )
 
 
-def section_counts(domain: str, lang: str, section: str | None):
-    """What patients did not understand in this section (issue 32, part 5): None until the
-    anonymous counts are kept; templates/staff/partials/review_section_counts.html shows them."""
-    return None
+def section_counts(domain: str, lang: str, section: str | None) -> dict | None:
+    """What patients did not understand in this section, in this language (issue 32, part 5:
+    kiosk/counts/summary.py), for templates/staff/partials/review_section_counts.html; None
+    where nothing was counted, or for what is not a leaflet's section."""
+    # Imported here, as in staff/views.py: the summary names sentences through ask staff's
+    # package, which imports this package (staff's CSRF) as it loads.
+    from ..counts.summary import CHANGED, in_english, summaries
+    from ..store import StoreError
+
+    leaflet = app_state().leaflets.get(domain.removeprefix("leaflet-")) if domain.startswith("leaflet-") else None
+    if leaflet is None or section is None:
+        return None
+    try:
+        found = [summary for summary in summaries(app_state().tally, [leaflet]) if summary.section.slug == section]
+    except StoreError:
+        return None  # the staff screen's own section says why
+    lines = found[0].language(lang) if found else None
+    return {"language": lines, "changed": CHANGED, "in_english": in_english} if lines else None
 
 
 def _message_page(lang: str, domain: str, number: int, code: int = 200, error: str | None = None,
