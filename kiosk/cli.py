@@ -16,7 +16,8 @@ from flask.cli import AppGroup, ScriptInfo, with_appcontext
 
 from . import faults
 from .content import commands as content_commands
-from .i18n import KNOWN_LOCALES, SOURCE_LOCALE, catalogs
+from .i18n import KNOWN_LOCALES, SOURCE_LOCALE, catalogs, tag_of
+from .i18n.catalogs import leaflet_domain
 from .state import app_state
 
 log = logging.getLogger(__name__)
@@ -449,9 +450,9 @@ def export_catalog(lang, slug: str, file: Path, force: bool) -> None:
         if slug not in app_state().leaflets:
             raise click.BadParameter(f"{slug!r} is not a leaflet this kiosk serves: "
                                      f"{', '.join(app_state().leaflets)}.", param_hint="--leaflet")
-        # The review records' open comments (issue 32, parts 1 to 3) are passed here as
-        # `comments=`, a function of a catalog message; until they exist there are none.
-        count = exchange.export(_translations(), lang, slug, file, comments=exchange.no_comments)
+        # The reviewers' open comments (kiosk/review), on the English and on this language's text.
+        comments = app_state().reviews.comments_for_translators(leaflet_domain(slug), tag_of(lang))
+        count = exchange.export(_translations(), lang, slug, file, comments=comments)
     except exchange.ExchangeError as error:
         raise click.ClickException(str(error)) from None
     finally:

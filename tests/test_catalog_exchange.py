@@ -100,6 +100,14 @@ def test_the_export_is_the_leaflets_catalog_with_where_each_message_stands(expor
     assert exported.read_text(encoding="utf-8").startswith(f"# Kiosk-Catalog: {leaflet_domain(LEAFLET)} es\n")
 
 
+def test_the_shipped_open_comment_on_the_english_reaches_the_translator(exported):
+    """Summary 3's wording is for a clinician to choose (issue 32): a translator sees it is open."""
+    summary = next(m for m in read(exported) if isinstance(m.id, str) and m.id.startswith("Your doctor cleans the spot"))
+    said = " ".join(summary.user_comments)
+    assert said.startswith("On the English, Independent read") and "Wording 1" in said and "Wording 2" in said
+    assert sum(1 for m in read(exported) if m.user_comments) == 1  # and on no other message
+
+
 def test_reviewers_comments_go_out_as_translator_comments_and_never_come_back(translations, tmp_path, cli):
     def comments(message):
         return ["Clinician, 2026-12-07: say “over the following weeks”."] if message.id == TITLE else []

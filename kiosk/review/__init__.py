@@ -159,6 +159,23 @@ class Reviews:
             counts[message.state] += 1
         return counts
 
+    def comments_for_translators(self, domain: str, tag: str):
+        """The reviewers' comments on each message of `domain`, for the translators' PO file
+        (kiosk catalog export: kiosk.i18n.exchange's CommentSource): a change asked for on the
+        English, then one asked for on this language's text, each with who asked and when."""
+        found = {}
+        for where, language in (("On the English", SOURCE_LOCALE), ("On this translation", tag)):
+            for message in self.messages(domain, language) if language in KNOWN_LOCALES else ():
+                if message.comment:
+                    record = message.record
+                    found.setdefault(message.key, []).append(
+                        f"{where}, {record.by} ({record.role}, {record.date}) asked for a change: {record.comment}")
+
+        def comments(message) -> list[str]:
+            return found.get((message.context, message.id), [])
+
+        return comments
+
     def open_comments(self) -> list[OpenComment]:
         """Every change a reviewer asked for on a text that is still shown, source first."""
         found = []
