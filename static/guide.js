@@ -98,6 +98,22 @@ function sayHelp() {
   run(start);
 }
 
+// The caption lies over the foot of the screen (kiosk.css): the page keeps room for the
+// tallest it has been, so that nothing it says hides the end of the page or the item focus
+// moves to, and nothing moves when it empties.
+function measureCaption() {
+  const caption = document.getElementById("guide-caption");
+  if (!caption || !("ResizeObserver" in window)) return;
+  let room = 0;
+  new ResizeObserver(() => {
+    const height = Math.ceil(caption.getBoundingClientRect().height);
+    if (height <= room) return;
+    room = height;
+    document.documentElement.style.setProperty("--guide-caption-room", `calc(${room}px + 1rem)`);
+  }).observe(caption);
+}
+measureCaption();
+
 function showState() {
   const toggle = document.getElementById("guide-toggle");
   if (toggle) toggle.setAttribute("aria-pressed", String(settings.guide));

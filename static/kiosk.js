@@ -30,14 +30,21 @@ on("page", "click", (event) => {
 // quietly: the audio guide says the button's name with "closed" (guide.js).
 // While it is open, Tab goes round its own button and items (layers.js).
 const openMenu = () => document.querySelector("details.top-menu[open]");
-layer("menu", {
-  isOpen: () => openMenu() !== null,
-  close() {
-    const menu = openMenu();
-    menu.open = false;
-    focusQuietly(menu.querySelector("summary"));
-  },
-  scope: openMenu,
+function closeMenu() {
+  const menu = openMenu();
+  menu.open = false;
+  focusQuietly(menu.querySelector("summary"));
+}
+layer("menu", { isOpen: () => openMenu() !== null, close: closeMenu, scope: openMenu });
+
+// A tap beside an open menu closes it, and does nothing else: it lies over the page, and a
+// walk found the Display menu left open over the text after a tap beside it. The tap is used
+// up, so a patient who only meant to close the menu follows no link under their finger.
+on("menu", "click", (event) => {
+  const menu = openMenu();
+  if (!menu || menu.contains(event.target) || event.target.closest("details.top-menu > summary")) return false;
+  closeMenu();
+  return true;
 });
 
 // One menu at a time. Both panels open in the same place under the top bar, so a second

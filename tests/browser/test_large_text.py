@@ -337,6 +337,17 @@ def test_the_guides_caption_shows_all_it_says_and_moves_nothing(at, tag, screen)
     )
     assert whole, caption.text_content()
     assert page.evaluate(main_top) == before
+    # It hides none of the kiosk's controls (under the guide's button, it hid Back, Display
+    # and Language: a walk, issue 28), nor what has focus.
+    covered = caption.evaluate(
+        """caption => { const c = caption.getBoundingClientRect();
+            const over = (el) => { const r = el.getBoundingClientRect();
+                return el.checkVisibility() && r.width > 0 && r.left < c.right && r.right > c.left && r.top < c.bottom && r.bottom > c.top; };
+            return [...document.querySelectorAll('button, summary, a.button, #back-link')].filter(over)
+                .concat(document.activeElement && document.activeElement !== document.body && over(document.activeElement) ? [document.activeElement] : [])
+                .map(el => el.id || el.textContent.trim().slice(0, 30)); }"""
+    )
+    assert covered == []
 
 
 def test_with_the_guide_pause_and_more_controls_say_what_they_did(at):
