@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from .registry import ClipRegistry
-from .synthesizer import SpeechUnavailable, Synthesizer
+from .synthesizer import SpeechUnavailable, Synthesizer, VoiceFailed
 
 log = logging.getLogger(__name__)
 
@@ -35,9 +35,11 @@ class ClipCount:
 class RenderScheduler:
     """The missing clips of one registry, made by one synthesizer."""
 
-    def __init__(self, registry: ClipRegistry, synthesizer: Synthesizer) -> None:
+    def __init__(self, registry: ClipRegistry, synthesizer: Synthesizer,
+                 on_voice_failed: Callable[[VoiceFailed], None] = lambda failure: None) -> None:
         self.registry = registry
         self.synthesizer = synthesizer
+        self._on_voice_failed = on_voice_failed
 
     def missing(self) -> list[str]:
         """Keys of registered clips with no valid cached file."""
@@ -68,9 +70,15 @@ class RenderScheduler:
                 return
             try:
                 job = self.registry.job(key)
-                if synthesizer.find(key, job) is None:
+                # A voice that failed for an earlier clip: this clip was re-keyed to the default
+                # voice (the run after this one makes it), so it is not tried again here.
+                if self.registry.failed(job.voice) is None and synthesizer.find(key, job) is None:
                     synthesizer.synthesize(key, job)
                 ok = True
+            except VoiceFailed as exc:
+                ok = True  # not the engine's failure: the language falls back and is rendered again
+                log.error("%s", exc)
+                self._on_voice_failed(exc)
             except SpeechUnavailable as exc:
                 ok = False
                 log.error("%s", exc)
