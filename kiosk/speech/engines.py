@@ -17,6 +17,12 @@ from .engine import EngineInfo, Executor, Job, VoiceUnusable, Words
 from .piper_voices import PREFIX, PiperVoiceFile, piper_installed, INSTALL_HINT
 
 
+# A Piper job's base timeout (worker.job_timeout), far above eSpeak's: a voice is loaded by its
+# first job (several seconds on a busy 2-core machine), and a neural voice takes many times
+# eSpeak's time per sentence.
+PIPER_TIMEOUT = 60.0
+
+
 def piper_engine(voices: tuple[PiperVoiceFile, ...]):
     """Build the Piper engine (in its worker: a module-level function, so it crosses into a spawned process)."""
     from .piper import PiperEngine
@@ -32,14 +38,15 @@ class EngineRouter:
     """The default engine's executor and, for jobs in a Piper voice, Piper's."""
 
     def __init__(self, default: Executor, voices: Callable[[], list[PiperVoiceFile]],
-                 make_executor: Callable[[Callable], Executor]) -> None:
-        """`voices()` finds the Piper voices (once); `make_executor(factory)` builds the Piper
-        executor from an engine factory, as the synthesizer builds the default one."""
+                 make_executor: Callable[..., Executor]) -> None:
+        """`voices()` finds the Piper voices (once); `make_executor(factory, timeout)` builds the
+        Piper executor from an engine factory, as the synthesizer builds the default one."""
         self.default = default
         self._voices = voices
         self._make_executor = make_executor
         self._piper: Executor | None = None
         self._lock = threading.Lock()  # one Piper executor, however many jobs ask first
+        self._finding = threading.Lock()  # the voices found once (taken inside _lock too)
         self._found: tuple[PiperVoiceFile, ...] | None = None
 
     @property
@@ -49,7 +56,7 @@ class EngineRouter:
     @property
     def piper_voices(self) -> tuple[PiperVoiceFile, ...]:
         """Found once: a voice copied in later is found after a restart (docs/deploy.md)."""
-        with self._lock:
+        with self._finding:
             if self._found is None:
                 self._found = tuple(self._voices())
             return self._found
@@ -68,9 +75,11 @@ class EngineRouter:
     def _piper_executor(self) -> Executor:
         if not piper_installed():
             raise VoiceUnusable(f"piper-tts is not installed: {INSTALL_HINT}")
+        voices = self.piper_voices
         with self._lock:
             if self._piper is None:
-                self._piper = self._make_executor(functools.partial(piper_engine, self.piper_voices))
+                self._piper = self._make_executor(functools.partial(piper_engine, voices),
+                                                  timeout=PIPER_TIMEOUT)
             return self._piper
 
     def close(self) -> None:

@@ -165,6 +165,17 @@ class ClipRegistry:
         log.error("voice %s cannot be used, so its languages fall back to the default voice: %s", voice, reason)
         return self._rekey(tags)
 
+    def voice_works(self, voice: str) -> frozenset[str]:
+        """`voice`, which failed, loads again (staff chose it again, and its sample was made): the
+        languages staff chose it for speak with it again; return the keys of the clips that changed."""
+        with self._lock:
+            if self._failed.pop(voice, None) is None:
+                return frozenset()
+            tags = {tag for tag, chosen in self._chosen.items() if chosen == voice}
+            for tag in tags:
+                self._voice_ids.pop(tag, None)
+        return self._rekey(tags)
+
     def chosen(self, locale_tag: str) -> str | None:
         """Staff's choice for `locale_tag`, whether or not it is used (voice_for says which is)."""
         with self._lock:

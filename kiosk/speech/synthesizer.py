@@ -29,7 +29,7 @@ from .engines import EngineRouter
 from .lexicon import said
 from .piper_voices import PiperVoiceFile
 from .pool import WorkerPool
-from .worker import ProcessExecutor, default_engine_factory, load_engine
+from .worker import BASE_TIMEOUT, ProcessExecutor, default_engine_factory, load_engine
 
 log = logging.getLogger(__name__)
 
@@ -185,9 +185,11 @@ class Synthesizer:
             self.executor = EngineRouter(self.executor, self._piper_voices, self._new_executor)
         weakref.finalize(self, self.executor.close)
 
-    def _new_executor(self, factory) -> Executor:
+    def _new_executor(self, factory, timeout: float = BASE_TIMEOUT) -> Executor:
         """Worker processes for the engine `factory` builds: one, or a pool of `workers`."""
-        return WorkerPool(factory, self.workers) if self.workers > 1 else ProcessExecutor(factory)
+        if self.workers > 1:
+            return WorkerPool(factory, self.workers, timeout=timeout)
+        return ProcessExecutor(factory, timeout=timeout)
 
     def use_workers(self, workers: int) -> None:
         """Synthesize with `workers` worker processes from now on (`kiosk prerender --workers`):
