@@ -167,7 +167,9 @@ class Synthesizer:
         if self._own_executor:
             # Built now, started lazily: the first voice or clip request spawns the worker.
             self._build_executor(self.workers)
-        elif self.executor is not None and piper_voices is not None:
+        elif self.executor is not None and piper_voices is not None and not isinstance(executor, EngineRouter):
+            # A test's executor for the default engine gets the real Piper beside it; a test
+            # that gives a whole EngineRouter (a fake Piper too) keeps it as it is.
             self.executor = EngineRouter(self.executor, piper_voices, self._new_executor)
         self._lock = threading.Lock()
         self._info: EngineInfo | None = None
