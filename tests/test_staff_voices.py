@@ -157,6 +157,27 @@ def test_choosing_piper_for_english_switches_the_english_clips_and_only_those(ap
         app_state(restarted).speech.close()
 
 
+def test_with_piper_speaking_english_its_sound_code_entries_say_they_are_not_used(app, client):
+    """After the test above: English speaks with Piper. A phoneme entry is kept, but neither in
+    its clips' keys nor in what Piper is handed, and the lexicon screen says so."""
+    from kiosk.speech.engine import LexiconEntry
+    from kiosk.speech.service import change_lexicon
+
+    speech = app_state(app).speech
+    assert speech.voice_for("en") == JOE
+    word = "injections"
+    keys = {key for key, job, tag in speech.registry.jobs() if tag == "en" and word in job.text}
+    assert keys
+    change_lexicon(app, "en", speech.lexicons["en"].with_entry(LexiconEntry(word, "[[IndZ'EkS@nz]]")))
+    assert {key for key, job, tag in speech.registry.jobs() if tag == "en" and word in job.text} == keys
+    page = soup(client.get("/staff/lexicon/en/"))
+    [row] = [tr for tr in page.select(".lexicon-entries tbody tr") if tr.th.get_text() == word]
+    assert "Not used by the Piper voice that speaks this language now" in row.select_one(".not-applied").get_text()
+    # A respelling is used by Piper: its clips change.
+    change_lexicon(app, "en", speech.lexicons["en"].with_entry(LexiconEntry(word, "in jek shuns")))
+    assert not keys & {key for key, job, tag in speech.registry.jobs() if tag == "en" and word in job.text}
+
+
 def test_a_chosen_voice_no_longer_installed_falls_back_to_espeak_and_says_so(tmp_path):
     app = kiosk(tmp_path, voices={"en": "piper:en_US-gone-medium"})
     try:

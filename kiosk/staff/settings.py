@@ -141,7 +141,12 @@ def ignored(app: Flask) -> str | None:
 
 
 def save(app: Flask, settings: Settings) -> None:
-    text = json.dumps({**asdict(settings), "voices": dict(settings.voices)}, indent=2, sort_keys=True) + "\n"
+    data = asdict(settings)
+    # Written only when a language has a voice of its own: a file with none stays as it was.
+    data.pop("voices")
+    if settings.voices:
+        data["voices"] = dict(settings.voices)
+    text = json.dumps(data, indent=2, sort_keys=True) + "\n"
     write_atomically(path_in(app), text.encode("utf-8"))
     app_state(app).settings_ignored = None  # the file is good again
 
