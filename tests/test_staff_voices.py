@@ -22,7 +22,7 @@ from kiosk.speech.piper_voices import find
 from kiosk.staff import pin
 from kiosk.state import app_state
 
-from helpers import soup
+from helpers import soup, wait_until
 from speech.fakes import FakeEngine
 
 PIN = "482913"
@@ -50,6 +50,14 @@ def kiosk(instance: Path, **settings):
     return app
 
 
+def close(app) -> None:
+    """Stop the kiosk's speech. A voice change's background render then gives up (and may run
+    once more after a lexicon change): waited for, so it does not outlive the test process."""
+    app_state(app).speech.close()
+    render = app_state(app).background_render
+    wait_until(lambda: not render.progress.running and not render.pages_waiting(), "the background render to stop")
+
+
 def staff_client(app):
     client = app.test_client()
     field = soup(client.get("/staff/")).select_one('input[name="csrf_token"]')
@@ -75,7 +83,7 @@ def app(tmp_path_factory):
     """One kiosk for the module (its pages crawled once); the one test that changes a voice is last."""
     app = kiosk(with_broken_voice(tmp_path_factory.mktemp("instance")))
     yield app
-    app_state(app).speech.close()
+    close(app)
 
 
 @pytest.fixture(scope="module")
@@ -154,7 +162,7 @@ def test_choosing_piper_for_english_switches_the_english_clips_and_only_those(ap
         assert app_state(restarted).speech.voice_for("en") == JOE
         assert app_state(restarted).speech.voice_for("es") == "fake/es"
     finally:
-        app_state(restarted).speech.close()
+        close(restarted)
 
 
 def test_with_piper_speaking_english_its_sound_code_entries_say_they_are_not_used(app, client):
@@ -187,7 +195,7 @@ def test_a_chosen_voice_no_longer_installed_falls_back_to_espeak_and_says_so(tmp
         assert problem.startswith("The voice piper:en_US-gone-medium chosen for English is not used: it is not "
                                   "installed any more. English speaks with eSpeak NG meanwhile.")
     finally:
-        app_state(app).speech.close()
+        close(app)
 
 
 def test_a_chosen_voice_whose_file_is_cut_short_falls_back_on_its_first_clip_marked_on_the_screen(tmp_path):
@@ -207,4 +215,4 @@ def test_a_chosen_voice_whose_file_is_cut_short_falls_back_on_its_first_clip_mar
         assert "could not be loaded" in fallback
         assert any("chosen for English is not used" in p.get_text() for p in page.select(".attention li"))
     finally:
-        speech.close()
+        close(app)
