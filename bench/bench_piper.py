@@ -37,7 +37,7 @@ from kiosk.state import app_state
 
 LEAFLET = "trigger-point-injections"
 SECTION = "what-to-expect"
-CLIP = re.compile(r'<span class="sentence" data-clip="/audio/([0-9a-f]{64})\.ogg">')
+CLIP = re.compile(r'class="sentence"[^>]*data-clip="/audio/([0-9a-f]{64})\.ogg"')
 
 
 def english_sentences(instance: str, limit: int) -> list[str]:
@@ -46,7 +46,7 @@ def english_sentences(instance: str, limit: int) -> list[str]:
     speech = app_state(app).speech
     try:
         page = app.test_client().get(f"/en/{LEAFLET}/{SECTION}").get_data(as_text=True)
-        return [speech.job(key).text for key in CLIP.findall(page)][:limit]
+        return list(dict.fromkeys(speech.job(key).text for key in CLIP.findall(page)))[:limit]
     finally:
         speech.close()
 
