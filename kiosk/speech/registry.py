@@ -87,6 +87,9 @@ class ClipRegistry:
         self._voice_phonemes: dict[str, bool] = {}
         self._chosen: dict[str, str] = {}  # staff's voice per language tag (normalized), kept in their settings
         self._failed: dict[str, str] = {}  # voices that could not be loaded, and why: their languages fell back
+        # Counts the changes of which voice speaks a language (choose_voices, voice_failed,
+        # voice_works): a clip registered across one is registered again (register()).
+        self._voices_changed = 0
 
     def voice_for(self, locale_tag: str) -> str | None:
         """The voice id for `locale_tag`, or None when no installed voice speaks that language.
@@ -150,6 +153,7 @@ class ClipRegistry:
             self._chosen = chosen
             for tag in changed:
                 self._voice_ids.pop(tag, None)
+            self._voices_changed += 1
         return self._rekey(changed)
 
     def voice_failed(self, voice: str, reason: str) -> frozenset[str]:
@@ -162,6 +166,7 @@ class ClipRegistry:
             tags = {tag for tag, used in self._voice_ids.items() if used == voice}
             for tag in tags:
                 del self._voice_ids[tag]
+            self._voices_changed += 1
         log.error("voice %s cannot be used, so its languages fall back to the default voice: %s", voice, reason)
         return self._rekey(tags)
 
@@ -174,6 +179,7 @@ class ClipRegistry:
             tags = {tag for tag, chosen in self._chosen.items() if chosen == voice}
             for tag in tags:
                 self._voice_ids.pop(tag, None)
+            self._voices_changed += 1
         return self._rekey(tags)
 
     def chosen(self, locale_tag: str) -> str | None:
@@ -214,16 +220,16 @@ class ClipRegistry:
         """Remember `text` for later synthesis and return its clip key; None when it cannot be spoken."""
         if not text or not text.strip():
             return None
-        voice = self.voice_for(locale_tag)
-        if voice is None:
-            return None
         while True:
-            lexicons = self.lexicons
+            lexicons, voices_changed = self.lexicons, self._voices_changed
+            voice = self.voice_for(locale_tag)
+            if voice is None:
+                return None
             key, job = self._key(text, voice, lexicons.matching(locale_tag, text))
             with self._lock:
-                # The lexicon changed meanwhile (use_lexicons re-keyed what was registered before
-                # it): this text's key may have changed too.
-                if self.lexicons is not lexicons:
+                # The lexicon or a language's voice changed meanwhile (use_lexicons and _rekey
+                # re-keyed what was registered before): this text's key may have changed too.
+                if self.lexicons is not lexicons or self._voices_changed != voices_changed:
                     continue
                 self._jobs[key] = job
                 self._tags.setdefault(key, locale_tag)
