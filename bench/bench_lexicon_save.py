@@ -7,6 +7,15 @@ one request at a time each) ask for every patient page in turn, all the while. S
 says the pages were rendered again. Issue 28 measured 141 ms p99 at idle and 2.1-2.3 s for
 30 s after a save, when every page of every language was rendered again.
 
+Measured on 2026-12-07, 2 cores, with other work running (load average 4-6), defaults:
+                                   idle p50/p99   save → pages again p50/p99   30 s after p99
+  changed pages dropped (8da1170^)   8 / 34 ms      24 / 382 ms                  25 ms
+  stale pages served (8da1170)      12 / 92 ms      32 / 153 ms                  94 ms
+                                     8 / 40 ms      16 /  69 ms                  25 ms
+  and speech workers at nice 5       7 / 57 ms       8 / 110 ms                  58 ms
+The window from the save until the pages are rendered again lasts 2-5 s and holds 200-500
+requests, so its p99 is the slowest few: compare its median, and the ratio within one run.
+
     .venv/bin/python bench/bench_lexicon_save.py [--clients 4] [--idle 20] [--after 30]
 
 Figures only: nothing here passes or fails.

@@ -36,7 +36,7 @@ def create_app(
     # while the first page waited for its voices (issue 18).
     from flask import Flask
 
-    from . import ask_staff, cli, fonts, i18n, speech, staff, state, status, store
+    from . import ask_staff, cli, counts, fonts, i18n, review, speech, staff, state, status, store
     from .jobs import crawl, render_audio
     from .patient import idle, phrases, read_aloud, understanding, views
     from .content import load_leaflets
@@ -110,6 +110,7 @@ def create_app(
                     "kiosk leaflet check %s lists every problem)", left_out, left_out.source)
     compiled_templates.init_app(app)
     i18n.init_app(app)
+    review.init_app(app)  # after i18n.init_app: the domains it serves
     idle.init_app(app)
     vendor.init_app(app)
     fonts.init_app(app)  # after i18n.init_app: it reads the catalogs
@@ -126,6 +127,7 @@ def create_app(
     status.init_app(app)
     staff.init_app(app)
     ask_staff.init_app(app)  # after staff.init_app: it exempts its routes from CSRFProtect
+    counts.init_app(app)  # after staff.init_app, as ask_staff
     errors.init_app(app)
     cli.init_app(app)
     return app

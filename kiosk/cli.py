@@ -16,7 +16,8 @@ from flask.cli import AppGroup, ScriptInfo, with_appcontext
 
 from . import faults
 from .content import commands as content_commands
-from .i18n import KNOWN_LOCALES, SOURCE_LOCALE, catalogs
+from .i18n import KNOWN_LOCALES, SOURCE_LOCALE, catalogs, tag_of
+from .i18n.catalogs import leaflet_domain
 from .state import app_state
 
 log = logging.getLogger(__name__)
@@ -420,6 +421,72 @@ def check() -> None:
     if problems:
         raise click.ClickException(f"{len(problems)} problems in the catalogs in {_translations()}.")
     click.echo(f"Every catalog in {_translations()} passes.")
+
+
+def _locale(ctx, param, value: str):
+    """A translated language by its tag (es, pt-BR) or Babel identifier (pt_BR)."""
+    for tag, locale in KNOWN_LOCALES.items():
+        if tag != SOURCE_LOCALE and value in (tag, str(locale)):
+            return locale
+    choices = ", ".join(tag for tag in KNOWN_LOCALES if tag != SOURCE_LOCALE)
+    raise click.BadParameter(f"{value!r} is not one of the kiosk's translated languages: {choices}.")
+
+
+@catalog.command(name="export")
+@click.argument("lang", callback=_locale)
+@click.option("--leaflet", "slug", required=True, help="The leaflet's slug, as in its address.")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace FILE if it exists.")
+@with_appcontext
+def export_catalog(lang, slug: str, file: Path, force: bool) -> None:
+    """One leaflet's catalog in one language as FILE.po, for a translator's PO editor (Poedit,
+    Weblate): each message with where it stands in the leaflet, and reviewers' comments."""
+    from .i18n import exchange
+
+    try:
+        # A translator's file sent back and not imported yet may have this very name.
+        if file.exists() and not force:
+            raise click.ClickException(f"{file} exists: import it first, or add --force to replace it.")
+        if slug not in app_state().leaflets:
+            raise click.BadParameter(f"{slug!r} is not a leaflet this kiosk serves: "
+                                     f"{', '.join(app_state().leaflets)}.", param_hint="--leaflet")
+        # The reviewers' open comments (kiosk/review), on the English and on this language's text.
+        comments = app_state().reviews.comments_for_translators(leaflet_domain(slug), tag_of(lang))
+        count = exchange.export(_translations(), lang, slug, file, comments=comments)
+    except exchange.ExchangeError as error:
+        raise click.ClickException(str(error)) from None
+    finally:
+        app_state().speech.close()
+    click.echo(f"Wrote {file}: {count} messages of the leaflet \"{slug}\" in {lang.english_name}.")
+
+
+@catalog.command(name="import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def import_catalog(file: Path) -> None:
+    """Take a translator's FILE.po (from `kiosk catalog export`) back into its leaflet's
+    catalog and compile it. Refuses, by line, a message with other placeholders or plural
+    forms, or one the leaflet does not have; fuzzy entries stay hidden. Exits 1 if any is refused."""
+    from .i18n import exchange
+
+    try:
+        report = exchange.import_(_translations(), file, list(app_state().leaflets))
+    except exchange.ExchangeError as error:
+        raise click.ClickException(str(error)) from None
+    finally:
+        app_state().speech.close()
+    for line in report.refused:
+        click.echo(f"{file}: refused: {line}", err=True)
+    click.echo(
+        f"{report.catalog}: {len(report.new)} new, {len(report.changed)} changed, {len(report.unchanged)} unchanged, "
+        f"{len(report.refused)} refused; {len(report.fuzzy)} fuzzy (kept, not shown), "
+        f"{len(report.untranslated)} left untranslated in the file."
+    )
+    if report.written:
+        click.echo("Wrote and compiled it. Run `kiosk catalog check`, then restart the kiosk to show it.")
+    if report.refused:
+        raise click.ClickException(f"{len(report.refused)} messages refused; the others were imported. "
+                                   "Correct them in the file and import it again.")
 
 
 @catalog.command(name="compile")

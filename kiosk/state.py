@@ -18,10 +18,12 @@ if TYPE_CHECKING:  # not imported at run time: a speech worker imports the packa
 
     from .ask_staff.questions import Questions
     from .content import Leaflet, LeftOut
+    from .counts.tally import Tally
     from .fonts import Fonts
     from .jobs.crawl import Crawl
     from .jobs.render_audio import BackgroundRender
     from .patient.idle import Idle
+    from .review import Reviews
     from .speech import Speech
     from .staff.settings import Settings
     from .store import Store
@@ -37,10 +39,12 @@ class KioskState:
     leaflets_left_out: list[LeftOut]  # create_app: the files of LEAFLETS_DIR not served, and why
     store: Store  # store.init_app: the instance store (SQLite)
     questions: Questions  # ask_staff.questions.init_app
+    tally: Tally  # counts.tally.init_app: the anonymous counts of what patients understood
     speech: Speech  # speech.init_app, or create_app's speech_executor for tests
     crawl: Crawl  # jobs.crawl.init_app: the crawl of every page (which registers every clip)
     background_render: BackgroundRender  # jobs.render_audio.init_app: the missing audio, made in the background
     page_cache: PageCache  # web.page_cache.init_app
+    reviews: Reviews  # review.init_app: the clinic's verdicts on every message, beside the catalogs
     fonts: Fonts  # fonts.init_app
     trusted_hosts: frozenset[str] | None  # web.limits.init_app
     staff_limiter: Limiter  # staff.init_app: wrong PINs
@@ -54,7 +58,7 @@ class KioskState:
         # Worked out from the content when first asked for, once per app (their modules say why).
         self.readability: dict | None = None  # content.readability
         self.provenance: dict = {}  # i18n.provenance: per language
-        self.interface_incomplete: dict = {}  # i18n: per language
+        self.interface_incomplete: dict = {}  # i18n: per language, only-reviewed setting and reviews' revision
         self.take_home: dict = {"codes": {}}  # patient.take_home: QR codes per address
 
     @property

@@ -77,6 +77,9 @@ def problems(app, store_problem=UNCHECKED) -> list[str]:
         shown = "; ".join(failed[:5]) + (f"; and {len(failed) - 5} more" if len(failed) > 5 else "")
         found.append(f"{len(failed)} pages could not be rendered, so their audio is not known ({shown}). "
                      "See the kiosk's log for why; the kiosk tries again every minute.")
+    for path, why in app_state(app).reviews.unreadable().items():
+        found.append(f"A review file cannot be used, so nothing in it counts as reviewed ({why}). "
+                     f"Restore {path} from git or correct it, then restart the kiosk.")
     ignored = settings.ignored(app)
     if ignored:
         found.append(f"The staff settings file could not be used, so the default start language and idle time "

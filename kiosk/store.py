@@ -1,5 +1,6 @@
 """The instance store: what staff and patients asked for that must survive a restart
-(open questions for staff, staff sessions), in one SQLite file in the instance folder.
+(open questions for staff, staff sessions) and the anonymous counts of what patients
+understood, in one SQLite file in the instance folder.
 
 SQLite from the standard library, in WAL mode, so the staff board's reads never wait for a
 patient's write. Writes take the write lock before they read (BEGIN IMMEDIATE), so a count
@@ -66,6 +67,24 @@ MIGRATIONS: tuple[str, ...] = (
         board_since REAL
     );
     """,
+    # 3: anonymous counts of what patients understood (kiosk/counts/tally.py): one row per
+    # day, leaflet, section, language and event, never one per patient. `day` is a date and
+    # nothing finer; no kiosk, no address, no cookie. WITHOUT ROWID: a rowid would number the
+    # rows in the order they were first counted, a hint of the order of patients in a day.
+    # `sentence` names the sentence asked about (data-sentence, "<message hash>:<n>"), and
+    # only for "asked".
+    """
+    CREATE TABLE understanding_count (
+        day TEXT NOT NULL CHECK (day GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+        leaflet TEXT NOT NULL,
+        section TEXT NOT NULL,
+        lang TEXT NOT NULL,
+        event TEXT NOT NULL CHECK (event IN ('right-first', 'right-after-replay', 'staff-offered', 'asked')),
+        sentence TEXT NOT NULL DEFAULT '' CHECK ((event = 'asked') = (sentence != '')),
+        count INTEGER NOT NULL CHECK (count > 0),
+        PRIMARY KEY (day, leaflet, section, lang, event, sentence)
+    ) WITHOUT ROWID;
+    """,
 )
 
 
@@ -83,10 +102,16 @@ class Store:
     def _connect(self) -> sqlite3.Connection:
         # isolation_level=None: no implicit transactions; each unit of work says BEGIN itself.
         db = sqlite3.connect(self.path, timeout=BUSY_SECONDS, isolation_level=None)
-        db.row_factory = sqlite3.Row
-        # FULL, not WAL's usual NORMAL: "staff have been told" is said only after the question
-        # is on the disk, power cut or not. A few writes a minute never notice the fsync.
-        db.execute("PRAGMA synchronous = FULL")
+        try:
+            db.row_factory = sqlite3.Row
+            # FULL, not WAL's usual NORMAL: "staff have been told" is said only after the
+            # question is on the disk, power cut or not. A few writes a minute never notice it.
+            db.execute("PRAGMA synchronous = FULL")
+        except BaseException:
+            # connect() opens lazily: a folder or unreadable file at the path fails only here,
+            # and the connection would otherwise be left for the garbage collector to close.
+            db.close()
+            raise
         return db
 
     def _migrate(self, db: sqlite3.Connection) -> None:

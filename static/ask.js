@@ -19,7 +19,9 @@ const SENTENCE = "#main .sentence[data-sentence]";
 const bar = () => document.getElementById("sentence-bar");
 let selected = null;
 
-function close({ refocus = false } = {}) {
+// `refocus`: back on the sentence, so Tab goes on from it (focus left in the hidden bar
+// fell to the page, and the next Tab went to its top); `quiet`: without the guide saying it.
+function close({ refocus = false, quiet = false } = {}) {
   const box = bar();
   if (box) box.hidden = true;
   const was = selected;
@@ -27,7 +29,8 @@ function close({ refocus = false } = {}) {
   selected = null;
   if (refocus && was && was.isConnected) {
     if (!was.matches("a[href], button, [tabindex]")) was.tabIndex = -1;
-    was.focus();
+    if (quiet) focusQuietly(was);
+    else was.focus();
   }
 }
 
@@ -59,7 +62,7 @@ on("sentence", "click", (event) => {
   const action = event.target.closest("[data-sentence-action]");
   if (!action || action.dataset.sentenceAction !== "listen" || !selected) return false;
   const from = selected;
-  close();
+  close({ refocus: true, quiet: true });  // the player reads from it at once
   playFrom(from);
   return true;
 });

@@ -2,9 +2,11 @@
 // dialog for a hard word, and the teach-back question.
 //
 // Every word comes from the page: the dialog's texts and clips from
-// #word-phrases, the question's answers from #teach-back-phrases. Nothing is
-// stored, counted or sent: the question's state lives in the page, and goes
-// with it (a new section, the idle reset). Said through the kiosk's one voice
+// #word-phrases, the question's answers from #teach-back-phrases. The
+// question's state lives in the page, and goes with it (a new section, the
+// idle reset); only how it went (right first, right after the replay, staff
+// offered) is sent, once, to be counted where the kiosk has a server
+// (kiosk/counts/: per day, nothing about the patient). Said through the kiosk's one voice
 // (voice.js): saying a word or an answer is not an aside, so a section being
 // read pauses (Play goes on from its sentence), and the modal dialog never
 // leaves a reading running behind it that the patient could not pause.
@@ -99,6 +101,17 @@ on("dialog", "click", (event) => {
 const question = () => document.getElementById("teach-back");
 const checks = () => readJSON("teach-back-phrases") || {};
 let misses = 0;
+let counted = false;
+
+// How the question went, sent once per question and page: the first outcome
+// is the one counted (a patient offered staff who then answers right was
+// still offered staff). A lost count is no harm, so no retry and no error.
+function count(outcome) {
+  const url = question().dataset.countUrl;
+  if (counted || !url) return;
+  counted = true;
+  fetch(url, { method: "POST", body: new URLSearchParams({ outcome }), keepalive: true }).catch(() => {});
+}
 
 function feedback(phrase) {
   const line = question().querySelector(".teach-back-feedback");
@@ -143,6 +156,7 @@ function answer(button) {
   const all = checks();
   const right = Number(button.dataset.answer) === Number(box.dataset.right);
   if (right) {
+    count(misses === 0 ? "right-first" : "right-after-replay");
     feedback(all.right);
     const next = box.querySelector(".teach-back-next");
     next.hidden = false;
@@ -156,6 +170,7 @@ function answer(button) {
     feedback(all.again);
     say(all.again.say, { onend() { showAnswer(askAgain); } });
   } else {
+    count("staff-offered");
     // Never "wrong", never a score: a person can explain it better.
     // And they can be asked from here (ask.js answers the form), where the kiosk has a server.
     feedback(all.staff);
@@ -199,6 +214,7 @@ window.addEventListener("resize", () => { if (window.scrollY === 0) fitSummary()
 
 function setUp() {
   misses = 0;
+  counted = false;
   opener = null;
   shown = null;
   // Shown only where it can be checked: without JavaScript it stays hidden.

@@ -535,7 +535,7 @@ def test_settings_survive_a_restart(tmp_path):
     log_in(client)
     settings_form(client, default_language="ar", idle_seconds="600")
     saved = json.loads((tmp_path / "settings.json").read_text())
-    assert saved == {"default_language": "ar", "idle_seconds": 600}
+    assert saved == {"default_language": "ar", "idle_seconds": 600, "show_only_reviewed": False, "review_years": 3}
     restarted = staff_app(tmp_path)
     assert app_state(restarted).settings == settings.Settings("ar", 600)
     fresh = restarted.test_client()

@@ -141,8 +141,25 @@ def test_add_for_a_word_with_an_entry_asks_before_replacing_it(staff, client, fa
     # "Replace it" sends the form again, with the word it was asked about.
     again = {**entry_form(client, grapheme="TPI", say="tippy"),
              "overwrite": page.select_one('input[name="overwrite"]')["value"]}
+    # Its preview still shows what is there, under the same heading (a walk found it dropped).
+    previewed = soup(client.post("/staff/lexicon/en/preview", data=again))
+    assert previewed.select_one("#entry-heading").get_text() == "“TPI” has an entry already"
+    assert shipped.say in previewed.select_one("#existing-entry").get_text()
     assert client.post("/staff/lexicon/en/save", data=again).status_code == 303
     assert fake_speech.lexicons["en"].get("TPI").say == "tippy"
+
+
+def test_the_entry_there_now_is_said_in_plain_words_with_its_codes_under_details(staff, client, fake_speech):
+    """A walk found "[[m,aIoUf'aSi@l]]" in the notice itself, and "“T. P. I.”." with two stops."""
+    log_in(client)
+    said = " ".join(soup(client.post("/staff/lexicon/en/save", data=entry_form(client, grapheme="TPI", say="tippy")))
+                    .select_one("#existing-entry").get_text().split())
+    assert said == "Now: “TPI” is said as “T. P. I.” Saving replaces it."
+    coded = next(entry for entry in fake_speech.lexicons["en"].entries if entry.phonemes is not None)
+    page = soup(client.post("/staff/lexicon/en/save", data=entry_form(client, grapheme=coded.grapheme, say="tippy")))
+    notice = page.select_one("#existing-entry")
+    assert coded.say not in notice.get_text() and "sound codes" in notice.get_text()
+    assert notice.find_next_sibling("details").select_one("code").get_text() == coded.say
 
 
 def test_a_bad_entry_is_refused_with_the_form_again(staff, client):

@@ -15,7 +15,7 @@ def test_a_new_store_has_every_table_in_wal_mode(tmp_path):
         tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         assert db.execute("PRAGMA user_version").fetchone()[0] == len(store.MIGRATIONS)
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert {"question", "staff_session"} <= tables
+    assert {"question", "staff_session", "understanding_count"} <= tables
 
 
 def test_an_older_store_is_brought_up_to_date_and_keeps_its_rows(tmp_path):

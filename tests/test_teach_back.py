@@ -1,6 +1,8 @@
 """Teach-back: each section's question has 2 or 3 answers, one right, and the
 sentence that holds the answer is found among the shown sentences in every language."""
 
+import re
+
 import pytest
 
 from kiosk import ROOT
@@ -21,6 +23,31 @@ def test_every_section_has_a_question_with_a_right_answer(leaflet):
         check = section.teach_back
         assert check is not None and 2 <= len(check.answers) <= 3
         assert 0 <= check.right < len(check.answers)
+
+
+def test_the_shipped_questions_offer_three_answers(leaflet):
+    """Two answers make a guess right half the time (issue 32)."""
+    assert [len(section.teach_back.answers) for section in leaflet.sections] == [3] * len(leaflet.sections)
+
+
+# Short words every sentence has, which echo nothing.
+COMMON = {"that", "this", "with", "your", "from", "into", "them", "they", "what", "when", "have", "make"}
+
+
+def stems(text: str) -> set[str]:
+    """A text's words of four letters or more, cut to five, so "weeks" meets "week" and "weeks"."""
+    return {w[:5] for w in re.findall(r"[a-z]+", text.casefold()) if len(w) >= 4 and w not in COMMON}
+
+
+def test_no_wrong_answer_echoes_its_sections_words(leaflet):
+    """A wrong answer that repeats the words the patient has just read (its section's text or
+    "In short") looks right: "Wait a few more weeks" beside "over the following weeks" (issue 32)."""
+    for section in leaflet.sections:
+        check = section.teach_back
+        read = set().union(*(stems(m) for m in section.messages()), stems(section.summary or ""))
+        for n, answer in enumerate(check.answers):
+            if n != check.right:
+                assert not stems(answer) & read, (section.slug, answer, stems(answer) & read)
 
 
 @pytest.mark.parametrize("tag", LOCALES)

@@ -25,6 +25,7 @@ from __future__ import annotations
 import secrets
 import sqlite3
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 
@@ -121,9 +122,12 @@ class Questions:
     def ask(
         self, *, kiosk_id: str, kiosk_name: str | None, address: str, page: str, lang: str, leaflet: str,
         section: str, sentence: Shown, english: Shown | None, english_is_paragraph: bool,
+        on_new: Callable[[sqlite3.Connection], None] | None = None,
     ) -> Question:
         """The open question for this sentence of this page from this kiosk: the one already
-        asked, or a new one. Refused when a limit is reached; StoreError when it cannot be kept."""
+        asked, or a new one. Refused when a limit is reached; StoreError when it cannot be kept.
+        `on_new` runs inside the write that adds a new question (not for a double tap), so
+        what it writes is kept with the question or not at all (kiosk/counts/)."""
         now = self._clock()
         with self._store.write() as db:
             self._tidy(db, now)
@@ -153,6 +157,8 @@ class Questions:
                     english.lang if english else None, int(english_is_paragraph), now,
                 ),
             ).fetchone()
+            if on_new is not None:
+                on_new(db)
             return Question.from_row(row)
 
     def _end(self, column: str, value: str, state: State) -> bool:

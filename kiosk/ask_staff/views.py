@@ -24,6 +24,7 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, make_response, redirect, render_template, request, url_for
 
+from ..counts.tally import Event
 from ..i18n import current_tag, pull_locale, push_locale
 from ..store import StoreError
 from ..patient.views import find_leaflet
@@ -109,6 +110,8 @@ def ask(leaflet, section):
             kiosk_id=kiosk_id, kiosk_name=kiosks.name_of(request), address=address(),
             page=f"{current_tag()}/{item.slug}/{part.slug}/{ref}", lang=current_tag(),
             leaflet=item.title, section=part.heading, sentence=sentence, english=english, english_is_paragraph=whole,
+            # Counted with the question, by slugs and the sentence's ref: no kiosk, no time of day.
+            on_new=lambda db: app_state().tally.add_beside(db, item.slug, part.slug, current_tag(), Event.ASKED, ref),
         )
     except Refused:
         return answer(429, messages=(NOT_TOLD,))

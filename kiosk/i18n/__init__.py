@@ -114,6 +114,11 @@ class CatalogDomains(Domain):
         locale = get_locale()
         if str(locale) not in self.cache:
             self.cache[str(locale)] = load_translations(self.translation_directories, locale, self.domains)
+        state = app_state()
+        if state.settings.show_only_reviewed:
+            # Here, where every text of a page is looked up (localize, gettext, the guide's
+            # phrases), so a translation not approved falls back to English everywhere alike.
+            return state.reviews.only_reviewed(self.cache[str(locale)], tag_of(locale))
         return self.cache[str(locale)]
 
 
@@ -161,11 +166,14 @@ def interface_incomplete() -> bool:
     lang = current_tag()
     if lang == SOURCE_LOCALE:
         return False
-    cache = app_state().interface_incomplete
-    if lang not in cache:
+    state = app_state()
+    cache = state.interface_incomplete
+    # "Show only reviewed translations" and each verdict change what is translated.
+    key = (lang, state.settings.show_only_reviewed, state.reviews.revision)
+    if key not in cache:
         catalog = compiled_messages(get_translations())
-        cache[lang] = any(msgid not in catalog for msgid in interface_messages())
-    return cache[lang]
+        cache[key] = any(msgid not in catalog for msgid in interface_messages())
+    return cache[key]
 
 
 @cache

@@ -5,9 +5,9 @@ staff screen (after a catalog update, or once a full disk has been cleared).
 The progress is the kiosk's, not a patient's: it is the same for every client.
 
 After a pronunciation change, a run also renders again the pages that named the clips it
-changed (the page cache dropped them), each in a spare turn (kiosk.web.turns: only while no
-request runs or waits), after the clips: a patient who opens one meanwhile has it rendered
-for them, as on any first visit.
+changed (the page cache marked them stale), each in a spare turn (kiosk.web.turns: only while no
+request runs or waits), after the clips: a patient who opens one meanwhile is answered with the
+stale page at once, the words said as before the change.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from typing import Callable, ContextManager
 from flask import Flask
 
 from .crawl import ensure_registered
+from ..web.page_cache import RENDER_AGAIN
 from ..speech import SpeechUnavailable
 from ..state import app_state
 
@@ -95,7 +96,7 @@ class BackgroundRender:
                     return done
                 path = self._pages.pop()
             with self._spare_turn():
-                client.get(path)
+                client.get(path, environ_overrides={RENDER_AGAIN: True})  # past the stale page
             done += 1
 
     def pages_waiting(self) -> int:
@@ -130,6 +131,13 @@ class BackgroundRender:
                 log.info("%d pages rendered again", self._render_pages())
             except Exception:  # noqa: BLE001 - a background thread has nobody else to tell
                 log.exception("rendering pages again failed")
+            finally:
+                # What could not be kept again (a page that failed, or one that another change
+                # overtook) is rendered on its next visit instead of served stale for good;
+                # but the pages a change since has queued, which the next run renders.
+                with self._lock:
+                    waiting = set(self._pages)
+                app_state(self._app).page_cache.drop_stale(but=waiting)
             self._update(running=False, finished=time.time(), error=error)
             with self._lock:
                 again, self._again = self._again, False

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, g, render_template, request, url_for
 from flask_babel import gettext as _
 
-from . import take_home
+from . import review_mark, take_home
 from .page_table import BY_ENDPOINT, LEAFLETS, OVERVIEW, PRINTABLE, SECTION, START, WORDS, fields_of
 from ..content import Leaflet, glossary
 from ..i18n import current_tag, localize, pull_locale, push_locale, request_locale
@@ -18,6 +18,8 @@ pages.url_value_preprocessor(pull_locale)
 pages.url_defaults(push_locale)
 # The QR code and provenance helpers, for any leaflet page that shows them.
 pages.context_processor(take_home.template_context)
+# The clinic's sign-off, on a leaflet's last section and printout.
+pages.context_processor(review_mark.template_context)
 
 
 def render_page(partial: str, title: str, **context) -> str:

@@ -182,8 +182,8 @@ def change_lexicon(app, lang: str, new: Lexicon) -> bool:
 
 
 def lexicons_changed(app, lexicons: Lexicons) -> bool:
-    """Say words by `lexicons` from now on, drop the kept pages that name a clip this changed,
-    and start the background render of those clips and then those pages.
+    """Say words by `lexicons` from now on, mark stale the kept pages that name a clip this
+    changed, and start the background render of those clips and then those pages.
 
     True when clips changed (a background render was asked for)."""
     return keys_changed(app, _state(app).speech.use_lexicons(lexicons))
@@ -206,9 +206,12 @@ def keys_changed(app, changed: frozenset[str]) -> bool:
     speech = state.speech
     # Only the pages that name a changed clip: issue 28 rendered every page of every language
     # again for one English word, and p99 went from 141 ms to over 2 s for half a minute.
-    pages = state.page_cache.drop_naming(changed)
+    # Kept and served until rendered again (kiosk/web/page_cache.py says why), where the
+    # background can render them; dropped where it cannot.
     if speech.enabled:
-        state.background_render.start_or_again(pages)
+        state.background_render.start_or_again(state.page_cache.mark_stale_naming(changed))
+    else:
+        state.page_cache.drop_naming(changed)
     return True
 
 

@@ -29,6 +29,10 @@ START_TIMEOUT = 60.0
 CLOSE_GRACE = 0.5
 # How often a worker checks that the server that started it is still there.
 PARENT_CHECK = 1.0
+# Synthesis yields the CPU to the web server when both want it: on 2 cores the bulk render
+# after a pronunciation save took a core from the pages (bench/bench_lexicon_save.py). A clip a
+# patient waits for still gets any core the pages leave idle, which is nearly always.
+WORKER_NICENESS = 5
 
 
 EngineFactory = Callable[[], Engine]
@@ -251,6 +255,7 @@ def process_main(conn, factory: EngineFactory) -> None:
     # (PR_SET_PDEATHSIG would not do: it fires when the *thread* that spawned us ends, and that
     # is any request thread that happened to need speech first.)
     threading.Thread(target=_exit_when_orphaned, args=(os.getppid(),), daemon=True).start()
+    os.nice(WORKER_NICENESS)
     try:
         engine = factory()
         conn.send(("ready", 0, engine.info()))

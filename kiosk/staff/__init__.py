@@ -10,6 +10,7 @@ bilingual.py  a leaflet paragraph by paragraph in two languages
 pronunciation.py  pronunciation entries per language: preview, save, import and export (PLS); its own
               blueprint (the lexicon files themselves are kiosk/speech/lexicon.py's)
 pronunciation_trial.py  the clips an entry would make, tried before it is saved
+review.py     the review screen: clinicians and medical translators approve texts, or ask for changes
 views.py      the pages
 
 The questions board is ask staff's (kiosk/ask_staff/board.py).
@@ -23,7 +24,7 @@ from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFProtect
 
 from ..i18n import KNOWN_LOCALES, SOURCE_LOCALE
-from . import access, pronunciation, settings, views, voices
+from . import access, pronunciation, review, settings, views, voices
 from ..state import app_state
 
 # Every form is the staff's; patient pages are all GET, which CSRFProtect
@@ -59,3 +60,4 @@ def init_app(app: Flask) -> None:
     views.init_app(app)
     pronunciation.init_app(app)
     voices.init_app(app)
+    review.init_app(app)

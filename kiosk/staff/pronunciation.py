@@ -120,7 +120,16 @@ def preview(lang: str):
     except LexiconError as error:
         return _page(lang, 400, form=form, error=str(error))
     trial = try_entry(current_app._get_current_object(), lang, new, changed)
-    return _page(lang, form=form, trial=trial, existing=_replaces_unasked(lang, form, new))
+    return _page(lang, form=form, trial=trial, existing=_replaced(lang, form, new))
+
+
+def _replaced(lang: str, form: dict, new) -> object | None:
+    """The entry a save would replace, for the page to keep showing it: also once staff have
+    said "Replace it" (a walk found the preview then dropped it, under "Add an entry"); not
+    when they change the entry itself, which the heading names."""
+    if new.grapheme == form["replacing"]:
+        return None
+    return app_state().speech.lexicons[lang].get(new.grapheme)
 
 
 @bp.get(f"/lexicon/audio/<key>{ogg.SUFFIX}")

@@ -20,6 +20,7 @@ from flask import Flask
 from ..patient import idle
 from ..i18n import KNOWN_LOCALES, SOURCE_LOCALE
 from ..files import write_atomically
+from ..review.signoff import DEFAULT_REVIEW_YEARS
 from ..speech.service import choose_voices
 from ..state import app_state
 
@@ -29,6 +30,9 @@ FILE_NAME = "settings.json"
 # Seconds before the idle warning. Shorter than a minute interrupts a patient
 # who is reading; longer than ten leaves a leaflet on screen for the next one.
 IDLE_CHOICES = (60, 120, 180, 300, 600)
+# Years between a leaflet's reviews that staff may choose.
+REVIEW_YEARS_CHOICES = (1, 2, 3)
+FIELDS = ("default_language", "idle_seconds", "show_only_reviewed", "review_years")
 
 
 class SettingsError(ValueError):
@@ -46,6 +50,11 @@ class Settings:
     default_language: str = SOURCE_LOCALE
     # Seconds before the idle warning; None keeps IDLE_SECONDS from the config.
     idle_seconds: int | None = None
+    # Show a translation only once a medical translator approved it (kiosk/review): the rest
+    # falls back to English, marked and spoken as English, as an untranslated text does.
+    show_only_reviewed: bool = False
+    # Years from a leaflet's review to its next one (NHS-style review dates).
+    review_years: int = DEFAULT_REVIEW_YEARS
     # A Piper voice per language tag ("en": "piper:en_US-joe-medium"), sorted; a language not
     # named speaks with eSpeak NG, the default. A pair, not a dict, so Settings stays hashable.
     voices: tuple[tuple[str, str], ...] = ()
@@ -68,7 +77,8 @@ def validate(data, app: Flask) -> Settings:
     """Settings from a JSON object, or SettingsError saying what is wrong."""
     if not isinstance(data, dict):
         raise SettingsError("file", "it is not a JSON object")
-    unknown = sorted(set(data) - {"default_language", "idle_seconds", "voices"})
+    # The voices are checked on their own (_voices): they are no form field.
+    unknown = sorted(set(data) - {*FIELDS, "voices"})
     if unknown:
         raise SettingsError(unknown[0], f"unknown setting {unknown[0]!r}")
     language = data.get("default_language", SOURCE_LOCALE)
@@ -80,7 +90,14 @@ def validate(data, app: Flask) -> Settings:
     ):
         choices = ", ".join(map(str, idle_choices(app)))
         raise SettingsError("idle_seconds", f"idle time must be one of {choices} seconds, not {seconds!r}")
-    return Settings(language, seconds, _voices(data.get("voices", {})))
+    only_reviewed = data.get("show_only_reviewed", False)
+    if not isinstance(only_reviewed, bool):
+        raise SettingsError("show_only_reviewed", f"show_only_reviewed must be true or false, not {only_reviewed!r}")
+    years = data.get("review_years", DEFAULT_REVIEW_YEARS)
+    if isinstance(years, bool) or years not in REVIEW_YEARS_CHOICES:
+        choices = ", ".join(map(str, REVIEW_YEARS_CHOICES))
+        raise SettingsError("review_years", f"the years between reviews must be one of {choices}, not {years!r}")
+    return Settings(language, seconds, only_reviewed, years, _voices(data.get("voices", {})))
 
 
 def _voices(voices) -> tuple[tuple[str, str], ...]:
@@ -103,12 +120,21 @@ def from_form(form, app: Flask) -> Settings:
     seconds = form.get("idle_seconds", "")
     if not seconds.isascii() or not seconds.isdigit():
         raise SettingsError("idle_seconds", "Choose an idle time from the list.")
+    # Absent (an older form, still open) keeps the default: 3 years.
+    years = form.get("review_years", str(DEFAULT_REVIEW_YEARS))
+    if not years.isascii() or not years.isdigit():
+        raise SettingsError("review_years", "Choose the years between reviews from the list.")
     try:
-        return validate({"default_language": form.get("default_language", ""), "idle_seconds": int(seconds)}, app)
+        return validate({
+            "default_language": form.get("default_language", ""), "idle_seconds": int(seconds),
+            # A checkbox: sent ("on") when ticked, absent when not.
+            "show_only_reviewed": form.get("show_only_reviewed") == "on", "review_years": int(years),
+        }, app)
     except SettingsError as error:
         message = {
             "default_language": "Choose a language from the list.",
             "idle_seconds": "Choose an idle time from the list.",
+            "review_years": "Choose the years between reviews from the list.",
         }[error.field]
         raise SettingsError(error.field, message) from error
 

@@ -7,6 +7,7 @@ import logging
 import threading
 import time
 from dataclasses import replace
+from datetime import date
 
 from flask import (
     Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, session, url_for,
@@ -26,6 +27,7 @@ from ..jobs.crawl import ensure_registered
 from ..speech.scheduler import ClipCount
 from . import access, pin, settings, voice_rows
 from .access import Staff, staff_only
+from ..store import StoreError
 from .bilingual import side_by_side
 from ..state import app_state
 
@@ -92,6 +94,14 @@ def index():
     return screen()
 
 
+def review_due(app) -> list[dict]:
+    """The leaflets × languages whose next review is due within 30 days, or overdue (issue 32)."""
+    today = date.today()
+    return [{"leaflet": app_state(app).leaflets[slug], "language": KNOWN_LOCALES[tag].get_display_name("en"),
+             "tag": tag, "due": done.next_due, "overdue": done.next_due < today}
+            for slug, tag, done in app_state(app).reviews.due(today, app_state(app).settings.review_years)]
+
+
 def screen(code: int = 200, errors: dict[str, str] | None = None, chosen: dict[str, str] | None = None):
     """The staff screen itself; after a bad form, with its errors and what was chosen."""
     app = current_app._get_current_object()
@@ -128,14 +138,19 @@ def screen(code: int = 200, errors: dict[str, str] | None = None, chosen: dict[s
         leaflets=app_state(app).leaflets.values(),
         clinic_leaflets=clinic_leaflets,
         readability=readability(app),
+        understanding=understanding(app),
         speech=speech.status(),
         progress=app_state(app).background_render.progress,
         idle=app_state(app).idle,
         idle_choices=settings.idle_choices(app),
+        review_years_choices=settings.REVIEW_YEARS_CHOICES,
+        reviews_due=review_due(app),
         configured_idle=idle.from_config(app.config).seconds,
         chosen={
             "default_language": current.default_language,
             "idle_seconds": str(app_state(app).idle.seconds),
+            "show_only_reviewed": current.show_only_reviewed,
+            "review_years": str(current.review_years),
             **(chosen or {}),
         },
         errors=errors or {},
@@ -143,6 +158,20 @@ def screen(code: int = 200, errors: dict[str, str] | None = None, chosen: dict[s
         **voice_rows.context(app),
         lexicon_sizes={tag: len(speech.lexicons[tag].entries) for tag in KNOWN_LOCALES},
     )
+
+
+def understanding(app) -> dict:
+    """What patients did not understand, for its section of the screen (kiosk/counts/)."""
+    # Imported here: the summary names sentences through ask staff's package, which imports
+    # this package (staff's CSRF) as it loads.
+    from ..counts.summary import CHANGED, in_english, summaries
+
+    tally = app_state(app).tally
+    try:
+        return {"sections": summaries(tally, app_state(app).leaflets.values()), "since": tally.first_day(),
+                "changed": CHANGED, "in_english": in_english}
+    except StoreError as error:
+        return {"error": str(error)}
 
 
 @bp.post("/login")
@@ -215,7 +244,8 @@ def save_settings():
     try:
         new = settings.from_form(request.form, app)
     except settings.SettingsError as error:
-        chosen = {name: request.form.get(name, "") for name in ("default_language", "idle_seconds")}
+        chosen = {name: request.form.get(name, "") for name in ("default_language", "idle_seconds", "review_years")}
+        chosen["show_only_reviewed"] = request.form.get("show_only_reviewed") == "on"
         return screen(400, errors={error.field: str(error)}, chosen=chosen)
     # The voices have a form of their own (voices.py): this one keeps them as they are.
     new = replace(new, voices=app_state(app).settings.voices)

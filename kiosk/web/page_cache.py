@@ -10,8 +10,15 @@ What can change a page while the kiosk runs, and how the cache keeps up (issue 2
 every page of every lexicon and settings ever used, 5.5 MB more at each save):
 - the staff's settings (start language, idle time): a page is kept with the settings it was
   rendered with, one page per path, and a page of other settings is dropped when found;
-- the pronunciation lexicon, through the clip URLs a page names: a change drops the pages that
-  name a clip it changed (drop_naming), and nothing else; kiosk/jobs/render_audio.py renders them again.
+- the pronunciation lexicon, through the clip URLs a page names: a change marks the pages that
+  name a clip it changed as stale (mark_stale_naming), and nothing else, and
+  kiosk/jobs/render_audio.py renders them again in the background, each replacing its stale
+  page when it is done. Until then patients are answered from the stale page, at once: it names
+  the clips as they were said before the change, which the speech layer still serves (retired,
+  speech.registry). Dropping them made every patient who opened one wait for its render, and
+  p99 went from 123 ms to 771 ms for the seconds after a save (bench/bench_lexicon_save.py).
+  Whatever the background could not render again is dropped at the end of its run
+  (drop_stale), so no stale page outlives it.
 And the whole cache has a size limit (MAX_BYTES): the least recently used pages go first.
 """
 
@@ -37,6 +44,9 @@ from ..state import app_state
 MAX_BYTES = 200 * 1024 * 1024
 # A clip key in a page's /audio/<key>.ogg URLs (speech.registry.KEY).
 CLIP_KEY = re.compile(rb"/audio/([0-9a-f]{64})\.ogg")
+# The WSGI environ key by which the background render asks for a page rendered anew, past a
+# stale one. An environ key, not a header: no HTTP client can set it.
+RENDER_AGAIN = "kiosk.render_again"
 
 
 @dataclass(frozen=True)
@@ -45,7 +55,7 @@ class Page:
     gzipped: bytes
     etag: str
     mimetype: str
-    settings: object  # the staff settings it was rendered with (kiosk.staff.settings.Settings)
+    settings: object  # the staff settings and reviews' revision it was rendered with (_settings())
     clips: frozenset[str]  # the clip keys it names
 
     @property
@@ -60,6 +70,7 @@ class PageCache:
         self._lock = threading.Lock()
         self._pages: OrderedDict[tuple, Page] = OrderedDict()
         self._bytes = 0
+        self._stale: set[tuple] = set()  # kept pages that name a clip a lexicon change retired
         self.max_bytes = max_bytes
         # Counts the lexicon changes: a page rendered across one may name the old clips, and is not kept.
         self.generation = 0
@@ -92,17 +103,47 @@ class PageCache:
         return page
 
     def drop_naming(self, clips: Iterable[str]) -> list[str]:
-        """Drop every page that names one of `clips` (the keys a lexicon change retired); return their paths."""
+        """Drop every page that names one of `clips` (the keys a lexicon change retired), for
+        a kiosk that cannot render them again in the background; return their paths."""
+        stale = self._naming(clips)
+        with self._lock:
+            for key in stale:
+                if key in self._pages:
+                    self._drop(key)
+        return [key[0] for key in stale]
+
+    def mark_stale_naming(self, clips: Iterable[str]) -> list[str]:
+        """Mark every page that names one of `clips` stale: served until the background renders
+        it again (put), or drop_stale(). Return their paths."""
+        stale = self._naming(clips)
+        with self._lock:
+            self._stale.update(key for key in stale if key in self._pages)
+        return [key[0] for key in stale]
+
+    def _naming(self, clips: Iterable[str]) -> list[tuple]:
         clips = frozenset(clips)
         with self._lock:
-            self.generation += 1
-            stale = [key for key, page in self._pages.items() if page.clips & clips]
-            for key in stale:
+            self.generation += 1  # a render begun before the change may name the old clips
+            return [key for key, page in self._pages.items() if page.clips & clips]
+
+    def drop_stale(self, but: Iterable[str] = ()) -> int:
+        """Drop the stale pages, but those whose paths are in `but` (still to be rendered
+        again); return how many were dropped."""
+        but = frozenset(but)
+        with self._lock:
+            gone = [key for key in self._stale if key[0] not in but]
+            for key in gone:
                 self._drop(key)
-        return [key[0] for key in stale]
+        return len(gone)
+
+    def stale(self) -> set[str]:
+        """The paths of the stale pages (for tests)."""
+        with self._lock:
+            return {key[0] for key in self._stale}
 
     def _drop(self, key: tuple) -> None:
         self._bytes -= self._pages.pop(key).size
+        self._stale.discard(key)
 
     def pages(self) -> dict[str, Page]:
         """The kept pages by path, least recently used first (for the staff screen and tests)."""
@@ -127,9 +168,15 @@ def _key() -> tuple | None:
 
 
 def _settings():
-    """The staff's settings as a whole (a frozen dataclass), not a hand-made list of them: a
-    setting added later changes the kept pages too, never serves them stale (issue 30)."""
-    return app_state().settings
+    """What a page depends on besides its path: the staff's settings as a whole (a frozen
+    dataclass), not a hand-made list of them, so a setting added later changes the kept pages
+    too, never serves them stale (issue 30); and the reviews' revision, as a verdict changes
+    a leaflet's "Reviewed by" mark, and what "Show only reviewed translations" shows (issue 32).
+    Read once, when the request starts (from_cache): a page rendered while a verdict was
+    recorded is kept as of before it, and so rendered again at its next request."""
+    if "page_inputs" not in g:
+        g.page_inputs = (app_state().settings, app_state().reviews.revision)
+    return g.page_inputs
 
 
 def _answer(page: Page) -> Response:
@@ -143,7 +190,10 @@ def from_cache():
         return None
     cache = app_state().page_cache
     g.page_generation = cache.generation  # before the page's clips are registered, if it is rendered
-    page = cache.get(key, _settings())
+    inputs = _settings()  # likewise: before the page reads the settings and reviews
+    if request.environ.get(RENDER_AGAIN):
+        return None
+    page = cache.get(key, inputs)
     return _answer(page) if page is not None else None
 
 

@@ -190,6 +190,29 @@ def test_listen_from_here_plays_that_sentence(kiosk):
     expect(page.locator("#sentence-bar")).to_be_hidden()
 
 
+def test_with_the_guide_listen_from_here_keeps_focus_on_the_sentence_and_tab_goes_on_after_it(kiosk):
+    """Found on a walk: focus was left in the closed bar, fell to the page, and the next Tab
+    went to the Audio guide button at the top."""
+    page = kiosk("es")
+    turn_on_guide(page)
+    page.locator("#page-heading").focus()
+    for _ in range(40):  # the arrow keys, from the heading to the leaflet's first sentence
+        page.keyboard.press("ArrowDown")
+        if page.evaluate("document.activeElement.matches('#main .sentence[data-sentence]')"):
+            break
+    sentence = page.locator(SENTENCE).first
+    expect(sentence).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator('[data-sentence-action="listen"]')).to_be_focused()
+    page.keyboard.press("Enter")
+    wait_saying(page, sentence.get_attribute("data-clip"))
+    expect(page.locator("#sentence-bar")).to_be_hidden()
+    expect(sentence).to_be_focused()
+    page.keyboard.press("Tab")
+    after = sentence.evaluate("s => !!(s.compareDocumentPosition(document.activeElement) & Node.DOCUMENT_POSITION_FOLLOWING)")
+    assert after, page.evaluate("document.activeElement.outerHTML.slice(0, 120)")
+
+
 def test_with_the_guide_the_arrow_keys_step_through_sentences_and_enter_opens_the_bar(kiosk):
     page = kiosk("ar")
     turn_on_guide(page)

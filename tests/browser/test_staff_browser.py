@@ -1,6 +1,7 @@
 """The staff screen in a real browser: PIN, status, a re-render watched to its
 end, the bilingual view, axe-core, and the session ending on a patient page."""
 
+import re
 import threading
 
 import pytest
@@ -8,6 +9,7 @@ from playwright.sync_api import expect
 
 from helpers import BROKEN_LEAFLET, FIXTURES, LEAFLET, LOCALES, leaflets_with_a_broken_one
 from kiosk import create_app
+from kiosk.counts.tally import Event
 from kiosk.speech import ThreadExecutor
 from kiosk.staff import pin
 from speech.fakes import FakeEngine
@@ -203,13 +205,19 @@ def test_after_save_the_notice_is_where_the_nurse_looks_and_has_the_focus(touch_
 
 
 @pytest.mark.parametrize("where", ["PIN form", "staff screen", "bilingual view"])
-def test_staff_text_and_targets_have_the_kiosks_sizes(touch_page, staff_server, where):
+def test_staff_text_and_targets_have_the_kiosks_sizes(touch_page, staff_server, staff_app, where):
     page = touch_page
     if where == "PIN form":
         page.goto(staff_server + "/staff/")
         expect(page.get_by_label("Staff PIN")).to_be_visible()
     else:
+        # What patients did not understand, with lines to show (kiosk/counts/).
+        for _ in range(6):
+            app_state(staff_app).tally.add(LEAFLET, "what-to-expect", "es", Event.RIGHT_FIRST)
         log_in(page, staff_server)
+        if where == "staff screen":
+            expect(page.get_by_text(re.compile(r"^Spanish, section 3: fewer than 5 of \d+ needed the replay$"))).to_be_visible()
+            assert run_axe(page) == []
         if where == "bilingual view":
             page.goto(f"{staff_server}/staff/es/{LEAFLET}/")
             expect(page.locator("td.patient").first).to_be_visible()

@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from layout import FIRST_LINE_ON_SCREEN, SCREENS, json_of
 from listening import hear_out, skip_to, turn_on_guide, wait_saying
+from kiosk.state import app_state
 
 LANGS = ["en", "es", "ar", "zh-Hans"]
 # A window too short for "In short" and the leaflet's first line below it.
@@ -136,3 +137,19 @@ def test_a_blind_patient_hears_a_definition_and_answers_by_keyboard_and_guide(at
     phrases = json_of(page, "teach-back-phrases")
     expect(page.locator(".teach-back-feedback")).to_have_text(phrases["right"]["text"])
     wait_saying(page, phrases["right"]["say"][0][0])
+
+
+def test_how_the_question_went_is_sent_once_to_be_counted(at, browser_app):
+    """The outcome, and nothing else, goes to the kiosk's counts (kiosk/counts/)."""
+    page = at("es", "portrait")
+    question = page.locator("#teach-back")
+    right = int(question.get_attribute("data-right"))
+    before = sum(c.count for c in app_state(browser_app).tally.counts() if c.event == "right-after-replay")
+    question.locator(f'button.answer:not([data-answer="{right}"])').first.click()
+    hear_out(page, page.locator("#answer-sentence").get_attribute("data-clip"))
+    with page.expect_response(lambda r: r.url.endswith("/understood")) as sent:
+        question.locator(f'button.answer[data-answer="{right}"]').click()
+    assert sent.value.status == 204
+    assert sent.value.request.post_data == "outcome=right-after-replay"
+    after = sum(c.count for c in app_state(browser_app).tally.counts() if c.event == "right-after-replay")
+    assert after == before + 1

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from kiosk import create_app
-from kiosk.jobs.crawl import ensure_registered
+from kiosk.jobs.crawl import ensure_registered, page_urls
 from kiosk.speech import ThreadExecutor, lexicon
 from kiosk.speech.engine import EngineInfo, Job, LexiconEntry
 from kiosk.speech.registry import ClipRegistry, clip_key
@@ -84,3 +84,45 @@ def test_change_lexicon_saves_rekeys_and_renders_in_the_background(tmp_path):
         assert not change_lexicon(app, "en", new)  # the same again: nothing changed
     finally:
         speech.close()
+
+
+def test_a_changed_page_is_served_as_it_was_until_the_background_renders_it_again(tmp_path):
+    """Issue 28: the change dropped the pages that name a changed clip, and every patient who
+    opened one waited for its render (p99 771 ms against 123 ms idle, bench_lexicon_save.py)."""
+    import threading
+
+    gate = threading.Event()  # the background run's clips wait for it, and its pages after them
+    app = create_app({"TESTING": True, "SPEECH_CACHE_DIR": str(tmp_path / "audio")},
+                     instance_path=str(tmp_path / "instance"),
+                     speech_executor=ThreadExecutor(lambda: FakeEngine(gate=gate)))
+    state = app_state(app)
+    patient = app.test_client()
+    try:
+        ensure_registered(app)
+        path = "/en/trigger-point-injections/"
+        section = next(url for url in page_urls(app) if url.startswith(path) and url != path and " pain " in
+                       " ".join(state.speech.job(k).text for k in _clips_of(patient, url)))
+        before = patient.get(section).get_data()
+        assert section in state.page_cache.pages()
+        retired = {key for key in state.page_cache.pages()[section].clips if " pain " in state.speech.job(key).text}
+
+        assert change_lexicon(app, "en", state.speech.lexicons["en"].with_entry(LexiconEntry("pain", "payn")))
+        assert patient.get(section).get_data() == before  # at once, the words said as before
+        assert section in state.page_cache.stale()
+
+        gate.set()
+        render = state.background_render
+        wait_until(lambda: not render.progress.running and not render.pages_waiting(), "the background render")
+        after = patient.get(section).get_data()
+        assert after != before and not state.page_cache.stale()
+        assert retired and not state.page_cache.pages()[section].clips & retired  # the new words now
+    finally:
+        gate.set()
+        state.speech.close()
+
+
+def _clips_of(client, url: str) -> frozenset[str]:
+    """The clip keys a page names (and so kept in the page cache)."""
+    from kiosk.web.page_cache import CLIP_KEY
+
+    return frozenset(key.decode() for key in CLIP_KEY.findall(client.get(url).get_data()))

@@ -148,3 +148,20 @@ def test_worker_with_other_engine_versions_is_refused(tmp_path):
             executor.info()
     finally:
         executor.close()
+
+
+def test_a_worker_yields_the_cpu_to_the_web_server(tmp_path):
+    """On 2 cores, the bulk render after a pronunciation save took a core from the pages."""
+    import os
+
+    from kiosk.speech.worker import WORKER_NICENESS
+
+    state = tmp_path / "state"
+    state.mkdir()
+    executor = ProcessExecutor(fakes.ProcessFake(str(state)))
+    try:
+        executor.run(Job("Hello.", "fake/en", 150), str(tmp_path / "a.wav"), str(tmp_path / "a.ogg"))
+        worker = int(fakes.jobs(state)[0])
+        assert os.getpriority(os.PRIO_PROCESS, worker) == os.getpriority(os.PRIO_PROCESS, 0) + WORKER_NICENESS > 0
+    finally:
+        executor.close()
