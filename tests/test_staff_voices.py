@@ -216,3 +216,17 @@ def test_a_chosen_voice_whose_file_is_cut_short_falls_back_on_its_first_clip_mar
         assert any("chosen for English is not used" in p.get_text() for p in page.select(".attention li"))
     finally:
         close(app)
+
+
+def test_a_prerender_whose_chosen_voice_cannot_be_loaded_ends_complete_in_the_default_voice(tmp_path):
+    """`kiosk prerender` and the export: the language falls back at its first clip, and its clips
+    in the default voice are made in the same run, not left to a later one."""
+    app = kiosk(with_broken_voice(tmp_path), voices={"en": BROKEN})
+    speech = app_state(app).speech
+    try:
+        ensure_registered(app)
+        speech.prerender()
+        assert speech.missing() == []
+        assert {job.voice for _, job, tag in speech.registry.jobs() if tag == "en"} == {"fake/en"}
+    finally:
+        close(app)
