@@ -230,3 +230,22 @@ def test_a_prerender_whose_chosen_voice_cannot_be_loaded_ends_complete_in_the_de
         assert {job.voice for _, job, tag in speech.registry.jobs() if tag == "en"} == {"fake/en"}
     finally:
         close(app)
+
+
+def test_a_kiosk_whose_piper_was_uninstalled_falls_back_and_says_how_to_add_it(tmp_path, monkeypatch):
+    """English chose a Piper voice, then piper-tts went (a rebuilt environment without the extra):
+    the kiosk still starts and speaks English with eSpeak NG, and says why."""
+    monkeypatch.setattr("kiosk.speech.engines.piper_installed", lambda: False)
+    app = kiosk(tmp_path, voices={"en": JOE})
+    speech = app_state(app).speech
+    try:
+        with app.test_client() as patient:
+            patient.get("/en/")
+        key = next(key for key, job, tag in speech.registry.jobs() if tag == "en")
+        assert speech.job(key).voice == JOE
+        assert app.test_client().get(f"/audio/{key}.ogg").status_code == 503
+        assert speech.voice_for("en") == "fake/en"
+        assert speech.registry.failed(JOE) == ("piper-tts is not installed: pip install 'leaflet-kiosk[piper]' "
+                                               "(piper-tts), then restart the kiosk")
+    finally:
+        close(app)
