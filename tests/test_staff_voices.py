@@ -25,6 +25,9 @@ from kiosk.state import app_state
 from helpers import soup, wait_until
 from speech.fakes import FakeEngine
 
+# Real Piper synthesis: a voice load takes seconds on a busy 2-core machine.
+pytestmark = pytest.mark.slow
+
 PIN = "482913"
 JOE = "piper:en_US-joe-medium"
 BROKEN = "piper:en_US-broken-medium"

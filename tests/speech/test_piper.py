@@ -19,6 +19,9 @@ from kiosk.speech.synthesizer import VoiceFailed, synthesize_clip
 from kiosk.speech.wav import speech_units
 
 SENTENCE = "Take one tablet twice a day with food, and drink plenty of water."
+# Real Piper synthesis: a voice load takes seconds on a busy 2-core machine.
+pytestmark = pytest.mark.slow
+
 JOE = "piper:en_US-joe-medium"
 BROKEN = "piper:en_US-broken-medium"
 
