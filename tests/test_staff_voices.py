@@ -252,3 +252,11 @@ def test_a_kiosk_whose_piper_was_uninstalled_falls_back_and_says_how_to_add_it(t
                                                "(piper-tts), then restart the kiosk")
     finally:
         close(app)
+
+
+def test_with_speech_off_no_voice_is_offered(tmp_path):
+    app = create_app({"TESTING": True, "SPEECH_ENABLED": False}, instance_path=str(tmp_path))
+    pin.save(app.instance_path, PIN)
+    page = soup(staff_client(app).get("/staff/"))
+    assert "Speech is turned off" in page.select_one("#voices-off").get_text()
+    assert page.select('form[action="/staff/voice"]') == []
