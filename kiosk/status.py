@@ -38,6 +38,14 @@ def problems(app, store_problem=UNCHECKED) -> list[str]:
     `store_problem`: the instance store's check where the caller made it already (it writes to
     the disk, so /healthz makes it once)."""
     found = []
+    speech = app_state(app).speech
+    for tag, locale in KNOWN_LOCALES.items():
+        chosen = speech.registry.chosen(tag)
+        if chosen is not None and speech.enabled and speech.engine_known and speech.voice_for(tag) != chosen:
+            why = speech.registry.failed(chosen) or "it is not installed any more"
+            found.append(f"The voice {chosen} chosen for {locale.get_display_name('en')} is not used: {why}. "
+                         f"{locale.get_display_name('en')} speaks with eSpeak NG meanwhile. Replace the voice "
+                         "file in the instance's voices/ folder and choose it again, or choose eSpeak NG under Voices.")
     for left_out in app_state(app).leaflets_left_out:
         more = len(left_out.problems) - 1
         found.append(f"The leaflet file {left_out.source} is left out, so patients do not see it: line "

@@ -217,3 +217,36 @@ def test_the_pronunciations_go_with_the_export_as_pls(tmp_path):
     assert sorted(p.name for p in (report.dest / "lexicon").iterdir()) == [f"{tag}.pls" for tag in with_entries]
     for tag in with_entries:
         assert lexicon.from_pls((report.dest / "lexicon" / f"{tag}.pls").read_bytes()) == (tag, lexicons[tag])
+
+
+def test_the_export_carries_the_clips_of_a_chosen_piper_voice(tmp_path, fake_clips):
+    """English chosen to speak with a Piper voice: its clips in the export are that voice's, and
+    the other languages' are eSpeak's. Piper here is a stand-in (speech/fakes.FakePiperEngine)
+    behind the kiosk's own EngineRouter: the real voice would take minutes for every English
+    clip (tests/speech/test_piper.py tests its audio)."""
+    from kiosk.speech.engines import EngineRouter
+    from speech.fakes import FAKE_PIPER_VOICE, FakePiperEngine
+
+    fake_clips(tmp_path / "audio", FakeEngine)  # the eSpeak clips made already
+    instance = tmp_path / "instance"
+    instance.mkdir()
+    (instance / "settings.json").write_text(f'{{"voices": {{"en": "{FAKE_PIPER_VOICE.id}"}}}}')
+    router = EngineRouter(ThreadExecutor(FakeEngine), lambda: [FAKE_PIPER_VOICE],
+                          lambda factory, timeout: ThreadExecutor(FakePiperEngine))
+    app = create_app({"TESTING": True, "SPEECH_CACHE_DIR": str(tmp_path / "audio")}, instance_path=str(instance),
+                     speech_executor=router)
+    speech = app_state(app).speech
+    try:
+        report = export(app, tmp_path / "site")
+        assert report.clips_missing == 0 and report.clips == len(speech.keys())
+        said = {clip.stem: spoken_text(clip) for clip in (tmp_path / "site" / "audio").glob("*.ogg")}
+        by_language = {}
+        for key, job, tag in speech.registry.jobs():
+            by_language.setdefault(tag, set()).add(said[key].startswith("piper: "))
+        assert by_language == {"en": {True}, "es": {False}, "ar": {False}}
+        # The English section's first sentence, as the exported page names it, in the Piper voice.
+        section = read(tmp_path / "site" / page_file(f"/en/{LEAFLET}/{SECTIONS[0]}"))
+        first = section.select_one("#main h1 .sentence[data-clip]")
+        assert spoken_text(tmp_path / "site" / first["data-clip"].lstrip("/")) == f"piper: {first.get_text()}"
+    finally:
+        speech.close()

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 
-from . import lexicon
+import functools
+
+from . import lexicon, piper_voices, service
 from .registry import DEFAULT_RATE, UnknownClip, clip_key
 from .service import Speech
 from .synthesizer import DEFAULT_QUEUE, SpeechBusy, SpeechUnavailable
@@ -46,6 +48,11 @@ def init_app(app, *, executor=None, off_cpu=None) -> None:
         # `kiosk prerender` uses one per core.
         workers=config.get("SPEECH_WORKERS", 1),
         executor=executor,
+        # Piper voices in instance/voices/ and installed voice packages, beside eSpeak NG
+        # (engines.py); SPEECH_PIPER = False leaves Piper out altogether.
+        piper_voices=(functools.partial(piper_voices.find, app.instance_path)
+                      if config.get("SPEECH_PIPER", True) else None),
+        keys_changed=lambda keys: service.keys_changed(app, keys),
         **({"off_cpu": off_cpu} if off_cpu is not None else {}),
     )
     from .. import ROOT

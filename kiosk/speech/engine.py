@@ -18,6 +18,11 @@ class EngineClosed(EngineError):
     """The executor was closed (the server is stopping): no more jobs run."""
 
 
+class VoiceUnusable(EngineError):
+    """The job's voice cannot be loaded (its file is missing, cut short or not a voice): no retry
+    helps, and its language falls back to the default engine's voice (registry.voice_failed)."""
+
+
 @dataclass(frozen=True)
 class LexiconEntry:
     """One pronunciation: a written word (whole words, case as written) and how to say it.
@@ -50,11 +55,20 @@ class Job:
 
 @dataclass(frozen=True)
 class VoiceInfo:
-    """One installed voice as pyttsx3 lists it."""
+    """One installed voice as its engine lists it.
+
+    `engine` is None for a voice of the engine that EngineInfo names, the default one (eSpeak
+    NG): only those are picked for a language unless staff choose another. A voice of a second
+    engine (a Piper voice, kiosk/speech/piper_voices.py) names that engine and the voice's own
+    version here, so its clip keys change when its file does, and eSpeak's keys never do.
+    `phonemes` says whether the voice takes the lexicon's eSpeak phoneme entries ("[[...]]").
+    """
 
     id: str
     name: str
     languages: tuple[str, ...]
+    engine: str | None = None
+    phonemes: bool = True
 
 
 @dataclass(frozen=True)

@@ -14,16 +14,16 @@ import queue
 import threading
 
 from .engine import EngineError, EngineInfo, Job, Words
-from .worker import EngineFactory, ProcessExecutor
+from .worker import BASE_TIMEOUT, EngineFactory, ProcessExecutor
 
 log = logging.getLogger(__name__)
 
 
 class WorkerPool:
-    def __init__(self, engine_factory: EngineFactory, size: int) -> None:
+    def __init__(self, engine_factory: EngineFactory, size: int, *, timeout: float = BASE_TIMEOUT) -> None:
         if size < 1:
             raise ValueError(f"a pool needs at least one worker, not {size}")
-        self._executors = [ProcessExecutor(engine_factory) for _ in range(size)]
+        self._executors = [ProcessExecutor(engine_factory, timeout=timeout) for _ in range(size)]
         self._free: queue.LifoQueue[ProcessExecutor] = queue.LifoQueue()
         for executor in reversed(self._executors):
             self._free.put(executor)

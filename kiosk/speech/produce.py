@@ -36,6 +36,8 @@ def make_clip(engine: Engine, job: Job, wav_path: str, clip_path: str) -> Words:
         text = spoken_text(engine, job)
         try:
             words = tuple(engine.synthesize(text, job.voice, job.rate, wav_path))
+        except EngineError:
+            raise  # the engine's own (VoiceUnusable: the voice's file cannot be loaded)
         except Exception as exc:
             raise EngineError(f"{type(exc).__name__}: {exc}") from exc
         # As long as what it said, which a respelling may make many times what is shown.

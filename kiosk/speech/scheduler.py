@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from .registry import ClipRegistry
-from .synthesizer import SpeechUnavailable, Synthesizer
+from .synthesizer import SpeechUnavailable, Synthesizer, VoiceFailed
 
 log = logging.getLogger(__name__)
 
@@ -35,9 +35,11 @@ class ClipCount:
 class RenderScheduler:
     """The missing clips of one registry, made by one synthesizer."""
 
-    def __init__(self, registry: ClipRegistry, synthesizer: Synthesizer) -> None:
+    def __init__(self, registry: ClipRegistry, synthesizer: Synthesizer,
+                 on_voice_failed: Callable[[VoiceFailed], None] = lambda failure: None) -> None:
         self.registry = registry
         self.synthesizer = synthesizer
+        self._on_voice_failed = on_voice_failed
 
     def missing(self) -> list[str]:
         """Keys of registered clips with no valid cached file."""
@@ -60,7 +62,7 @@ class RenderScheduler:
         synthesizer = self.synthesizer
         keys = self.missing()
         lock = threading.Lock()
-        tally = {"done": 0, "failed": 0, "in_a_row": 0}
+        tally = {"done": 0, "failed": 0, "in_a_row": 0, "voice_failed": False}
         stop = threading.Event()
 
         def one(key: str) -> None:
@@ -68,9 +70,16 @@ class RenderScheduler:
                 return
             try:
                 job = self.registry.job(key)
-                if synthesizer.find(key, job) is None:
+                # A voice that failed for an earlier clip: this clip was re-keyed to the default
+                # voice (made below, in a second pass), so it is not tried again here.
+                if self.registry.failed(job.voice) is None and synthesizer.find(key, job) is None:
                     synthesizer.synthesize(key, job)
                 ok = True
+            except VoiceFailed as exc:
+                ok = True  # not the engine's failure: the language falls back, rendered below
+                log.error("%s", exc)
+                self._on_voice_failed(exc)
+                tally["voice_failed"] = True
             except SpeechUnavailable as exc:
                 ok = False
                 log.error("%s", exc)
@@ -87,6 +96,13 @@ class RenderScheduler:
 
         with ThreadPoolExecutor(CLIPS_IN_HAND * synthesizer.workers, thread_name_prefix="prerender") as pool:
             list(pool.map(one, keys))
+            if tally["voice_failed"] and not stop.is_set():
+                # A chosen voice could not be loaded, and its languages' clips got the default
+                # voice's keys: made now, so `kiosk prerender` and an export end complete.
+                tried = set(keys)
+                again = [key for key in self.missing() if key not in tried]
+                keys = keys + again
+                list(pool.map(one, again))
         failed = tally["failed"] + (len(keys) - tally["done"])
         if failed:
             error = SpeechUnavailable(f"{failed} of {len(keys)} clips could not be rendered")

@@ -23,7 +23,8 @@ from . import lexicon as lexicon_files
 from .lexicon import Lexicon, Lexicons
 from .registry import DEFAULT_RATE, ClipRegistry
 from .scheduler import ClipCount, RenderScheduler
-from .synthesizer import DEFAULT_QUEUE, Synthesizer
+from .piper_voices import PiperVoiceFile
+from .synthesizer import DEFAULT_QUEUE, Synthesizer, VoiceFailed
 
 
 class Speech:
@@ -42,13 +43,20 @@ class Speech:
         engine: str | None = None,
         workers: int = 1,
         off_cpu: Callable[[], ContextManager] = contextlib.nullcontext,
+        piper_voices: Callable[[], list[PiperVoiceFile]] | None = None,
+        keys_changed: Callable[[frozenset[str]], object] = lambda keys: None,
     ) -> None:
-        """`off_cpu()` is entered around every wait that uses no CPU in this process: see Synthesizer."""
+        """`off_cpu()` is entered around every wait that uses no CPU in this process: see Synthesizer.
+        `piper_voices()` finds the Piper voices (none when not given). `keys_changed(keys)` is
+        called when clips got new keys without anyone asking (a voice that failed to load fell
+        back): init_app passes service.keys_changed, which renders the pages and clips again."""
         # The registry first: it checks the rate before any worker is built.
         self.registry = ClipRegistry(rate=rate, voices=voices, engine_info=lambda: self.synthesizer.info())
         self.synthesizer = Synthesizer(cache_dir, enabled=enabled, executor=executor, attempts=attempts,
-                                       queue=queue, engine=engine, workers=workers, off_cpu=off_cpu)
-        self.scheduler = RenderScheduler(self.registry, self.synthesizer)
+                                       queue=queue, engine=engine, workers=workers, off_cpu=off_cpu,
+                                       piper_voices=piper_voices)
+        self.scheduler = RenderScheduler(self.registry, self.synthesizer, on_voice_failed=self.voice_failed)
+        self._keys_changed = keys_changed
 
     # What callers read of the parts.
     @property
@@ -113,17 +121,39 @@ class Speech:
     def job(self, key: str) -> Job:
         return self.registry.job(key)
 
-    def preview(self, text: str, locale_tag: str, lexicon: Lexicon | None = None) -> str | None:
-        return self.registry.preview(text, locale_tag, lexicon)
+    def preview(self, text: str, locale_tag: str, lexicon: Lexicon | None = None,
+                voice: str | None = None) -> str | None:
+        return self.registry.preview(text, locale_tag, lexicon, voice)
+
+    # Voices: staff's choice per language, and the fall-back when a chosen one cannot be loaded.
+    @property
+    def piper_voices(self) -> tuple[PiperVoiceFile, ...]:
+        return self.synthesizer.piper_voices
+
+    def choose_voices(self, chosen: dict[str, str]) -> frozenset[str]:
+        """Staff's voice per language (staff/settings.py); the keys of the clips that changed."""
+        return self.registry.choose_voices(chosen)
+
+    def voice_failed(self, failure: VoiceFailed) -> None:
+        """A voice could not be loaded: its languages fall back to the default voice, and the
+        clips (and pages) that named it are made again with that one."""
+        changed = self.registry.voice_failed(failure.voice, failure.reason)
+        if changed:
+            self._keys_changed(changed)
 
     # Clips, synthesized on demand with back-pressure.
     def clip_path(self, key: str) -> Path:
         """The valid clip file of a registered `key` (UnknownClip otherwise), synthesized now if
         need be; SpeechBusy when `queue` requests wait for the engine already."""
-        return self.synthesizer.clip_path(key, self.registry.job(key))
+        try:
+            return self.synthesizer.clip_path(key, self.registry.job(key))
+        except VoiceFailed as failure:
+            self.voice_failed(failure)
+            raise
 
     def preview_path(self, key: str) -> Path:
-        """The clip of a preview key (UnknownClip for any other), synthesized now if need be."""
+        """The clip of a preview key (UnknownClip for any other), synthesized now if need be.
+        A voice that fails here is only said to fail (staff hear its sample before choosing it)."""
         return self.synthesizer.clip_path(key, self.registry.preview_job(key))
 
     # The render scheduler.
@@ -156,11 +186,24 @@ def lexicons_changed(app, lexicons: Lexicons) -> bool:
     changed, and start the background render of those clips and then those pages.
 
     True when clips changed (a background render was asked for)."""
-    state = _state(app)
-    speech = state.speech
-    changed = speech.use_lexicons(lexicons)
+    return keys_changed(app, _state(app).speech.use_lexicons(lexicons))
+
+
+def choose_voices(app, chosen: dict[str, str]) -> bool:
+    """Speak each language with staff's chosen voice (staff/settings.py) from now on, and render
+    the clips that changed and the pages that name them. True when clips changed."""
+    return keys_changed(app, _state(app).speech.choose_voices(chosen))
+
+
+def keys_changed(app, changed: frozenset[str]) -> bool:
+    """Clips got new keys (the lexicon or a voice changed): drop the kept pages that name the
+    old ones and start the background render of the new clips and then those pages.
+
+    True when clips changed (a background render was asked for)."""
     if not changed:
         return False
+    state = _state(app)
+    speech = state.speech
     # Only the pages that name a changed clip: issue 28 rendered every page of every language
     # again for one English word, and p99 went from 141 ms to over 2 s for half a minute.
     # Kept and served until rendered again (kiosk/web/page_cache.py says why), where the

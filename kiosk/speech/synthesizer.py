@@ -24,10 +24,12 @@ from typing import Callable, ContextManager, TypeVar
 from .. import files
 from . import ogg, wav
 from .cache import CacheUnwritable, ClipCache
-from .engine import EngineClosed, EngineError, EngineInfo, Executor, Job, Words
+from .engine import EngineClosed, EngineError, EngineInfo, Executor, Job, VoiceUnusable, Words
+from .engines import EngineRouter
 from .lexicon import said
+from .piper_voices import PiperVoiceFile
 from .pool import WorkerPool
-from .worker import ProcessExecutor, default_engine_factory, load_engine
+from .worker import BASE_TIMEOUT, ProcessExecutor, default_engine_factory, load_engine
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +51,15 @@ class SpeechBusy(SpeechUnavailable):
     """Too many clip requests are waiting for synthesis already; ask again in `retry_after` seconds."""
 
     retry_after = RETRY_AFTER
+
+
+class VoiceFailed(SpeechUnavailable):
+    """The clip's voice cannot be loaded (engine.VoiceUnusable): its language must fall back."""
+
+    def __init__(self, voice: str, reason: str) -> None:
+        super().__init__(reason)
+        self.voice = voice
+        self.reason = reason
 
 
 @dataclass(frozen=True)
@@ -77,11 +88,13 @@ def synthesize_clip(executor: Executor, job: Job, dest: Path, *, attempts: int =
         except (EngineError, wav.InvalidAudio, OSError) as exc:
             error = exc
             log.warning("speech attempt %d/%d for %s failed: %s", attempt, attempts, dest.name, exc)
-            if isinstance(exc, EngineClosed):
-                break  # the server is stopping: no second attempt
+            if isinstance(exc, (EngineClosed, VoiceUnusable)):
+                break  # the server is stopping, or the voice's file is bad: no second attempt
         finally:
             cache.done_with(tmp)
             cache.done_with(encoded)
+    if isinstance(error, VoiceUnusable):
+        raise VoiceFailed(job.voice, str(error)) from error
     raise SpeechUnavailable(f"could not render {dest.name}: {error}") from error
 
 
@@ -131,10 +144,14 @@ class Synthesizer:
         engine: str | None = None,
         workers: int = 1,
         off_cpu: Callable[[], ContextManager] = contextlib.nullcontext,
+        piper_voices: Callable[[], list[PiperVoiceFile]] | None = None,
     ) -> None:
         """`off_cpu()` is entered around every wait that uses no CPU in this process (the engine
         starting, a clip being synthesized): the web server passes one that lets another request
-        run meanwhile (kiosk.web.turns). The speech layer knows nothing of how requests are scheduled."""
+        run meanwhile (kiosk.web.turns). The speech layer knows nothing of how requests are scheduled.
+
+        `piper_voices()` finds the Piper voices (piper_voices.find): given, the default engine's
+        executor (its own, or `executor`) is put behind an engines.EngineRouter with Piper's."""
         if int(queue) < 1:
             raise ValueError(f"SPEECH_QUEUE must be 1 or more, not {queue}")
         self.cache = ClipCache(cache_dir)
@@ -146,9 +163,14 @@ class Synthesizer:
         self.executor = executor if self.enabled else None
         self._own_executor = self.enabled and executor is None
         self._factory = functools.partial(load_engine, engine) if engine else default_engine_factory
+        self._piper_voices = piper_voices
         if self._own_executor:
             # Built now, started lazily: the first voice or clip request spawns the worker.
             self._build_executor(self.workers)
+        elif self.executor is not None and piper_voices is not None and not isinstance(executor, EngineRouter):
+            # A test's executor for the default engine gets the real Piper beside it; a test
+            # that gives a whole EngineRouter (a fake Piper too) keeps it as it is.
+            self.executor = EngineRouter(self.executor, piper_voices, self._new_executor)
         self._lock = threading.Lock()
         self._info: EngineInfo | None = None
         self._info_failed_at: float | None = None
@@ -160,8 +182,16 @@ class Synthesizer:
 
     def _build_executor(self, workers: int) -> None:
         self.workers = workers
-        self.executor = WorkerPool(self._factory, workers) if workers > 1 else ProcessExecutor(self._factory)
+        self.executor = self._new_executor(self._factory)
+        if self._piper_voices is not None:
+            self.executor = EngineRouter(self.executor, self._piper_voices, self._new_executor)
         weakref.finalize(self, self.executor.close)
+
+    def _new_executor(self, factory, timeout: float = BASE_TIMEOUT) -> Executor:
+        """Worker processes for the engine `factory` builds: one, or a pool of `workers`."""
+        if self.workers > 1:
+            return WorkerPool(factory, self.workers, timeout=timeout)
+        return ProcessExecutor(factory, timeout=timeout)
 
     def use_workers(self, workers: int) -> None:
         """Synthesize with `workers` worker processes from now on (`kiosk prerender --workers`):
@@ -176,6 +206,11 @@ class Synthesizer:
             old = self.executor
             self._build_executor(workers)
         old.close()
+
+    @property
+    def piper_voices(self) -> tuple[PiperVoiceFile, ...]:
+        """The Piper voices found (none without a router: a test's bare executor)."""
+        return self.executor.piper_voices if isinstance(self.executor, EngineRouter) else ()
 
     @property
     def engine_known(self) -> bool:

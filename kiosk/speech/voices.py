@@ -36,6 +36,22 @@ def pick(tag: str, voices: Iterable[VoiceInfo]) -> str | None:
     return None
 
 
+def speaks(tag: str, voice: VoiceInfo) -> bool:
+    """Whether staff may choose `voice` for `tag`: a language pick() would match, or a regional
+    variety of a tag that names none (a Mexican Spanish voice for "es"). Never another language,
+    nor another region of a tag that names one (no Portugal Portuguese for pt_BR)."""
+    tag = normalize(tag)
+    languages = [lang.lower() for lang in voice.languages]
+    if any(language in languages for language in _candidates(tag)):
+        return True
+    return "-" not in tag and any(lang.split("-")[0] == tag and _is_region(lang.split("-")[-1])
+                                  for lang in languages if lang.count("-") == 1)
+
+
+def _is_region(subtag: str) -> bool:
+    return (len(subtag) == 2 and subtag.isalpha()) or (len(subtag) == 3 and subtag.isdigit())
+
+
 def _candidates(tag: str) -> Iterator[str]:
     subtags = tag.split("-")
     while subtags:
@@ -45,8 +61,6 @@ def _candidates(tag: str) -> Iterator[str]:
         yield current
         # Drop a trailing region (es-MX -> es) but never a script or anything else: zh-Hant
         # read as Mandarin, or fil as fi (Finnish), would be another language.
-        last = subtags[-1]
-        is_region = (len(last) == 2 and last.isalpha()) or (len(last) == 3 and last.isdigit())
-        if len(subtags) == 1 or not is_region:
+        if len(subtags) == 1 or not _is_region(subtags[-1]):
             return
         subtags.pop()

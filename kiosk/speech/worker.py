@@ -14,7 +14,7 @@ from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Callable
 
-from .engine import Engine, EngineClosed, EngineError, EngineInfo, Job, Words
+from .engine import Engine, EngineClosed, EngineError, EngineInfo, Job, VoiceUnusable, Words
 from .produce import Unwritable, make_clip
 from .wav import InvalidAudio
 
@@ -115,8 +115,12 @@ class ProcessExecutor:
                     raise Unwritable(payload)  # the disk's fault, not the worker's: it is kept
                 if status == "invalid":
                     raise InvalidAudio(payload)
+                if status == "voice":
+                    raise VoiceUnusable(payload)  # the voice's file, not the worker: it is kept
                 if status != "ok":
                     raise EngineError(payload)
+            except VoiceUnusable:
+                raise
             except (EngineError, InvalidAudio):
                 # Whatever state pyttsx3 and eSpeak are in now, the next job gets a fresh process.
                 self._discard_locked()
@@ -273,6 +277,8 @@ def process_main(conn, factory: EngineFactory) -> None:
             reply = ("unwritable", job_id, str(exc))
         except InvalidAudio as exc:
             reply = ("invalid", job_id, str(exc))
+        except VoiceUnusable as exc:
+            reply = ("voice", job_id, str(exc))
         except Exception as exc:  # noqa: BLE001 - reported to the parent, which replaces this worker
             reply = ("error", job_id, f"{type(exc).__name__}: {exc}")
         conn.send(reply)
@@ -329,8 +335,8 @@ class ThreadExecutor:
         except FutureTimeout:
             self._abandon()
             raise EngineError(f"speech engine did not answer within {timeout:.0f} s") from None
-        except Unwritable:
-            raise  # the disk's fault: the engine is kept
+        except (Unwritable, VoiceUnusable):
+            raise  # the disk's or the voice file's fault: the engine is kept
         except (EngineError, InvalidAudio):
             self._abandon()
             raise

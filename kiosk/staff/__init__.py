@@ -4,7 +4,8 @@ kiosk's settings, and any leaflet beside English.
 
 pin.py        the PIN's slow hash in the instance folder (`kiosk set-pin`)
 access.py     the staff session: kept in the instance store, 5 idle minutes, ends on any patient page
-settings.py   default language and idle time, in instance/settings.json
+settings.py   default language, idle time and each language's voice, in instance/settings.json
+voices.py     each language's voice: eSpeak NG or a Piper voice, its licence and a sample
 bilingual.py  a leaflet paragraph by paragraph in two languages
 pronunciation.py  pronunciation entries per language: preview, save, import and export (PLS); its own
               blueprint (the lexicon files themselves are kiosk/speech/lexicon.py's)
@@ -23,7 +24,7 @@ from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFProtect
 
 from ..i18n import KNOWN_LOCALES, SOURCE_LOCALE
-from . import access, pronunciation, review, settings, views
+from . import access, pronunciation, review, settings, views, voices
 from ..state import app_state
 
 # Every form is the staff's; patient pages are all GET, which CSRFProtect
@@ -58,4 +59,5 @@ def init_app(app: Flask) -> None:
     app.url_value_preprocessor(english_on_staff_pages)
     views.init_app(app)
     pronunciation.init_app(app)
+    voices.init_app(app)
     review.init_app(app)

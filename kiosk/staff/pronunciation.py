@@ -22,6 +22,7 @@ from ..i18n import KNOWN_LOCALES, direction_of, native_name
 from ..speech import SpeechBusy, SpeechUnavailable, UnknownClip
 from ..speech import lexicon as lexicons
 from ..speech import ogg
+from ..speech.engines import is_piper
 from ..speech.lexicon import LexiconError
 from ..speech.service import change_lexicon
 from ..web.errors import handle_http_error
@@ -73,6 +74,8 @@ def _page(lang: str, code: int = 200, *, form=None, error: str | None = None, tr
         trial=trial,
         existing=existing,
         voice=speech.voice_for(lang) if speech.enabled else None,
+        # A Piper voice takes respellings only (kiosk/speech/piper.py): its sound-code entries say so.
+        piper_voice=speech.enabled and is_piper(speech.voice_for(lang) or ""),
         progress=app_state(app).background_render.progress,
         known_locales=KNOWN_LOCALES,
     )

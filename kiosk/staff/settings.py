@@ -1,5 +1,5 @@
-"""What staff may change on the kiosk (the language of the start screen and
-the idle time), kept in instance/settings.json across restarts.
+"""What staff may change on the kiosk (the language of the start screen, the
+idle time, and each language's voice), kept in instance/settings.json across restarts.
 
 Settings override the site's config (instance/config.py, KIOSK_*) for the
 same things; unset, the config stands. The file is read once at start-up
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from flask import Flask
@@ -21,6 +21,7 @@ from ..patient import idle
 from ..i18n import KNOWN_LOCALES, SOURCE_LOCALE
 from ..files import write_atomically
 from ..review.signoff import DEFAULT_REVIEW_YEARS
+from ..speech.service import choose_voices
 from ..state import app_state
 
 log = logging.getLogger(__name__)
@@ -54,6 +55,16 @@ class Settings:
     show_only_reviewed: bool = False
     # Years from a leaflet's review to its next one (NHS-style review dates).
     review_years: int = DEFAULT_REVIEW_YEARS
+    # A Piper voice per language tag ("en": "piper:en_US-joe-medium"), sorted; a language not
+    # named speaks with eSpeak NG, the default. A pair, not a dict, so Settings stays hashable.
+    voices: tuple[tuple[str, str], ...] = ()
+
+    def with_voice(self, lang: str, voice: str | None) -> Settings:
+        """These settings with `lang` spoken by `voice` (None: eSpeak NG, the default)."""
+        voices = {tag: v for tag, v in self.voices if tag != lang}
+        if voice is not None:
+            voices[lang] = voice
+        return replace(self, voices=tuple(sorted(voices.items())))
 
 
 def idle_choices(app: Flask) -> tuple[int, ...]:
@@ -66,7 +77,8 @@ def validate(data, app: Flask) -> Settings:
     """Settings from a JSON object, or SettingsError saying what is wrong."""
     if not isinstance(data, dict):
         raise SettingsError("file", "it is not a JSON object")
-    unknown = sorted(set(data) - set(FIELDS))
+    # The voices are checked on their own (_voices): they are no form field.
+    unknown = sorted(set(data) - {*FIELDS, "voices"})
     if unknown:
         raise SettingsError(unknown[0], f"unknown setting {unknown[0]!r}")
     language = data.get("default_language", SOURCE_LOCALE)
@@ -85,7 +97,22 @@ def validate(data, app: Flask) -> Settings:
     if isinstance(years, bool) or years not in REVIEW_YEARS_CHOICES:
         choices = ", ".join(map(str, REVIEW_YEARS_CHOICES))
         raise SettingsError("review_years", f"the years between reviews must be one of {choices}, not {years!r}")
-    return Settings(language, seconds, only_reviewed, years)
+    return Settings(language, seconds, only_reviewed, years, _voices(data.get("voices", {})))
+
+
+def _voices(voices) -> tuple[tuple[str, str], ...]:
+    """The voices setting: known languages, each a Piper voice id. Whether the voice is installed
+    is the speech layer's to find out (a voice removed since falls back to eSpeak NG, marked)."""
+    from ..speech.piper_voices import PREFIX
+
+    if not isinstance(voices, dict):
+        raise SettingsError("voices", "voices must be an object of language: Piper voice")
+    for tag, voice in voices.items():
+        if tag not in KNOWN_LOCALES:
+            raise SettingsError("voices", f"{tag!r} is not one of the kiosk's languages")
+        if not isinstance(voice, str) or not voice.startswith(PREFIX):
+            raise SettingsError("voices", f"the voice for {tag} must be a Piper voice ({PREFIX}...), not {voice!r}")
+    return tuple(sorted(voices.items()))
 
 
 def from_form(form, app: Flask) -> Settings:
@@ -140,7 +167,12 @@ def ignored(app: Flask) -> str | None:
 
 
 def save(app: Flask, settings: Settings) -> None:
-    text = json.dumps(asdict(settings), indent=2, sort_keys=True) + "\n"
+    data = asdict(settings)
+    # Written only when a language has a voice of its own: a file with none stays as it was.
+    data.pop("voices")
+    if settings.voices:
+        data["voices"] = dict(settings.voices)
+    text = json.dumps(data, indent=2, sort_keys=True) + "\n"
     write_atomically(path_in(app), text.encode("utf-8"))
     app_state(app).settings_ignored = None  # the file is good again
 
@@ -153,6 +185,8 @@ def apply(app: Flask, settings: Settings) -> None:
     app_state(app).settings = settings
     # The warning keeps its configured length: WCAG 2.2.1 asks for at least 20 s.
     app_state(app).idle = idle.Idle(settings.idle_seconds or configured.seconds, configured.warning)
+    # Only the languages whose voice changed get new clips (and their pages rendered again).
+    choose_voices(app, dict(settings.voices))
 
 
 def init_app(app: Flask) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from dataclasses import replace
 from datetime import date
 
 from flask import (
@@ -24,7 +25,7 @@ from ..i18n.catalogs import SHIPPED_LEAFLETS
 from ..i18n.provenance import provenance_of
 from ..jobs.crawl import ensure_registered
 from ..speech.scheduler import ClipCount
-from . import access, pin, settings
+from . import access, pin, settings, voice_rows
 from .access import Staff, staff_only
 from ..store import StoreError
 from .bilingual import side_by_side
@@ -154,6 +155,7 @@ def screen(code: int = 200, errors: dict[str, str] | None = None, chosen: dict[s
         },
         errors=errors or {},
         known_locales=KNOWN_LOCALES,
+        **voice_rows.context(app),
         lexicon_sizes={tag: len(speech.lexicons[tag].entries) for tag in KNOWN_LOCALES},
     )
 
@@ -245,6 +247,8 @@ def save_settings():
         chosen = {name: request.form.get(name, "") for name in ("default_language", "idle_seconds", "review_years")}
         chosen["show_only_reviewed"] = request.form.get("show_only_reviewed") == "on"
         return screen(400, errors={error.field: str(error)}, chosen=chosen)
+    # The voices have a form of their own (voices.py): this one keeps them as they are.
+    new = replace(new, voices=app_state(app).settings.voices)
     settings.save(app, new)
     settings.apply(app, new)
     flash("Settings saved.", SETTINGS)

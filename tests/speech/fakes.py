@@ -132,3 +132,36 @@ def jobs(state: Path) -> list[str]:
     """The pid of the worker that ran each job, in order."""
     path = Path(state) / "jobs"
     return path.read_text().splitlines() if path.exists() else []
+
+
+class FakePiperEngine(FakeEngine):
+    """Stands in for Piper where real synthesis would take minutes (every English clip of the
+    export): one English "Piper" voice, whose clips say "piper: <text>" in their tag."""
+
+    def __init__(self) -> None:
+        super().__init__(version="fake piper 1")
+
+    def info(self) -> EngineInfo:
+        from kiosk.speech.piper import voice_info
+
+        return EngineInfo(engine=self.version, library="(fake)", voices=(voice_info(FAKE_PIPER_VOICE),))
+
+    def apply_lexicon(self, text, entries):
+        from kiosk.speech.piper import apply_lexicon
+
+        return apply_lexicon(text, entries)
+
+    def synthesize(self, text: str, voice: str, rate: int, path: str):
+        assert voice == FAKE_PIPER_VOICE.id, voice
+        write_wav(path, f"piper: {text}", rate)  # one word more: well within wav.check's bounds
+        return ()
+
+
+def _fake_piper_voice():
+    from kiosk.speech.piper_voices import PREFIX, PiperVoiceFile
+
+    return PiperVoiceFile(id=f"{PREFIX}en_US-fake-medium", name="en_US-fake-medium", model="(fake)", config="(fake)",
+                          language="en-us", quality="medium", licence="CC0", source="tests", digest="fake")
+
+
+FAKE_PIPER_VOICE = _fake_piper_voice()

@@ -76,3 +76,19 @@ def test_overrides_from_config(make_speech):
     assert speech.voice_for("es") is None  # switched off by the site
     assert speech.voice_for("ar") is None  # a voice that is not installed is never used
     assert speech.voice_for("en") == "fake/en"  # not overridden: chosen as usual
+
+
+# Which Piper voices (by their language code) staff are offered for a kiosk language.
+@pytest.mark.parametrize(("tag", "language", "offered"), [
+    ("en", "en-us", True),
+    ("en", "en-gb", True),  # a variety of a language that names none
+    ("es", "es-mx", True),
+    ("pt_BR", "pt-br", True),
+    ("pt_BR", "pt-pt", False),  # the tag names its region: never another one
+    ("zh_Hans", "zh-cn", False),  # a script is not a region: not matched
+    ("fil", "fi-fi", False),  # Finnish for Filipino: never
+    ("ar", "ar-jo", True),
+    ("en", "es-mx", False),
+])
+def test_staff_are_offered_only_voices_of_the_language_itself(tag, language, offered):
+    assert voices.speaks(tag, VoiceInfo("piper:x", "x", (language,))) is offered
