@@ -21,6 +21,7 @@ from .registry import DEFAULT_RATE
 NATURAL_RATE = DEFAULT_RATE
 # The prerender runs Piper for minutes at a time, and a neural voice takes far more CPU than
 # eSpeak: the worker yields to the web server's pages (issue 33: pages stay at idle speed).
+# os.nice adds: this comes on top of every speech worker's WORKER_NICENESS (worker.py).
 NICENESS = 10
 # onnxruntime's threads per voice: one, so a Piper worker takes one core like eSpeak's, and a
 # second worker (kiosk prerender --workers 2) the other, rather than two fighting over both.
