@@ -26,6 +26,7 @@ from werkzeug.exceptions import default_exceptions
 from ..content import Leaflet
 from ..i18n import KNOWN_LOCALES
 from ..patient.page_table import every_path
+from ..speech import UnknownClip
 from ..web.errors import MESSAGES, handle_http_error
 from ..state import app_state
 
@@ -158,6 +159,18 @@ def init_app(app: Flask, *, off_cpu: Callable[[], ContextManager] = contextlib.n
     @app.before_request
     def register_before_first_clip():
         # A clip URL from before a restart (in the browser's cache or history) names a clip
-        # that no page has registered in this process yet.
-        if request.blueprint == "audio":
+        # that no page has registered in this process yet. A clip that a page rendered in this
+        # process has registered needs no crawl: with 40 leaflets the crawl renders some 3,400
+        # pages (minutes on a busy 2-core kiosk), and the guide's first words on the first
+        # page a patient opens after a restart waited for all of them (issue 31).
+        if request.blueprint == "audio" and not registered(app, (request.view_args or {}).get("key")):
             ensure_registered(app)
+
+
+def registered(app: Flask, key: str | None) -> bool:
+    """Whether a page has registered the clip `key` in this process."""
+    try:
+        app_state(app).speech.job(key)
+    except UnknownClip:
+        return False
+    return True
