@@ -73,6 +73,16 @@ class Crawl:
         self._running: threading.Event | None = None
         self._off_cpu = off_cpu
         self._turn = turn
+        self._content = 0  # counts the content reloads: a crawl of the old pages is not the new ones'
+
+    def forget(self) -> None:
+        """The leaflets changed (staff's Reload content): the next wait crawls every page again,
+        and a crawl running now, which walks the old list of pages, does not count as done."""
+        with self.lock:
+            self._content += 1
+            self.done.clear()
+            self.tried_at = None
+            self.failures = []
 
     def start(self, app: Flask) -> threading.Event | None:
         with self.lock:
@@ -95,6 +105,8 @@ class Crawl:
             yield
 
     def _crawl(self, app: Flask, finished: threading.Event) -> None:
+        with self.lock:
+            content = self._content
         try:
             failures = _render_every_page(app, self._turn)
             if failures:
@@ -104,7 +116,7 @@ class Crawl:
             # failed registered nothing: try again next time rather than report them for good.
             with self.lock:
                 self.failures = failures
-                if app_state(app).speech.engine_known and not failures:
+                if app_state(app).speech.engine_known and not failures and content == self._content:
                     self.done.set()
         except Exception as error:  # noqa: BLE001 - a background thread has nobody else to tell
             log.exception("registering the clips of every page failed")
