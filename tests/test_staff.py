@@ -342,6 +342,40 @@ def test_reload_content_reads_the_catalogs_again(tmp_path):
     wait_until(lambda: not app_state(app).background_render.progress.running, "the render after the reload")
 
 
+def test_after_reload_content_the_screen_answers_while_the_pages_are_made_again(tmp_path, monkeypatch):
+    """The crawl that follows a reload takes minutes with 40 leaflets: the staff screen says the
+    clips are being counted meanwhile, rather than wait for it; then it counts them."""
+    from kiosk.jobs import crawl
+    from kiosk.speech import ThreadExecutor
+    from speech.fakes import FakeEngine
+
+    folder = tmp_path / "leaflets"
+    make_leaflets(folder, 1)
+    app = create_app({"TESTING": True, "LEAFLETS_DIR": str(folder)}, instance_path=str(tmp_path / "instance"),
+                     speech_executor=ThreadExecutor(FakeEngine))
+    try:
+        pin.save(app.instance_path, PIN)
+        client = app.test_client()
+        log_in(client)
+        assert soup(client.get("/staff/")).select_one("td.cached").get_text() != "Being counted"
+        release = threading.Event()
+        every_page = crawl.page_urls
+
+        def held(app):
+            release.wait(120)
+            yield from every_page(app)
+
+        monkeypatch.setattr(crawl, "page_urls", held)
+        client.post("/staff/reload-content", data={"csrf_token": token(client)})
+        page = soup(client.get("/staff/"))  # answered while the crawl is held
+        assert {td.get_text() for td in page.select("td.cached, td.missing")} == {"Being counted"}
+        release.set()
+        wait_until(lambda: not app_state(app).background_render.progress.running, "the render after the reload")
+        assert soup(client.get("/staff/")).select_one("td.cached").get_text().isdigit()
+    finally:
+        app_state(app).speech.close()
+
+
 def test_reload_content_that_finds_nothing_to_serve_changes_nothing(tmp_path):
     folder = tmp_path / "leaflets"
     make_leaflets(folder, 1)

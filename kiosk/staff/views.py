@@ -96,7 +96,12 @@ def screen(code: int = 200, errors: dict[str, str] | None = None, chosen: dict[s
     """The staff screen itself; after a bad form, with its errors and what was chosen."""
     app = current_app._get_current_object()
     speech = app_state(app).speech
-    if speech.enabled:
+    # After Reload content the background render crawls every page again (two minutes with 40
+    # leaflets on a 2-core kiosk): the screen answers at once, and says the clips are being
+    # counted, rather than keep staff waiting for the page they pressed the button on.
+    counting = (speech.enabled and not app_state(app).crawl.done.is_set()
+                and app_state(app).background_render.progress.running)
+    if speech.enabled and not counting:
         # Every clip of every page must be known before they can be counted
         # (slow the first time: it renders every page once).
         ensure_registered(app)
@@ -131,6 +136,7 @@ def screen(code: int = 200, errors: dict[str, str] | None = None, chosen: dict[s
         readability=readability(app),
         speech=speech.status(),
         progress=app_state(app).background_render.progress,
+        counting=counting,
         idle=app_state(app).idle,
         idle_choices=settings.idle_choices(app),
         configured_idle=idle.from_config(app.config).seconds,
