@@ -3,7 +3,6 @@ reader for patient leaflets."""
 
 from __future__ import annotations
 
-import logging
 import os
 from pathlib import Path
 
@@ -19,7 +18,6 @@ if TYPE_CHECKING:
 _DATA = Path(__file__).resolve().parent / "_data"
 ROOT = _DATA if _DATA.is_dir() else Path(__file__).resolve().parent.parent
 
-log = logging.getLogger(__name__)
 
 
 def create_app(
@@ -37,9 +35,8 @@ def create_app(
     from flask import Flask
 
     from . import ask_staff, cli, counts, fonts, i18n, review, speech, staff, state, status, store
-    from .jobs import crawl, render_audio
+    from .jobs import crawl, reload_content, render_audio
     from .patient import idle, phrases, read_aloud, understanding, views
-    from .content import load_leaflets
     from .web import compiled_templates, errors, headers, limits, page_cache, proxy, vendor
     from .web.turns import TURNS
 
@@ -101,13 +98,7 @@ def create_app(
     limits.init_app(app)
     headers.init_app(app)
     store.init_app(app)  # before anything that keeps what must survive a restart
-    kiosk = state.app_state(app)
-    kiosk.leaflets, kiosk.leaflets_left_out = load_leaflets(Path(app.config["LEAFLETS_DIR"]))
-    for left_out in kiosk.leaflets_left_out:
-        # Before `kiosk serve` sets up logging: Python's last-resort handler gives IT the bare
-        # line on standard error, as a compiler would; the staff screen and /healthz say it too.
-        log.warning("%s (this leaflet is left out, the others are served; "
-                    "kiosk leaflet check %s lists every problem)", left_out, left_out.source)
+    reload_content.read_leaflets(app)  # the one way leaflets are read, at start-up and on staff's reload
     compiled_templates.init_app(app)
     i18n.init_app(app)
     review.init_app(app)  # after i18n.init_app: the domains it serves

@@ -52,7 +52,7 @@ def problems(app, store_problem=UNCHECKED) -> list[str]:
                      f"{left_out.first.line}, column {left_out.first.column}: {left_out.first.message}"
                      + (f" ({more} more problem{'s' if more > 1 else ''})" if more else "")
                      + f". The other leaflets are served. Run `kiosk leaflet check {left_out.source}` for every "
-                     "problem, correct the file, then restart the kiosk.")
+                     "problem, correct the file, then press Reload content (or restart the kiosk).")
     stale = []
     for folder in str(app.config["BABEL_TRANSLATION_DIRECTORIES"]).split(";"):
         stale += [po.parent.parent.name for po in catalogs.stale(Path(folder))]
@@ -61,7 +61,7 @@ def problems(app, store_problem=UNCHECKED) -> list[str]:
             KNOWN_LOCALES[tag].get_display_name("en") for tag in KNOWN_LOCALES if str(KNOWN_LOCALES[tag]) in stale
         ) or ", ".join(stale)
         found.append(f"Translations edited but not compiled ({names}): patients still see the earlier text. "
-                     "Run `kiosk catalog compile`, then restart the kiosk.")
+                     "Run `kiosk catalog compile`, then press Reload content (or restart the kiosk).")
     speech = app_state(app).speech
     fallback = speech.cache.fallback
     if fallback:

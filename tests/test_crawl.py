@@ -1,6 +1,8 @@
 """The crawl of every page fails loudly (issue 30): a page that answers an error is never
 dropped quietly, which left its clips unrendered while `kiosk prerender` said "Done"."""
 
+import re
+
 import pytest
 from flask import abort, request
 
@@ -55,5 +57,24 @@ def test_a_whole_crawl_has_no_failures(tmp_path):
         ensure_registered(app)
         assert failed_pages(app) == []
         assert not any("could not be rendered" in line for line in app.test_client().get("/healthz").get_json()["warnings"])
+    finally:
+        app_state(app).speech.close()
+
+
+def test_a_clip_a_page_named_is_served_without_the_crawl_and_one_from_before_a_restart_after_it(tmp_path):
+    """The crawl of every page (minutes with 40 leaflets, issue 31) is for a clip URL no page of
+    this process has named; the guide's words on the page a patient has open need none of it."""
+    app = create_app({**FAKE_SPEECH, "SPEECH_CACHE_DIR": str(tmp_path / "audio")}, instance_path=str(tmp_path))
+    try:
+        client = app.test_client()
+        page = client.get("/es/").get_data(as_text=True)
+        named = re.search(r'(/audio/[0-9a-f]+\.ogg)', page).group(1)
+        clip = client.get(named)
+        clip.close()  # send_file's open file
+        assert clip.status_code == 200
+        assert not app_state(app).crawl.done.is_set()  # no crawl ran
+        from_before = "/audio/" + "0" * 64 + ".ogg"
+        assert client.get(from_before).status_code == 404  # unknown even after every page
+        assert app_state(app).crawl.done.is_set()
     finally:
         app_state(app).speech.close()

@@ -21,7 +21,8 @@ from kiosk.jobs.render_audio import Progress
 from kiosk.staff import access, pin, settings
 
 from helpers import (
-    BROKEN_LEAFLET, BROKEN_PROBLEM, FIXTURES, LEAFLET, TRANSLATED, expected, leaflets_with_a_broken_one, soup,
+    BROKEN_LEAFLET, BROKEN_PROBLEM, FIXTURES, LEAFLET, TRANSLATED, copy_slug, expected, leaflets_with_a_broken_one,
+    make_leaflets, soup, wait_until,
 )
 from kiosk.state import app_state
 
@@ -274,7 +275,8 @@ def test_the_screen_says_which_leaflet_was_left_out_and_why(tmp_path):
     assert [problem for problem in told if BROKEN_LEAFLET in problem] == [
         f"The leaflet file {folder / BROKEN_LEAFLET}.toml is left out, so patients do not see it: line {line}, "
         f"column {column}: {message}. The other leaflets are served. Run `kiosk leaflet check "
-        f"{folder / BROKEN_LEAFLET}.toml` for every problem, correct the file, then restart the kiosk."]
+        f"{folder / BROKEN_LEAFLET}.toml` for every problem, correct the file, then press Reload content "
+        "(or restart the kiosk)."]
     # Only the leaflet served is offered beside English.
     assert not page.select(f'a[href*="/{BROKEN_LEAFLET}/"]') and page.select(f'a[href="/staff/es/{LEAFLET}/"]')
 
@@ -295,6 +297,97 @@ def test_a_clinic_leaflet_not_extracted_yet_is_said_once_to_be_shown_in_english(
         "Not ready to translate yet: run kiosk catalog extract, then kiosk catalog update. "
         "Until then it is shown in English in every language.")
     assert page.select(f'[id^="completeness-{LEAFLET}"]') == []  # the shipped leaflet is complete
+
+
+def test_reload_content_serves_a_leaflet_added_on_disk_and_names_a_bad_one(tmp_path):
+    """Staff's Reload content (issue 31): no restart; a bad file left out and named, as at start-up."""
+    folder = tmp_path / "leaflets"
+    make_leaflets(folder, 1)
+    app = staff_app(tmp_path / "instance", LEAFLETS_DIR=str(folder))
+    pin.save(app.instance_path, PIN)
+    client = app.test_client()
+    added = copy_slug(2)
+    assert client.get(f"/en/{added}/").status_code == 404
+    assert len(soup(client.get("/en/")).select("#main .button-list a")) == 1  # now kept in the page cache
+    make_leaflets(folder, 2, titles=lambda n: "Knee Pain")
+    (folder / f"{BROKEN_LEAFLET}.toml").write_text(
+        'title = "Dry Needling"\n\n[[sections]]\nslug = "why"\nheading = ""\n', encoding="utf-8")
+    log_in(client)  # after the patient's pages, which end a staff session
+    response = client.post("/staff/reload-content", data={"csrf_token": token(client)})
+    assert response.status_code == 303 and response.location.endswith("#content-notice")
+    page = soup(client.get("/staff/"))
+    assert " ".join(page.select_one("#content-notice").get_text().split()) == (
+        f"Content reloaded: 2 leaflets served; new: {added}; 1 file left out (see Needs attention). "
+        "Pages and audio are being made again below.")
+    assert any(f"{BROKEN_LEAFLET}.toml is left out" in li.get_text() for li in page.select(".attention li"))
+    assert client.get(f"/en/{added}/").status_code == 200
+    assert [a.get_text(strip=True) for a in soup(client.get("/en/")).select("#main .button-list a")] == [
+        "Knee Pain", "Trigger Point Injections"]
+    wait_until(lambda: not app_state(app).background_render.progress.running, "the render after the reload")
+
+
+def test_reload_content_reads_the_catalogs_again(tmp_path):
+    """A leaflet added with its compiled catalogs is shown translated after the reload: the
+    catalogs of the leaflets served are read anew, not those read at start-up."""
+    settings = make_leaflets(tmp_path / "leaflets", 1, translations=tmp_path / "translations")
+    app = staff_app(tmp_path / "instance", **settings)
+    pin.save(app.instance_path, PIN)
+    client = app.test_client()
+    log_in(client)
+    make_leaflets(tmp_path / "leaflets", 2, translations=tmp_path / "translations")
+    client.post("/staff/reload-content", data={"csrf_token": token(client)})
+    links = soup(client.get("/es/")).select("#main .button-list a")
+    title = expected("es", "Trigger Point Injections")
+    assert [(a.get_text(strip=True), a.get("lang")) for a in links] == [(title, None), (f"{title} 02", None)]
+    wait_until(lambda: not app_state(app).background_render.progress.running, "the render after the reload")
+
+
+def test_after_reload_content_the_screen_answers_while_the_pages_are_made_again(tmp_path, monkeypatch):
+    """The crawl that follows a reload takes minutes with 40 leaflets: the staff screen says the
+    clips are being counted meanwhile, rather than wait for it; then it counts them."""
+    from kiosk.jobs import crawl
+    from kiosk.speech import ThreadExecutor
+    from speech.fakes import FakeEngine
+
+    folder = tmp_path / "leaflets"
+    make_leaflets(folder, 1)
+    app = create_app({"TESTING": True, "LEAFLETS_DIR": str(folder)}, instance_path=str(tmp_path / "instance"),
+                     speech_executor=ThreadExecutor(FakeEngine))
+    try:
+        pin.save(app.instance_path, PIN)
+        client = app.test_client()
+        log_in(client)
+        assert soup(client.get("/staff/")).select_one("td.cached").get_text() != "Being counted"
+        release = threading.Event()
+        every_page = crawl.page_urls
+
+        def held(app):
+            release.wait(120)
+            yield from every_page(app)
+
+        monkeypatch.setattr(crawl, "page_urls", held)
+        client.post("/staff/reload-content", data={"csrf_token": token(client)})
+        page = soup(client.get("/staff/"))  # answered while the crawl is held
+        assert {td.get_text() for td in page.select("td.cached, td.missing")} == {"Being counted"}
+        release.set()
+        wait_until(lambda: not app_state(app).background_render.progress.running, "the render after the reload")
+        assert soup(client.get("/staff/")).select_one("td.cached").get_text().isdigit()
+    finally:
+        app_state(app).speech.close()
+
+
+def test_reload_content_that_finds_nothing_to_serve_changes_nothing(tmp_path):
+    folder = tmp_path / "leaflets"
+    make_leaflets(folder, 1)
+    app = staff_app(tmp_path / "instance", LEAFLETS_DIR=str(folder))
+    pin.save(app.instance_path, PIN)
+    client = app.test_client()
+    log_in(client)
+    (folder / f"{LEAFLET}.toml").unlink()
+    client.post("/staff/reload-content", data={"csrf_token": token(client)})
+    said = " ".join(soup(client.get("/staff/")).select_one("#content-notice").get_text().split())
+    assert said.startswith("Nothing was changed: no leaflet file can be served (") and "no leaflet files" in said
+    assert client.get(f"/en/{LEAFLET}/").status_code == 200
 
 
 def provenance_of_tag(app, tag):

@@ -128,7 +128,7 @@ def test_a_po_edited_since_it_was_compiled_is_a_warning(tmp_path):
                      instance_path=str(tmp_path / "instance"))
     warnings = app.test_client().get("/healthz").get_json()["warnings"]
     assert ("Translations edited but not compiled (French): patients still see the earlier text. "
-            "Run `kiosk catalog compile`, then restart the kiosk.") in warnings
+            "Run `kiosk catalog compile`, then press Reload content (or restart the kiosk).") in warnings
 
 
 def test_an_audio_cache_that_cannot_be_written_is_a_warning(tmp_path):
@@ -178,7 +178,7 @@ def test_a_leaflet_left_out_is_named_with_its_first_problem_and_what_to_do(tmp_p
         {"file": str(broken), "problems": [{"line": line, "column": column, "message": message}]}]
     assert (f"The leaflet file {broken} is left out, so patients do not see it: line {line}, column {column}: "
             f"{message}. The other leaflets are served. Run `kiosk leaflet check {broken}` for every problem, "
-            "correct the file, then restart the kiosk.") in body["warnings"]
+            "correct the file, then press Reload content (or restart the kiosk).") in body["warnings"]
     for url in urls_of(app_state(app).leaflets):
         if url.startswith("/es/"):
             assert client.get(url).status_code == 200, url

@@ -9,7 +9,7 @@ from functools import cache
 
 from babel import Locale, support
 from flask import Flask, abort, current_app, g, has_app_context, request, url_for
-from flask_babel import Babel, Domain, force_locale, format_percent, get_locale, get_translations
+from flask_babel import Babel, Domain, force_locale, format_percent, get_babel, get_locale, get_translations
 
 from ..state import app_state
 
@@ -258,6 +258,17 @@ def _select_locale() -> str:
     return str(request_locale() or KNOWN_LOCALES[default_tag()])
 
 
+def use_catalogs(app: Flask) -> None:
+    """Look texts up in the catalogs of the leaflets served now, read from disk anew: at start-up,
+    and when staff reload the content (kiosk/jobs/reload_content.py). What was worked out from
+    the old catalogs (each language's completeness and provenance) is worked out again."""
+    get_babel(app).instance.domain_instance = CatalogDomains(catalog_domains(app))
+    state = app_state(app)
+    state.provenance = {}
+    # Emptied in place: the reviews clear this very dict after each verdict (kiosk/review).
+    state.interface_incomplete.clear()
+
+
 def init_app(app: Flask) -> None:
     """Set up Flask-Babel with the locale taken from the URL prefix, and the catalogs of
     the interface and of every leaflet (after the leaflets are loaded)."""
@@ -267,7 +278,7 @@ def init_app(app: Flask) -> None:
     # the same folders. Its get_domain() returns the Babel object's `domain_instance` (a
     # cached property, so it can be set) for every request and app context: set here,
     # once; tests/test_views.py fails (every shipped page owns up to English) without it.
-    babel.domain_instance = CatalogDomains(catalog_domains(app))
+    use_catalogs(app)
 
     @app.context_processor
     def language_context():

@@ -26,6 +26,7 @@ from werkzeug.exceptions import default_exceptions
 from ..content import Leaflet
 from ..i18n import KNOWN_LOCALES
 from ..patient.page_table import every_path
+from ..speech import UnknownClip
 from ..web.errors import MESSAGES, handle_http_error
 from ..state import app_state
 
@@ -72,6 +73,16 @@ class Crawl:
         self._running: threading.Event | None = None
         self._off_cpu = off_cpu
         self._turn = turn
+        self._content = 0  # counts the content reloads: a crawl of the old pages is not the new ones'
+
+    def forget(self) -> None:
+        """The leaflets changed (staff's Reload content): the next wait crawls every page again,
+        and a crawl running now, which walks the old list of pages, does not count as done."""
+        with self.lock:
+            self._content += 1
+            self.done.clear()
+            self.tried_at = None
+            self.failures = []
 
     def start(self, app: Flask) -> threading.Event | None:
         with self.lock:
@@ -94,6 +105,8 @@ class Crawl:
             yield
 
     def _crawl(self, app: Flask, finished: threading.Event) -> None:
+        with self.lock:
+            content = self._content
         try:
             failures = _render_every_page(app, self._turn)
             if failures:
@@ -103,7 +116,7 @@ class Crawl:
             # failed registered nothing: try again next time rather than report them for good.
             with self.lock:
                 self.failures = failures
-                if app_state(app).speech.engine_known and not failures:
+                if app_state(app).speech.engine_known and not failures and content == self._content:
                     self.done.set()
         except Exception as error:  # noqa: BLE001 - a background thread has nobody else to tell
             log.exception("registering the clips of every page failed")
@@ -158,6 +171,18 @@ def init_app(app: Flask, *, off_cpu: Callable[[], ContextManager] = contextlib.n
     @app.before_request
     def register_before_first_clip():
         # A clip URL from before a restart (in the browser's cache or history) names a clip
-        # that no page has registered in this process yet.
-        if request.blueprint == "audio":
+        # that no page has registered in this process yet. A clip that a page rendered in this
+        # process has registered needs no crawl: with 40 leaflets the crawl renders some 3,400
+        # pages (minutes on a busy 2-core kiosk), and the guide's first words on the first
+        # page a patient opens after a restart waited for all of them (issue 31).
+        if request.blueprint == "audio" and not registered(app, (request.view_args or {}).get("key")):
             ensure_registered(app)
+
+
+def registered(app: Flask, key: str | None) -> bool:
+    """Whether a page has registered the clip `key` in this process."""
+    try:
+        app_state(app).speech.job(key)
+    except UnknownClip:
+        return False
+    return True

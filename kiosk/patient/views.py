@@ -9,6 +9,7 @@ from . import review_mark, take_home
 from .page_table import BY_ENDPOINT, LEAFLETS, OVERVIEW, PRINTABLE, SECTION, START, WORDS, fields_of
 from ..content import Leaflet, glossary
 from ..i18n import current_tag, localize, pull_locale, push_locale, request_locale
+from ..i18n.collation import sort_key
 from ..state import app_state
 
 start = Blueprint("start", __name__)
@@ -55,13 +56,24 @@ def choose_language():
     return render_page("start", title=_("Choose your language"))
 
 
+def in_title_order(items) -> list[Leaflet]:
+    """Leaflets in alphabetical order of their titles as this page shows them (translated, or
+    English where a leaflet's catalog lacks the language): one order a patient can scan, in
+    any language, however many a clinic adds. The folder's file-name order is the English
+    slugs', which on a Spanish page would look random."""
+    items = list(items)
+    if len(items) < 2:
+        return items  # one leaflet: nothing to order, and no collation table to read
+    return sorted(items, key=lambda item: sort_key(localize(item.title).text))
+
+
 @pages.get(LEAFLETS.rule)
 def leaflet_list():
     """The leaflets available in this language."""
     return render_page(
         "leaflet_list",
         title=_("Patient leaflets"),
-        leaflets=leaflets().values(),
+        leaflets=in_title_order(leaflets().values()),
         # A clinic's leaflet not translated yet is listed by its English title.
         fallback=has_fallback([item.title for item in leaflets().values()]),
     )

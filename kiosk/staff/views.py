@@ -24,6 +24,7 @@ from ..i18n import KNOWN_LOCALES, direction_of, native_name
 from ..i18n.catalogs import SHIPPED_LEAFLETS
 from ..i18n.provenance import provenance_of
 from ..jobs.crawl import ensure_registered
+from ..jobs.reload_content import reload_content as reload_content_of
 from ..speech.scheduler import ClipCount
 from . import access, pin, settings, voice_rows
 from .access import Staff, staff_only
@@ -50,7 +51,7 @@ one_pin_check = threading.Lock()
 # Where a flashed notice is shown: at the top of the page, or in the section
 # whose form was sent (see templates/staff/notices.html). A notice is shown
 # where staff are looking, and takes the focus.
-TOP, SETTINGS, AUDIO = access.TOP, "settings", "audio"
+TOP, SETTINGS, AUDIO, CONTENT = access.TOP, "settings", "audio", "content"
 # How the audio's progress bar names a run, on each page that shows it (partials/progress.html).
 PROGRESS_WORDS = {
     "audio": {"running": "Rendering missing audio", "last": "Last rendering of missing audio",
@@ -106,7 +107,12 @@ def screen(code: int = 200, errors: dict[str, str] | None = None, chosen: dict[s
     """The staff screen itself; after a bad form, with its errors and what was chosen."""
     app = current_app._get_current_object()
     speech = app_state(app).speech
-    if speech.enabled:
+    # After Reload content the background render crawls every page again (two minutes with 40
+    # leaflets on a 2-core kiosk): the screen answers at once, and says the clips are being
+    # counted, rather than keep staff waiting for the page they pressed the button on.
+    counting = (speech.enabled and not app_state(app).crawl.done.is_set()
+                and app_state(app).background_render.progress.running)
+    if speech.enabled and not counting:
         # Every clip of every page must be known before they can be counted
         # (slow the first time: it renders every page once).
         ensure_registered(app)
@@ -136,11 +142,13 @@ def screen(code: int = 200, errors: dict[str, str] | None = None, chosen: dict[s
         problems=status.problems(app),
         languages=languages,
         leaflets=app_state(app).leaflets.values(),
+        leaflets_dir=app.config["LEAFLETS_DIR"],
         clinic_leaflets=clinic_leaflets,
         readability=readability(app),
         understanding=understanding(app),
         speech=speech.status(),
         progress=app_state(app).background_render.progress,
+        counting=counting,
         idle=app_state(app).idle,
         idle_choices=settings.idle_choices(app),
         review_years_choices=settings.REVIEW_YEARS_CHOICES,
@@ -264,6 +272,27 @@ def start_render():
         flash("Audio is being rendered already.", AUDIO)
         return redirect(url_for("staff.index", _anchor=f"{AUDIO}-notice"), 303)
     return redirect(url_for("staff.index", _anchor="audio"), 303)
+
+
+@bp.post("/reload-content")
+@staff_only
+def reload_content():
+    """Read the leaflets and catalogs again from disk; pages and audio are rendered again in the background."""
+    done = reload_content_of(current_app._get_current_object())
+    if done.refused:
+        flash(f"Nothing was changed: no leaflet file can be served ({done.refused}). "
+              "Patients still see the leaflets they saw.", CONTENT)
+        return redirect(url_for("staff.index", _anchor=f"{CONTENT}-notice"), 303)
+    changes = [f"{len(done.served)} leaflet{'s' if len(done.served) != 1 else ''} served"]
+    if done.added:
+        changes.append("new: " + ", ".join(done.added))
+    if done.removed:
+        changes.append("no longer served: " + ", ".join(done.removed))
+    if done.left_out:
+        changes.append(f"{len(done.left_out)} file{'s' if len(done.left_out) != 1 else ''} left out "
+                       "(see Needs attention)")
+    flash(f"Content reloaded: {'; '.join(changes)}. Pages and audio are being made again below.", CONTENT)
+    return redirect(url_for("staff.index", _anchor=f"{CONTENT}-notice"), 303)
 
 
 @bp.get("/render")

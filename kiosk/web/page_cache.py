@@ -136,6 +136,15 @@ class PageCache:
                 self._drop(key)
         return len(gone)
 
+    def clear(self) -> None:
+        """Drop every page: the content changed (staff's Reload content), and any page may show
+        it. A render begun before now may show the old content, and is not kept either."""
+        with self._lock:
+            self.generation += 1
+            self._pages.clear()
+            self._stale.clear()
+            self._bytes = 0
+
     def stale(self) -> set[str]:
         """The paths of the stale pages (for tests)."""
         with self._lock:

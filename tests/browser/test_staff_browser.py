@@ -7,7 +7,9 @@ import threading
 import pytest
 from playwright.sync_api import expect
 
-from helpers import BROKEN_LEAFLET, FIXTURES, LEAFLET, LOCALES, leaflets_with_a_broken_one
+from helpers import (
+    BROKEN_LEAFLET, FIXTURES, LEAFLET, LOCALES, copy_slug, leaflets_with_a_broken_one, make_leaflets, wait_until,
+)
 from kiosk import create_app
 from kiosk.counts.tally import Event
 from kiosk.speech import ThreadExecutor
@@ -244,3 +246,32 @@ def test_a_left_out_leaflet_and_a_clinic_leaflet_are_said_at_the_kiosks_sizes(to
         assert small_text(page) == []
         assert small_targets(page) == []
         assert run_axe(page) == []
+
+
+def test_reload_content_by_touch_serves_a_leaflet_added_on_disk(touch_page, tmp_path):
+    """A leaflet file added while the kiosk runs: Reload content, and patients are offered it,
+    with no restart (issue 31). The notice takes the focus; the screen keeps the kiosk's sizes."""
+    folder = tmp_path / "leaflets"
+    make_leaflets(folder, 1)
+    app = create_app({"TESTING": True, "SPEECH_ENABLED": False, "LEAFLETS_DIR": str(folder)},
+                     instance_path=str(tmp_path / "instance"))
+    pin.save(app.instance_path, PIN)
+    page = touch_page
+    with serving(app) as url:
+        page.goto(url + "/en/")  # the list of one leaflet, kept in the page cache
+        expect(page.locator("#main .button-list a")).to_have_count(1)
+        log_in(page, url)
+        make_leaflets(folder, 2, titles=lambda n: "Knee Pain")
+        page.get_by_role("button", name="Reload content").tap()
+        notice = page.locator("#content-notice")
+        expect(notice).to_contain_text(f"new: {copy_slug(2)}")
+        expect(notice).to_be_focused()
+        assert small_text(page) == []
+        assert small_targets(page) == []
+        # A patient's screen (the staff screen's own poll may be navigating the first page).
+        page = page.context.new_page()
+        page.goto(url + "/en/")
+        expect(page.locator("#main .button-list a")).to_have_text(["Knee Pain", "Trigger Point Injections"])
+        page.get_by_role("link", name="Knee Pain").tap()
+        expect(page.locator("#page-heading")).to_have_text("Knee Pain")
+    wait_until(lambda: not app_state(app).background_render.progress.running, "the render after the reload")

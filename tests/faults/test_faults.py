@@ -58,11 +58,12 @@ def clip_url(base: str, key: str) -> str:
     return f"{base}/audio/{key}.ogg"
 
 
-def english_keys(app, n: int) -> list[str]:
-    """`n` registered English clips that are not cached yet."""
+def english_keys(app, n: int, besides: frozenset[str] = frozenset()) -> list[str]:
+    """`n` registered English clips that are not cached yet, none of `besides`."""
     ensure_registered(app)
     speech = app_state(app).speech
-    keys = [key for key in speech.missing() if speech.job(key).voice == speech.voice_for("en")]
+    keys = [key for key in speech.missing()
+            if speech.job(key).voice == speech.voice_for("en") and key not in besides]
     assert len(keys) >= n
     return keys[:n]
 
