@@ -37,14 +37,15 @@ function closeMenu() {
 }
 layer("menu", { isOpen: () => openMenu() !== null, close: closeMenu, scope: openMenu });
 
-// A tap beside an open menu closes it, and does nothing else: it lies over the page, and a
-// walk found the Display menu left open over the text after a tap beside it. The tap is used
-// up, so a patient who only meant to close the menu follows no link under their finger.
+// A tap beside an open menu closes it, and goes on to what it was on, as if the menu had not
+// been open (as a popover's light dismiss does): a walk found the Display menu left open over
+// the text after a tap beside it; and a patient who taps Audio guide, or Next, with a menu
+// open means that button.
 on("menu", "click", (event) => {
   const menu = openMenu();
   if (!menu || menu.contains(event.target) || event.target.closest("details.top-menu > summary")) return false;
   closeMenu();
-  return true;
+  return false;
 });
 
 // One menu at a time. Both panels open in the same place under the top bar, so a second

@@ -144,9 +144,10 @@ def test_speed_volume_and_guide_survive_a_language_switch(page, live_server):
     more_controls(page)
     page.get_by_role("button", name="Faster").click()
     page.get_by_role("button", name="Quieter").click()
-    page.locator("#language-menu summary").click()
     page.locator("#guide-toggle").click()
-    page.locator("#language-menu a[hreflang=es]").click()  # with the guide on: heard first ...
+    page.locator("#language-menu summary").click()  # with the guide on: heard first ...
+    page.locator("#language-menu summary").click()  # ... then opened
+    page.locator("#language-menu a[hreflang=es]").click()  # heard first ...
     page.locator("#language-menu a[hreflang=es]").click()  # ... then taken
     page.wait_for_url(re.compile(f"/es/{LEAFLET}/{SECTIONS[1]}$"))
     expect(page.locator("#speed-value")).to_have_text(expected("es", "Speed: fast"))
