@@ -103,10 +103,7 @@ def _replaces_unasked(lang: str, form: dict, new) -> object | None:
     """The entry that `new` would replace without staff having said so: "Add an entry" (or a
     change under another written form) for a word that has one already. Issue 28: it was
     replaced silently, even a shipped, reviewed entry."""
-    existing = app_state().speech.lexicons[lang].get(new.grapheme)
-    if existing is None or new.grapheme in (form["replacing"], form["overwrite"]):
-        return None
-    return existing
+    return None if new.grapheme == form["overwrite"] else _replaced(lang, form, new)
 
 
 @bp.post("/lexicon/<lang>/preview")
